@@ -1,0 +1,79 @@
+import { type } from "arktype";
+
+// The seed's schema, field for field, plus our optional additions. Names a plugin may add (span kinds,
+// metric types, placeholders) are checked against the registry afterwards, not here.
+
+const nonEmptyString = type("string > 0");
+const nonEmptyList = nonEmptyString.array().atLeastLength(1);
+
+export const severities = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
+
+export const traceTemplateSchema = type({
+  "+": "reject",
+  span_kind: nonEmptyString,
+  operations: nonEmptyList,
+  "error_rate?": "0 <= number <= 1",
+  "base_duration_ms?": "number.integer > 0",
+});
+
+export const metricTemplateSchema = type({
+  "+": "reject",
+  name: nonEmptyString,
+  type: nonEmptyString,
+  "unit?": "string",
+});
+
+export const logTemplateSchema = type({
+  "+": "reject",
+  patterns: nonEmptyList,
+  "severity?": type.enumerated(...severities),
+});
+
+export const serviceTemplateSchema = type({
+  "+": "reject",
+  "traces?": traceTemplateSchema,
+  "metrics?": metricTemplateSchema.array(),
+  "logs?": logTemplateSchema.array(),
+});
+
+export const serviceSchema = type({
+  "+": "reject",
+  name: nonEmptyString,
+  type: nonEmptyString,
+  "downstream?": nonEmptyString.array(),
+});
+
+export const workloadSchema = type({ "+": "reject", rate: "string", duration: "string" });
+
+export const outputSchema = type({ "+": "reject", endpoint: "string", "batch_size?": "number.integer > 0" });
+
+export const configSchema = type({
+  "+": "reject",
+  seed: "string | number",
+  templates: type.Record("string", serviceTemplateSchema),
+  services: serviceSchema.array().atLeastLength(1),
+  workload: workloadSchema,
+  output: outputSchema,
+  "plugins?": nonEmptyString.array(),
+});
+
+export type RawConfig = typeof configSchema.infer;
+
+/**
+ * The keys an object at `path` may have, for "did you mean" hints. Template names and list indices
+ * are free; the rest of the path names the object's type.
+ */
+export function declaredKeys(path: readonly (string | number)[]): string[] {
+  const shape = path.map((segment, i) => (typeof segment === "number" || (i === 1 && path[0] === "templates") ? "*" : segment));
+  const schema = {
+    "": configSchema,
+    "templates.*": serviceTemplateSchema,
+    "templates.*.traces": traceTemplateSchema,
+    "templates.*.metrics.*": metricTemplateSchema,
+    "templates.*.logs.*": logTemplateSchema,
+    "services.*": serviceSchema,
+    workload: workloadSchema,
+    output: outputSchema,
+  }[shape.join(".")];
+  return schema?.props.map((prop) => String(prop.key)) ?? [];
+}

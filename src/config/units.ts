@@ -1,0 +1,75 @@
+/** Parsers for the seed's string formats. Each returns the value or a message saying what is expected. */
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const RATE = /^\s*(\d+(?:\.\d+)?)\s*\/\s*([smh])\s*$/;
+const RATE_UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** `<count>/<s|m|h>` into requests per second. */
+export function parseRate(text: string): Parsed<number> {
+  const match = RATE.exec(text);
+  if (!match) return { ok: false, message: `"${text}" is not a rate; write <count>/<s|m|h>, e.g. "100/s" or "6000/m"` };
+  const perSecond = Number(match[1]) / RATE_UNIT_SECONDS[match[2]!]!;
+  if (perSecond <= 0) return { ok: false, message: `rate must be positive (was "${text}")` };
+  return { ok: true, value: perSecond };
+}
+
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i;
+const DURATION_UNIT_SECONDS: Record<string, number> = {
+  s: 1,
+  sec: 1,
+  secs: 1,
+  m: 60,
+  min: 60,
+  mins: 60,
+  h: 3600,
+  hr: 3600,
+  hrs: 3600,
+  hour: 3600,
+  hours: 3600,
+  d: 86400,
+  day: 86400,
+  days: 86400,
+};
+
+/** `<number><unit>` into seconds; units s/sec/secs, m/min/mins, h/hr/hrs/hour/hours, d/day/days. */
+export function parseDuration(text: string): Parsed<number> {
+  const match = DURATION.exec(text);
+  const unit = match?.[2]?.toLowerCase();
+  if (!match || unit === undefined || !(unit in DURATION_UNIT_SECONDS)) {
+    return { ok: false, message: `"${text}" is not a duration; write <number><s|m|h|d>, e.g. "30s", "5m" or "1h"` };
+  }
+  const seconds = Number(match[1]) * DURATION_UNIT_SECONDS[unit]!;
+  if (seconds <= 0) return { ok: false, message: `duration must be positive (was "${text}")` };
+  return { ok: true, value: seconds };
+}
+
+/** A resolved OTLP endpoint: the URL the transport dials and whether it uses TLS. */
+export interface Endpoint {
+  readonly url: string;
+  readonly tls: boolean;
+}
+
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+const DEFAULT_OTLP_GRPC_PORT = "4317";
+
+/** `grpc://host:port` (plain HTTP/2), `http://`, `https://` or a bare `host:port` (plain HTTP/2). */
+export function parseEndpoint(text: string): Parsed<Endpoint> {
+  const scheme = SCHEME.exec(text)?.[1]?.toLowerCase();
+  const invalid = { ok: false as const, message: `"${text}" is not an endpoint; write grpc://host:port, http://host:port, https://host:port or host:port` };
+  if (scheme !== undefined && !["grpc", "http", "https"].includes(scheme)) {
+    return { ok: false, message: `unsupported scheme "${scheme}://" in "${text}"; use grpc://, http:// or https://` };
+  }
+  const rest = scheme === undefined ? text : text.slice(scheme.length + 3);
+  let url: URL;
+  try {
+    url = new URL(`${scheme === "https" ? "https" : "http"}://${rest}`);
+  } catch {
+    return invalid;
+  }
+  if (url.hostname === "" || url.username !== "" || url.search !== "" || url.hash !== "") return invalid;
+  // The seed's gRPC endpoints always name a port; when one is left out, OTLP/gRPC's own is meant.
+  const port = url.port === "" && scheme !== "https" && !/^[^/]*:\d+(\/|$)/.test(rest) ? DEFAULT_OTLP_GRPC_PORT : url.port;
+  const origin = `${url.protocol}//${url.hostname}${port === "" ? "" : `:${port}`}`;
+  return { ok: true, value: { url: origin + url.pathname.replace(/\/$/, ""), tls: url.protocol === "https:" } };
+}

@@ -1,0 +1,82 @@
+import { type ServiceNode, spansPerRequest } from "./graph.ts";
+import type { LoadedConfig } from "./load-config.ts";
+
+/** What `validate` reports: the config as Dreamweaver understood it. */
+export interface ConfigDescription {
+  readonly file: string;
+  readonly seed: string;
+  readonly workload: { readonly ratePerSecond: number; readonly durationSeconds: number; readonly requests: number };
+  readonly output: { readonly endpoint: string; readonly batchSize: number };
+  readonly services: readonly {
+    readonly name: string;
+    readonly template: string;
+    readonly spanKind: string | null;
+    readonly downstream: readonly string[];
+    readonly metrics: number;
+    readonly logTemplates: number;
+  }[];
+  readonly entryPoints: readonly { readonly name: string; readonly spansPerRequest: number }[];
+  readonly edges: number;
+  readonly depth: number;
+  /** Mean over entry points, which are chosen uniformly. */
+  readonly spansPerRequest: number;
+  readonly plugins: readonly string[];
+}
+
+export function describeConfig({ file, config, graph, registry }: LoadedConfig): ConfigDescription {
+  const entryPoints = graph.entryPoints.map((node) => ({ name: node.name, spansPerRequest: spansPerRequest(node) }));
+  const mean = entryPoints.reduce((sum, e) => sum + e.spansPerRequest, 0) / entryPoints.length;
+  return {
+    file,
+    seed: config.seed,
+    workload: {
+      ...config.workload,
+      requests: Math.floor(config.workload.ratePerSecond * config.workload.durationSeconds),
+    },
+    output: { endpoint: config.output.endpoint.url, batchSize: config.output.batchSize },
+    services: graph.services.map((node: ServiceNode) => ({
+      name: node.name,
+      template: node.template.name,
+      spanKind: node.template.traces?.spanKind ?? null,
+      downstream: node.downstream.map((callee) => callee.name),
+      metrics: node.template.metrics.length,
+      logTemplates: node.template.logs.length,
+    })),
+    entryPoints,
+    edges: graph.edges.length,
+    depth: graph.depth,
+    spansPerRequest: Math.round(mean * 100) / 100,
+    plugins: registry.plugins.map((plugin) => plugin.name),
+  };
+}
+
+/** The human-readable form of a description: a few aligned lines, services as a table. */
+export function formatDescription(d: ConfigDescription): string {
+  const rate = `${d.workload.ratePerSecond} requests/s for ${formatSeconds(d.workload.durationSeconds)}`;
+  const rows = d.services.map((s) => [
+    s.name,
+    s.template,
+    s.spanKind ?? "(no spans)",
+    s.downstream.length > 0 ? `-> ${s.downstream.join(", ")}` : "",
+  ]);
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const entries = d.entryPoints.map((e) => `${e.name} (${e.spansPerRequest} spans/request)`).join(", ");
+  return [
+    `${d.file}: valid`,
+    `  seed          ${JSON.stringify(d.seed)}`,
+    `  workload      ${rate} = ${d.workload.requests} requests`,
+    `  output        ${d.output.endpoint}, ${d.output.batchSize} requests per export`,
+    `  services      ${d.services.length}, ${d.edges} edges, depth ${d.depth}`,
+    ...rows.map((r) => `    ${r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join("  ")}`.trimEnd()),
+    `  entry points  ${entries}`,
+    `  spans/request ${d.spansPerRequest} on average`,
+    `  plugins       ${d.plugins.join(", ")}`,
+  ].join("\n");
+}
+
+function formatSeconds(seconds: number): string {
+  for (const [unit, size] of [["d", 86400], ["h", 3600], ["m", 60]] as const) {
+    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}

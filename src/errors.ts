@@ -1,0 +1,52 @@
+/** Where a problem sits in the user's configuration. */
+export interface Problem {
+  /** Config path such as `services[2].downstream[0]`; empty for the document itself. */
+  readonly path: string;
+  /** 1-based line and column when the YAML gives them. */
+  readonly line?: number;
+  readonly column?: number;
+  /** What is wrong and, when we know, what to do. */
+  readonly message: string;
+}
+
+/** Stable codes: scripts and tests match on these, never on message text. */
+export type ErrorCode =
+  | "CONFIG_INVALID"
+  | "CONFIG_UNREADABLE"
+  | "PLUGIN_INVALID"
+  | "PLUGIN_FAILED"
+  | "USAGE";
+
+/**
+ * The one error type for user mistakes. The CLI prints `lines()` and exits non-zero without a stack;
+ * anything else that reaches the top is a bug and keeps its stack.
+ */
+export class DreamweaverError extends Error {
+  override readonly name = "DreamweaverError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly problems: readonly Problem[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** One line per problem, or the message itself when there are none. */
+  lines(): string[] {
+    return this.problems.length === 0 ? [this.message] : this.problems.map(formatProblem);
+  }
+}
+
+/** `services[2].downstream[0] (line 41:7): unknown service "users-db2".` */
+export function formatProblem(problem: Problem): string {
+  const where = problem.line === undefined ? "" : ` (line ${problem.line}:${problem.column ?? 1})`;
+  const path = problem.path === "" ? "config" : problem.path;
+  return `${path}${where}: ${problem.message}`;
+}
+
+/** Builds the CONFIG_INVALID error that carries every problem found in one pass. */
+export function configError(problems: readonly Problem[], file?: string): DreamweaverError {
+  const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+  return new DreamweaverError("CONFIG_INVALID", `${file ?? "config"}: ${count}`, problems);
+}

@@ -1,0 +1,36 @@
+// The one module that touches the host: arguments, environment, files, output streams and exit status.
+// Everything else is handed what it needs, so it runs the same on Bun, Deno and Node.
+import { readFile } from "node:fs/promises";
+import process from "node:process";
+import { DreamweaverError } from "./errors.ts";
+
+/** Command-line arguments after the program name. */
+export function argv(): string[] {
+  return process.argv.slice(2);
+}
+
+export function cwd(): string {
+  return process.cwd();
+}
+
+/** Reads a UTF-8 text file; a missing or unreadable file is a user error naming the path. */
+export async function readTextFile(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+    throw new DreamweaverError("CONFIG_UNREADABLE", `cannot read ${what} "${path}": ${reason}`, [], { cause: error });
+  }
+}
+
+export function writeOut(text: string): void {
+  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+export function writeErr(text: string): void {
+  process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+export function setExitCode(code: number): void {
+  process.exitCode = code;
+}

@@ -1,0 +1,33 @@
+import { createRequire } from "node:module";
+import { isAbsolute, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Plugin } from "./plugin.ts";
+
+/**
+ * Imports a plugin module by path (relative to `baseDir`) or package name (resolved from `baseDir`, so
+ * a project's own node_modules wins). The module's default export is the plugin. Returns the plugin or
+ * what went wrong, in one line.
+ */
+export async function loadPlugin(spec: string, baseDir: string): Promise<{ plugin: Plugin } | { problem: string }> {
+  let module: { default?: unknown };
+  try {
+    module = await import(resolveSpecifier(spec, baseDir));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return { problem: `cannot load plugin "${spec}": ${reason}` };
+  }
+  const plugin = module.default;
+  if (typeof plugin !== "object" || plugin === null || typeof (plugin as Plugin).name !== "string") {
+    return { problem: `plugin "${spec}" has no default export made with definePlugin()` };
+  }
+  return { plugin: plugin as Plugin };
+}
+
+function resolveSpecifier(spec: string, baseDir: string): string {
+  if (spec.startsWith(".") || isAbsolute(spec)) return pathToFileURL(resolve(baseDir, spec)).href;
+  try {
+    return pathToFileURL(createRequire(join(baseDir, "noop.js")).resolve(spec)).href;
+  } catch {
+    return spec; // not resolvable from the config's folder: let the runtime try its own way
+  }
+}

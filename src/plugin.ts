@@ -1,0 +1,69 @@
+import type { Random } from "./random.ts";
+
+/** What a placeholder's generator is handed on every call: the request's randomness and its arguments. */
+export interface PlaceholderContext {
+  /** Seeded randomness; the only source a placeholder may use. */
+  readonly random: Random;
+  /** The `:`-separated arguments written after the name, e.g. `["1", "100"]` for `{int:1:100}`. */
+  readonly args: readonly string[];
+}
+
+/** Fills one placeholder occurrence. */
+export type PlaceholderGenerate = (context: PlaceholderContext) => string;
+
+/** A placeholder is a generator, or a generator with a description and an argument check. */
+export type Placeholder =
+  | PlaceholderGenerate
+  | {
+    readonly description?: string;
+    /** Checked once per occurrence before the run; return what is wrong with the arguments, if anything. */
+    readonly check?: (args: readonly string[]) => string | undefined;
+    readonly generate: PlaceholderGenerate;
+  };
+
+/** OTLP `Span.SpanKind` values. */
+export const OtlpSpanKind = { INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 } as const;
+export type OtlpSpanKind = (typeof OtlpSpanKind)[keyof typeof OtlpSpanKind];
+
+/**
+ * How a caller reaches a service of this kind:
+ * - `request`: the caller emits a CLIENT span that wraps this service's span (synchronous call);
+ * - `message`: the caller emits a PRODUCER span, and this service's span links to it (asynchronous);
+ * - `direct`: this service's span is a plain child of the caller's span.
+ */
+export type CallShape = "request" | "message" | "direct";
+
+/** A `span_kind` value a template may use. */
+export interface SpanKindDefinition {
+  readonly description?: string;
+  readonly otlpKind: OtlpSpanKind;
+  readonly call: CallShape;
+}
+
+/** A metric `type` value a template may use, and the OTLP data it becomes. */
+export interface MetricTypeDefinition {
+  readonly description?: string;
+  readonly data: "sum" | "gauge" | "histogram";
+}
+
+/** Everything a plugin may contribute. All contributions are optional. */
+export interface Plugin {
+  /** Namespace of the contributions: `{acme/order_id}`, `span_kind: acme/lambda`. Lowercase, kebab-case. */
+  readonly name: string;
+  readonly placeholders?: Readonly<Record<string, Placeholder>>;
+  readonly spanKinds?: Readonly<Record<string, SpanKindDefinition>>;
+  readonly metricTypes?: Readonly<Record<string, MetricTypeDefinition>>;
+}
+
+/**
+ * Declares a plugin with full type checking; it returns its argument unchanged.
+ *
+ * @example
+ * export default definePlugin({
+ *   name: "acme",
+ *   placeholders: { order_id: ({ random }) => `ORD-${random.int(10000, 99999)}` },
+ * });
+ */
+export function definePlugin<const P extends Plugin>(plugin: P): P {
+  return plugin;
+}

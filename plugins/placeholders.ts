@@ -28,8 +28,14 @@ export default definePlugin({
         return `${first}.${random.int(0, 255)}.${random.int(0, 255)}.${random.int(1, 254)}`;
       },
     },
-    duration: { description: "a duration from 1 to 500, e.g. 127", generate: ({ random }) => String(random.int(1, 500)) },
-    error: { description: "a random error message, e.g. Connection timeout", generate: ({ random }) => random.pick(ERRORS) },
+    duration: {
+      description: "a duration from 1 to 500, e.g. 127",
+      generate: ({ random }) => String(random.int(1, 500)),
+    },
+    error: {
+      description: "a random error message, e.g. Connection timeout",
+      generate: ({ random }) => random.pick(ERRORS),
+    },
     user_id: { description: "a user id from 1000 to 9999", generate: ({ random }) => String(random.int(1000, 9999)) },
     request_id: { description: "16 random hex digits", generate: ({ random }) => random.hex(16) },
   },

@@ -66,7 +66,7 @@ export function formatDescription(d: ConfigDescription): string {
     `  seed          ${JSON.stringify(d.seed)}`,
     `  workload      ${rate} = ${d.workload.requests} requests`,
     `  output        ${d.output.endpoint}, ${d.output.batchSize} requests per export`,
-    `  services      ${d.services.length}, ${d.edges} edges, depth ${d.depth}`,
+    `  services      ${d.services.length}, ${d.edges} ${d.edges === 1 ? "edge" : "edges"}, depth ${d.depth}`,
     ...rows.map((r) => `    ${r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join("  ")}`.trimEnd()),
     `  entry points  ${entries}`,
     `  spans/request ${d.spansPerRequest} on average`,

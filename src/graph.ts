@@ -28,7 +28,10 @@ export function buildGraph(
   templates: ReadonlyMap<string, ServiceTemplate>,
   spanKindOf: (name: string) => SpanKindDefinition,
 ): ServiceGraph {
-  const byName = new Map<string, { name: string; template: ServiceTemplate; spanKind?: SpanKindDefinition; downstream: ServiceNode[] }>();
+  const byName = new Map<
+    string,
+    { name: string; template: ServiceTemplate; spanKind?: SpanKindDefinition; downstream: ServiceNode[] }
+  >();
   for (const service of services) {
     const template = templates.get(service.type)!;
     const spanKind = template.traces && spanKindOf(template.traces.spanKind);

@@ -1,5 +1,7 @@
 #!/usr/bin/env bun
 import { main } from "./cli.ts";
 import { argv } from "./host.ts";
+import { exposePublicApi } from "./runtime.ts";
 
+exposePublicApi();
 await main(argv());

@@ -74,7 +74,11 @@ export class Registry {
       }
     }
     if (problems.length > 0) {
-      throw new DreamweaverError("PLUGIN_INVALID", problems[0]!, problems.map((message) => ({ path: "plugins", message })));
+      throw new DreamweaverError(
+        "PLUGIN_INVALID",
+        problems[0]!,
+        problems.map((message) => ({ path: "plugins", message })),
+      );
     }
     this.plugins = registered.map((r) => r.plugin);
   }
@@ -139,7 +143,9 @@ function wrapPlaceholder(plugin: string, name: string, placeholder: Placeholder)
   const failed = (step: string, error: unknown) =>
     new DreamweaverError(
       "PLUGIN_FAILED",
-      `plugin "${plugin}": placeholder "{${name}}" ${step} failed: ${error instanceof Error ? error.message : String(error)}`,
+      `plugin "${plugin}": placeholder "{${name}}" ${step} failed: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
       [],
       { cause: error },
     );

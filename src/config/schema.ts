@@ -64,7 +64,10 @@ export type RawConfig = typeof configSchema.infer;
  * are free; the rest of the path names the object's type.
  */
 export function declaredKeys(path: readonly (string | number)[]): string[] {
-  const shape = path.map((segment, i) => (typeof segment === "number" || (i === 1 && path[0] === "templates") ? "*" : segment));
+  const shape = path.map((
+    segment,
+    i,
+  ) => (typeof segment === "number" || (i === 1 && path[0] === "templates") ? "*" : segment));
   const schema = {
     "": configSchema,
     "templates.*": serviceTemplateSchema,

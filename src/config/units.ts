@@ -56,7 +56,10 @@ const DEFAULT_OTLP_GRPC_PORT = "4317";
 /** `grpc://host:port` (plain HTTP/2), `http://`, `https://` or a bare `host:port` (plain HTTP/2). */
 export function parseEndpoint(text: string): Parsed<Endpoint> {
   const scheme = SCHEME.exec(text)?.[1]?.toLowerCase();
-  const invalid = { ok: false as const, message: `"${text}" is not an endpoint; write grpc://host:port, http://host:port, https://host:port or host:port` };
+  const invalid = {
+    ok: false as const,
+    message: `"${text}" is not an endpoint; write grpc://host:port, http://host:port, https://host:port or host:port`,
+  };
   if (scheme !== undefined && !["grpc", "http", "https"].includes(scheme)) {
     return { ok: false, message: `unsupported scheme "${scheme}://" in "${text}"; use grpc://, http:// or https://` };
   }
@@ -69,7 +72,9 @@ export function parseEndpoint(text: string): Parsed<Endpoint> {
   }
   if (url.hostname === "" || url.username !== "" || url.search !== "" || url.hash !== "") return invalid;
   // The seed's gRPC endpoints always name a port; when one is left out, OTLP/gRPC's own is meant.
-  const port = url.port === "" && scheme !== "https" && !/^[^/]*:\d+(\/|$)/.test(rest) ? DEFAULT_OTLP_GRPC_PORT : url.port;
+  const port = url.port === "" && scheme !== "https" && !/^[^/]*:\d+(\/|$)/.test(rest)
+    ? DEFAULT_OTLP_GRPC_PORT
+    : url.port;
   const origin = `${url.protocol}//${url.hostname}${port === "" ? "" : `:${port}`}`;
   return { ok: true, value: { url: origin + url.pathname.replace(/\/$/, ""), tls: url.protocol === "https:" } };
 }

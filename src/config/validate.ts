@@ -30,21 +30,37 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
   const data = source.data as Partial<Record<keyof RawConfig, unknown>>;
   const logRenderers = checkTemplates(data.templates, registry, report);
   checkServices(data.services, data.templates, report);
-  const ratePerSecond = checkFormat(["workload", "rate"], (data.workload as Record<string, unknown>)?.rate, parseRate, report);
+  const ratePerSecond = checkFormat(
+    ["workload", "rate"],
+    (data.workload as Record<string, unknown>)?.rate,
+    parseRate,
+    report,
+  );
   const durationSeconds = checkFormat(
     ["workload", "duration"],
     (data.workload as Record<string, unknown>)?.duration,
     parseDuration,
     report,
   );
-  const endpoint = checkFormat(["output", "endpoint"], (data.output as Record<string, unknown>)?.endpoint, parseEndpoint, report);
+  const endpoint = checkFormat(
+    ["output", "endpoint"],
+    (data.output as Record<string, unknown>)?.endpoint,
+    parseEndpoint,
+    report,
+  );
   if (problems.length > 0) throw configError(sortByPosition(problems), file);
 
   const raw = source.data as RawConfig;
   return {
     seed: String(raw.seed),
-    templates: new Map(Object.entries(raw.templates).map(([name, t]) => [name, resolveTemplate(name, t, logRenderers)])),
-    services: raw.services.map((s): ServiceDefinition => ({ name: s.name, type: s.type, downstream: s.downstream ?? [] })),
+    templates: new Map(
+      Object.entries(raw.templates).map(([name, t]) => [name, resolveTemplate(name, t, logRenderers)]),
+    ),
+    services: raw.services.map((s): ServiceDefinition => ({
+      name: s.name,
+      type: s.type,
+      downstream: s.downstream ?? [],
+    })),
     workload: { ratePerSecond: ratePerSecond!, durationSeconds: durationSeconds! },
     output: { endpoint: endpoint!, batchSize: raw.output.batch_size ?? DEFAULTS.batchSize },
     plugins: raw.plugins ?? [],
@@ -52,6 +68,7 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
 }
 
 function checkShape(data: unknown, report: Report): void {
+  if (!isRecord(data)) return report([], `must be a mapping (was ${describe(data)})`);
   const result = configSchema(data);
   if (!(result instanceof type.errors)) return;
   const unknownKeyHints = new Set<string>();
@@ -59,11 +76,21 @@ function checkShape(data: unknown, report: Report): void {
   for (const error of result) {
     const path = [...error.path] as PathSegment[];
     if (error.code === "predicate" && error.expected === "removed") {
+      // arktype sees a list where a mapping belongs as an object with keys "0", "1", ...
+      const parent = valueAt(data, path.slice(0, -1));
+      if (Array.isArray(parent)) {
+        if (path.at(-1) === "0") report(path.slice(0, -1), "must be a mapping (was a list)");
+        continue;
+      }
       const key = String(path.at(-1));
       const known = declaredKeys(path.slice(0, -1));
       const hint = didYouMean(key, known);
       if (hint) unknownKeyHints.add([...path.slice(0, -1), hintedKey(hint)].join("\u0000"));
-      report(path, `unknown key "${key}".${hint || (known.length > 0 ? ` Known keys: ${known.join(", ")}.` : "")}`, "key");
+      report(
+        path,
+        `unknown key "${key}".${hint || (known.length > 0 ? ` Known keys: ${known.join(", ")}.` : "")}`,
+        "key",
+      );
     } else if (error.code === "required") missing.push({ path, message: error.problem });
     else report(path, error.problem);
   }
@@ -84,18 +111,28 @@ function checkTemplates(templates: unknown, registry: Registry, report: Report):
     if (!isRecord(template)) continue;
     const spanKind = isRecord(template.traces) ? template.traces.span_kind : undefined;
     if (typeof spanKind === "string" && !registry.spanKinds.has(spanKind)) {
-      report(["templates", name, "traces", "span_kind"], Registry.unknown("span kind", spanKind, registry.spanKinds.keys()));
+      report(
+        ["templates", name, "traces", "span_kind"],
+        Registry.unknown("span kind", spanKind, registry.spanKinds.keys()),
+      );
     }
     const metricNames = new Map<string, number>();
     asArray(template.metrics).forEach((metric, i) => {
       if (!isRecord(metric)) return;
       if (typeof metric.type === "string" && !registry.metricTypes.has(metric.type)) {
-        report(["templates", name, "metrics", i, "type"], Registry.unknown("metric type", metric.type, registry.metricTypes.keys()));
+        report(
+          ["templates", name, "metrics", i, "type"],
+          Registry.unknown("metric type", metric.type, registry.metricTypes.keys()),
+        );
       }
       if (typeof metric.name !== "string") return;
       const first = metricNames.get(metric.name);
-      if (first !== undefined) report(["templates", name, "metrics", i, "name"], `metric "${metric.name}" is already defined at metrics[${first}]`);
-      else metricNames.set(metric.name, i);
+      if (first !== undefined) {
+        report(
+          ["templates", name, "metrics", i, "name"],
+          `metric "${metric.name}" is already defined at metrics[${first}]`,
+        );
+      } else metricNames.set(metric.name, i);
     });
     renderers.set(
       name,
@@ -120,7 +157,10 @@ function checkServices(services: unknown, templates: unknown, report: Report): v
     if (!isRecord(service) || typeof service.name !== "string") return;
     const first = firstIndex.get(service.name);
     if (first === undefined) firstIndex.set(service.name, i);
-    else report(["services", i, "name"], `duplicate service name "${service.name}" (first defined at services[${first}])`);
+    else {report(
+        ["services", i, "name"],
+        `duplicate service name "${service.name}" (first defined at services[${first}])`,
+      );}
   });
   const serviceNames = [...firstIndex.keys()];
   const edges = new Map<string, string[]>();
@@ -128,13 +168,21 @@ function checkServices(services: unknown, templates: unknown, report: Report): v
   list.forEach((service, i) => {
     if (!isRecord(service)) return;
     if (typeof service.type === "string" && isRecord(templates) && !(service.type in templates)) {
-      report(["services", i, "type"], `unknown template "${service.type}".${didYouMean(service.type, templateNames) || ` Templates: ${templateNames.join(", ")}.`}`);
+      report(
+        ["services", i, "type"],
+        `unknown template "${service.type}".${
+          didYouMean(service.type, templateNames) || ` Templates: ${templateNames.join(", ")}.`
+        }`,
+      );
     }
     const name = typeof service.name === "string" ? service.name : undefined;
     asArray(service.downstream).forEach((callee, j) => {
       if (typeof callee !== "string") return;
       if (!firstIndex.has(callee)) {
-        report(["services", i, "downstream", j], `unknown service "${callee}".${didYouMean(callee, serviceNames)}`);
+        report(
+          ["services", i, "downstream", j],
+          `unknown service "${callee}".${didYouMean(callee, serviceNames) || ` Services: ${serviceNames.join(", ")}.`}`,
+        );
       } else if (name !== undefined && firstIndex.get(name) === i) {
         edges.set(name, [...(edges.get(name) ?? []), callee]);
         if (!edgeIndex.has(`${name}\u0000${callee}`)) edgeIndex.set(`${name}\u0000${callee}`, [i, j]);
@@ -143,7 +191,10 @@ function checkServices(services: unknown, templates: unknown, report: Report): v
   });
   for (const cycle of findCycles(edges)) {
     const [i, j] = edgeIndex.get(`${cycle.at(-2)}\u0000${cycle.at(-1)}`)!;
-    report(["services", i, "downstream", j], `circular dependency: ${cycle.join(" -> ")}; the service graph must be acyclic`);
+    report(
+      ["services", i, "downstream", j],
+      `circular dependency: ${cycle.join(" -> ")}; the service graph must be acyclic`,
+    );
   }
   const called = new Set([...edges.values()].flat());
   if (serviceNames.length > 0 && serviceNames.every((name) => called.has(name))) {
@@ -192,8 +243,20 @@ function resolveTemplate(
 function sortByPosition(problems: Problem[]): Problem[] {
   return problems
     .map((problem, order) => ({ problem, order }))
-    .sort((a, b) => (a.problem.line ?? 0) - (b.problem.line ?? 0) || (a.problem.column ?? 0) - (b.problem.column ?? 0) || a.order - b.order)
+    .sort((a, b) =>
+      (a.problem.line ?? 0) - (b.problem.line ?? 0) || (a.problem.column ?? 0) - (b.problem.column ?? 0) ||
+      a.order - b.order
+    )
     .map(({ problem }) => problem);
+}
+
+function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
+  return path.reduce<unknown>((value, segment) => (value as Record<PathSegment, unknown> | undefined)?.[segment], data);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  return value === null ? "empty" : `a ${typeof value}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

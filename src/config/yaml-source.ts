@@ -36,7 +36,10 @@ export class YamlSource {
       };
     }
     if (doc.contents === null) {
-      return { source: undefined, problems: [{ path: "", message: "the file is empty; start from one of the examples/" }] };
+      return {
+        source: undefined,
+        problems: [{ path: "", message: "the file is empty; start from one of the examples/" }],
+      };
     }
     return { source: new YamlSource(doc.contents, lines, doc.toJS({ maxAliasCount: 1000 })), problems: [] };
   }
@@ -57,7 +60,9 @@ export class YamlSource {
     for (const [index, segment] of path.entries()) {
       const last = index === path.length - 1;
       if (isMap(node)) {
-        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+        const pair = node.items.find((item) =>
+          isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment)
+        );
         if (!pair) return offset;
         const keyStart = rangeStart(pair.key);
         if (last && at === "key") return keyStart ?? offset;

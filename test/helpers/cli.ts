@@ -1,0 +1,39 @@
+import { join } from "node:path";
+
+export const ROOT = join(import.meta.dir, "..", "..");
+const BIN = join(ROOT, "node_modules", ".bin");
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** How the CLI is started: from source on Bun or Deno, or as the compiled binary at `binary`. */
+export type Launcher = { runtime: "bun" } | { runtime: "deno" } | { runtime: "binary"; path: string };
+
+export function command(launcher: Launcher): string[] {
+  switch (launcher.runtime) {
+    case "bun":
+      return [process.execPath, join(ROOT, "src", "main.ts")];
+    case "deno":
+      return [join(BIN, "deno"), "run", "-A", "--quiet", join(ROOT, "src", "main.ts")];
+    case "binary":
+      return [launcher.path];
+  }
+}
+
+/** Runs the CLI to completion with `args`, from the repository root. */
+export function runCli(args: string[], launcher: Launcher = { runtime: "bun" }): CliResult {
+  const result = Bun.spawnSync([...command(launcher), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
+  return { code: result.exitCode ?? -1, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
+}
+
+/** Builds the standalone binary into `outfile` with `bun build --compile`. */
+export function compileBinary(outfile: string): void {
+  const result = Bun.spawnSync(
+    [process.execPath, "build", "--compile", join(ROOT, "src", "main.ts"), "--outfile", outfile],
+    { cwd: ROOT },
+  );
+  if (result.exitCode !== 0) throw new Error(`bun build --compile failed: ${result.stderr.toString()}`);
+}

@@ -1,6 +1,9 @@
+import metricHeuristics from "./metric-heuristics.ts";
 import metricTypes from "./metric-types.ts";
+import nullExporter from "./null-exporter.ts";
+import otlpGrpc from "./otlp-grpc.ts";
 import placeholders from "./placeholders.ts";
 import spanKinds from "./span-kinds.ts";
 
 /** The plugins every run starts with; their contributions are addressed without a namespace. */
-export const builtinPlugins = [spanKinds, placeholders, metricTypes];
+export const builtinPlugins = [spanKinds, placeholders, metricTypes, metricHeuristics, otlpGrpc, nullExporter];

@@ -15,6 +15,7 @@ export type ErrorCode =
   | "CONFIG_UNREADABLE"
   | "PLUGIN_INVALID"
   | "PLUGIN_FAILED"
+  | "EXPORT_FAILED"
   | "USAGE";
 
 /**

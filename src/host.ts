@@ -34,3 +34,29 @@ export function writeErr(text: string): void {
 export function setExitCode(code: number): void {
   process.exitCode = code;
 }
+
+/** Whether stderr is a terminal, where a progress line can update in place. */
+export function isInteractive(): boolean {
+  return process.stderr.isTTY === true && process.env.CI === undefined;
+}
+
+/** Calls `handler` on the first Ctrl-C or SIGTERM; a second one exits at once. Returns an unsubscribe. */
+export function onStopSignal(handler: () => void): () => void {
+  let stopping = false;
+  const listener = () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    handler();
+  };
+  process.on("SIGINT", listener);
+  process.on("SIGTERM", listener);
+  return () => {
+    process.off("SIGINT", listener);
+    process.off("SIGTERM", listener);
+  };
+}
+
+/** Rewrites the current stderr line (progress on a terminal). */
+export function writeStatus(text: string): void {
+  process.stderr.write(`\r\x1b[2K${text}`);
+}

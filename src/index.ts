@@ -2,12 +2,22 @@
 export { definePlugin, OtlpSpanKind } from "./plugin.ts";
 export type {
   CallShape,
+  Exporter,
+  ExporterFactory,
+  ExporterOptions,
+  ExportRequest,
+  ExportResult,
+  MetricHeuristic,
+  MetricModel,
+  MetricSample,
   MetricTypeDefinition,
   Placeholder,
   PlaceholderContext,
   PlaceholderGenerate,
   Plugin,
+  Signal,
   SpanKindDefinition,
 } from "./plugin.ts";
 export { Random } from "./random.ts";
 export { DreamweaverError, type ErrorCode, type Problem } from "./errors.ts";
+export { preEncodedExportMethod } from "./otlp-methods.ts";

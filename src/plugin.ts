@@ -46,6 +46,65 @@ export interface MetricTypeDefinition {
   readonly data: "sum" | "gauge" | "histogram";
 }
 
+/** How busy a service was since a metric's previous sample: what gauges are modelled from. */
+export interface MetricSample {
+  readonly timeUs: number;
+  /** Time since the previous sample (the export interval). */
+  readonly intervalUs: number;
+  /** Requests the service handled in the interval (its own spans). */
+  readonly requests: number;
+  /** Sum of those spans' durations; busyUs / intervalUs is the mean number of requests in flight. */
+  readonly busyUs: number;
+}
+
+/** One metric stream's value model, created once per service instance and metric. */
+export interface MetricModel {
+  /** A gauge's value at `sample.timeUs`, or one observation of a histogram that is not a duration. */
+  sample(sample: MetricSample): number;
+}
+
+/** Picks a value model for gauges and non-duration histograms from the metric's name, type and unit. */
+export interface MetricHeuristic {
+  readonly description?: string;
+  matches(metric: { readonly name: string; readonly type: string; readonly unit: string }): boolean;
+  /** `random` belongs to this stream alone; draw from it in `sample` for noise. */
+  create(context: { readonly random: Random; readonly name: string; readonly unit: string }): MetricModel;
+}
+
+/** The OTLP signals. */
+export type Signal = "traces" | "metrics" | "logs";
+
+/** One export call's content: encoded ResourceSpans/ResourceMetrics/ResourceLogs, one per service. */
+export interface ExportRequest {
+  readonly signal: Signal;
+  readonly resources: readonly Uint8Array[];
+  /** Spans, data points or log records inside. */
+  readonly items: number;
+  /** Encoded size of the whole Export*ServiceRequest. */
+  readonly bytes: number;
+}
+
+/** What the receiver said: how many items it rejected (OTLP partial success). */
+export interface ExportResult {
+  readonly rejected: number;
+}
+
+/** Sends export requests somewhere. `export` rejects with an Error when the call failed. */
+export interface Exporter {
+  export(request: ExportRequest, signal: AbortSignal): Promise<ExportResult>;
+  close(): Promise<void>;
+}
+
+/** Where and how to export, resolved from the config, flags and environment. */
+export interface ExporterOptions {
+  /** e.g. `http://localhost:4317`. */
+  readonly url: string;
+  readonly tls: boolean;
+  readonly timeoutMs: number;
+}
+
+export type ExporterFactory = (options: ExporterOptions) => Exporter;
+
 /** Everything a plugin may contribute. All contributions are optional. */
 export interface Plugin {
   /** Namespace of the contributions: `{acme/order_id}`, `span_kind: acme/lambda`. Lowercase, kebab-case. */
@@ -53,6 +112,9 @@ export interface Plugin {
   readonly placeholders?: Readonly<Record<string, Placeholder>>;
   readonly spanKinds?: Readonly<Record<string, SpanKindDefinition>>;
   readonly metricTypes?: Readonly<Record<string, MetricTypeDefinition>>;
+  /** Tried in order, third-party plugins before built-ins; the first that matches models the metric. */
+  readonly metricHeuristics?: readonly MetricHeuristic[];
+  readonly exporters?: Readonly<Record<string, ExporterFactory>>;
 }
 
 /**

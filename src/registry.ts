@@ -1,5 +1,7 @@
 import { DreamweaverError } from "./errors.ts";
 import type {
+  ExporterFactory,
+  MetricHeuristic,
   MetricTypeDefinition,
   Placeholder,
   PlaceholderContext,
@@ -31,7 +33,7 @@ export interface RegisteredPlugin {
 
 const PLUGIN_NAME = /^[a-z][a-z0-9-]*$/;
 const CONTRIBUTION_NAME = /^[a-z][a-z0-9_-]*$/i;
-const CONTRIBUTION_KINDS = ["placeholders", "spanKinds", "metricTypes"] as const;
+const CONTRIBUTION_KINDS = ["placeholders", "spanKinds", "metricTypes", "metricHeuristics", "exporters"] as const;
 const OTLP_KINDS = new Set([1, 2, 3, 4, 5]);
 const CALL_SHAPES = new Set(["request", "message", "direct"]);
 
@@ -43,6 +45,9 @@ export class Registry {
   readonly placeholders = new Map<string, Contribution<ResolvedPlaceholder>>();
   readonly spanKinds = new Map<string, Contribution<SpanKindDefinition>>();
   readonly metricTypes = new Map<string, Contribution<MetricTypeDefinition>>();
+  readonly exporters = new Map<string, Contribution<ExporterFactory>>();
+  /** Third-party heuristics first, so a plugin can model a metric a built-in would otherwise take. */
+  readonly metricHeuristics: Contribution<MetricHeuristic>[] = [];
   readonly plugins: readonly Plugin[];
 
   /** Throws PLUGIN_INVALID listing every malformed plugin or clashing name. */
@@ -72,6 +77,14 @@ export class Registry {
       for (const [key, value] of Object.entries(plugin.metricTypes ?? {})) {
         add(this.metricTypes, "metric type", key, value);
       }
+      for (const [key, value] of Object.entries(plugin.exporters ?? {})) add(this.exporters, "exporter", key, value);
+      const heuristics = (plugin.metricHeuristics ?? []).map((value, i) => ({
+        name: `${plugin.name}#${i}`,
+        plugin: plugin.name,
+        value: wrapHeuristic(plugin.name, i, value),
+      }));
+      if (builtin) this.metricHeuristics.push(...heuristics);
+      else this.metricHeuristics.unshift(...heuristics);
     }
     if (problems.length > 0) {
       throw new DreamweaverError(
@@ -113,7 +126,9 @@ function checkShape(plugin: unknown): string[] {
     }
     for (const [key, value] of Object.entries(entries)) {
       const where = `plugin "${name}": ${kind}.${key}`;
-      if (!CONTRIBUTION_NAME.test(key)) problems.push(`${where}: names are letters, digits, "_" and "-"`);
+      if (!Array.isArray(entries) && !CONTRIBUTION_NAME.test(key)) {
+        problems.push(`${where}: names are letters, digits, "_" and "-"`);
+      }
       const problem = checkContribution(kind, value);
       if (problem) problems.push(`${where} ${problem}`);
     }
@@ -124,6 +139,12 @@ function checkShape(plugin: unknown): string[] {
 function checkContribution(kind: (typeof CONTRIBUTION_KINDS)[number], value: unknown): string | undefined {
   const field = (key: string) => (value as Record<string, unknown> | null)?.[key];
   switch (kind) {
+    case "metricHeuristics":
+      return typeof field("matches") === "function" && typeof field("create") === "function"
+        ? undefined
+        : "needs matches() and create()";
+    case "exporters":
+      return typeof value === "function" ? undefined : "must be a factory function (options) => exporter";
     case "placeholders":
       return typeof value === "function" || typeof field("generate") === "function"
         ? undefined
@@ -136,6 +157,29 @@ function checkContribution(kind: (typeof CONTRIBUTION_KINDS)[number], value: unk
         ? undefined
         : `needs data "sum", "gauge" or "histogram"`;
   }
+}
+
+/** Runs a plugin's code so that a throw names the plugin and what it was doing. */
+function blame<T>(plugin: string, what: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof DreamweaverError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DreamweaverError("PLUGIN_FAILED", `plugin "${plugin}": ${what} failed: ${reason}`, [], { cause: error });
+  }
+}
+
+function wrapHeuristic(plugin: string, index: number, heuristic: MetricHeuristic): MetricHeuristic {
+  const what = `metricHeuristics[${index}]`;
+  return {
+    ...heuristic,
+    matches: (metric) => blame(plugin, `${what}.matches("${metric.name}")`, () => heuristic.matches(metric)),
+    create: (context) => {
+      const model = blame(plugin, `${what}.create("${context.name}")`, () => heuristic.create(context));
+      return { sample: (sample) => blame(plugin, `${what} sample of "${context.name}"`, () => model.sample(sample)) };
+    },
+  };
 }
 
 function wrapPlaceholder(plugin: string, name: string, placeholder: Placeholder): ResolvedPlaceholder {

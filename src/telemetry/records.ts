@@ -1,4 +1,4 @@
-// The telemetry the engine produces, before encoding. Times are microseconds since the Unix epoch: exact
+// The telemetry the engine produces, before encoding. Times are whole microseconds since the Unix epoch: exact
 // in a double until the year 2255, and fine enough for span timing; the encoder writes nanoseconds.
 
 /** An OTLP AnyValue. Integers and doubles are told apart explicitly, as the wire format does. */

@@ -1,0 +1,46 @@
+// Generation and encoding speed, exporting switched off: `bun bench/generate.ts [example.yaml ...]`.
+// Prints one JSON line per example. Runs unpaced on one thread with the null exporter, so the figure is
+// what the generator alone can do.
+import { join } from "node:path";
+import { systemClock } from "../src/clock.ts";
+import { loadConfig } from "../src/load-config.ts";
+import { executeRun } from "../src/run/execute-run.ts";
+
+const ROOT = join(import.meta.dirname!, "..");
+const examples = process.argv.slice(2);
+const SPANS_PER_RUN = 2_000_000;
+
+for (const example of examples.length > 0 ? examples : ["ecommerce.yaml", "marketplace.yaml"]) {
+  const loaded = await loadConfig(join(ROOT, "examples", example));
+  // Enough requests for about two million spans, whatever the example's own rate and duration.
+  const probe = await run(loaded, 1000);
+  const requests = Math.ceil(SPANS_PER_RUN / (probe.spans / probe.requests));
+  const result = await run(loaded, requests);
+  console.log(JSON.stringify({
+    benchmark: "generate+encode, no export",
+    example,
+    requests: result.requests,
+    spans: result.spans,
+    logRecords: result.logRecords,
+    dataPoints: result.dataPoints,
+    megabytes: Math.round(result.bytes / 1e5) / 10,
+    seconds: result.elapsedSeconds,
+    spansPerSecond: Math.round(result.spans / result.elapsedSeconds),
+    runtime: typeof Bun === "undefined" ? "deno" : `bun ${Bun.version}`,
+  }));
+}
+
+function run(loaded: Awaited<ReturnType<typeof loadConfig>>, requests: number) {
+  const config = { ...loaded.config, workload: { ratePerSecond: 1000, durationSeconds: requests / 1000 } };
+  return executeRun({ ...loaded, config }, {
+    fast: true,
+    startTimeUs: Date.UTC(2026, 0, 1) * 1000,
+    endpoint: { url: "http://unused", tls: false },
+    exporter: "none",
+    metricsIntervalUs: 10e6,
+    timeoutMs: 10_000,
+    clock: systemClock,
+    stop: new AbortController().signal,
+    drainMs: 1000,
+  });
+}

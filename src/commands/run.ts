@@ -1,0 +1,125 @@
+import { defineCommand } from "citty";
+import { systemClock } from "../clock.ts";
+import { type Endpoint, parseDuration, parseEndpoint, parseRate } from "../config/units.ts";
+import { DreamweaverError } from "../errors.ts";
+import { isInteractive, onStopSignal, setExitCode, writeErr, writeOut, writeStatus } from "../host.ts";
+import { loadConfig, type LoadedConfig } from "../load-config.ts";
+import { executeRun } from "../run/execute-run.ts";
+import { startProgress } from "../run/progress.ts";
+import { formatSummary } from "../run/summary.ts";
+import { formatReport } from "../sink/format-sink-report.ts";
+import { type Sink, startSink } from "../sink/start-sink.ts";
+import { configArgs, guarded, pluginArgs } from "./guarded.ts";
+
+export const runCommand = defineCommand({
+  meta: { name: "run", description: "Generate telemetry and send it to the OTLP endpoint (the default command)" },
+  args: {
+    ...configArgs,
+    fast: { type: "boolean", description: "Unpaced: virtual clock, as fast as the receiver accepts" },
+    "start-time": { type: "string", description: "With --fast: RFC 3339 time of the first request (default: end now)" },
+    rate: { type: "string", description: "Override workload.rate, e.g. 500/s" },
+    duration: { type: "string", description: "Override workload.duration, e.g. 30s" },
+    endpoint: { type: "string", description: "Override output.endpoint" },
+    sink: { type: "boolean", description: "Start the built-in receiver and send to it (no collector needed)" },
+    exporter: { type: "string", default: "otlp-grpc", description: "Exporter: otlp-grpc, none, or a plugin's" },
+    "metrics-interval": { type: "string", default: "10s", description: "Metric export interval (simulated time)" },
+    timeout: { type: "string", default: "10s", description: "Timeout of one export call" },
+    json: { type: "boolean", description: "Print the summary as JSON on stdout" },
+  },
+  run: guarded(async ({ args }) => {
+    const loaded = withOverrides(await loadConfig(args.config, { plugins: pluginArgs(args.plugin) }), args);
+    const startTimeUs = parseStartTime(args["start-time"], args.fast === true);
+    const metricsIntervalUs = seconds("--metrics-interval", args["metrics-interval"]) * 1e6;
+    const timeoutMs = seconds("--timeout", args.timeout) * 1000;
+    const sink = args.sink ? await startSink({ port: 0 }) : undefined;
+    const endpoint: Endpoint = sink
+      ? { url: `http://127.0.0.1:${sink.port}`, tls: false }
+      : loaded.config.output.endpoint;
+    const stop = new AbortController();
+    const unsubscribe = onStopSignal(() => {
+      writeErr("stopping: sending what was generated (Ctrl-C again to quit at once)");
+      stop.abort();
+    });
+    let stopProgress = () => {};
+    try {
+      writeErr(`dreamweaver: ${loaded.file} -> ${endpoint.url}${sink ? " (built-in receiver)" : ""}`);
+      const summary = await executeRun(loaded, {
+        fast: args.fast === true,
+        ...(startTimeUs !== undefined && { startTimeUs }),
+        endpoint,
+        exporter: args.exporter,
+        metricsIntervalUs,
+        timeoutMs,
+        clock: systemClock,
+        stop: stop.signal,
+        drainMs: 5000,
+        onStart: (stats) => {
+          stopProgress = startProgress(stats, {
+            clock: systemClock,
+            interactive: isInteractive(),
+            writeLine: writeErr,
+            writeStatus,
+          });
+        },
+      });
+      stopProgress();
+      const report = sink ? await closeSink(sink) : undefined;
+      if (args.json) writeOut(JSON.stringify(report ? { ...summary, receiver: report } : summary, null, 2));
+      else {
+        writeErr(formatSummary(summary));
+        if (report) writeErr(`\nbuilt-in receiver\n${formatReport(report)}`);
+      }
+      if (summary.failedExports > 0 || summary.droppedExports > 0) setExitCode(1);
+    } finally {
+      stopProgress();
+      unsubscribe();
+      if (sink) await sink.close();
+    }
+  }),
+});
+
+async function closeSink(sink: Sink) {
+  const report = sink.report();
+  await sink.close();
+  return report;
+}
+
+type RunArgs = { rate?: string; duration?: string; endpoint?: string };
+
+/** `--rate`, `--duration` and `--endpoint` replace the config's values; a bad one is a usage error. */
+function withOverrides(loaded: LoadedConfig, args: RunArgs): LoadedConfig {
+  const { workload, output } = loaded.config;
+  return {
+    ...loaded,
+    config: {
+      ...loaded.config,
+      workload: {
+        ratePerSecond: args.rate === undefined ? workload.ratePerSecond : parsed("--rate", parseRate(args.rate)),
+        durationSeconds: args.duration === undefined ? workload.durationSeconds : seconds("--duration", args.duration),
+      },
+      output: {
+        ...output,
+        endpoint: args.endpoint === undefined ? output.endpoint : parsed("--endpoint", parseEndpoint(args.endpoint)),
+      },
+    },
+  };
+}
+
+function seconds(flag: string, text: string): number {
+  return parsed(flag, parseDuration(text));
+}
+
+function parsed<T>(flag: string, result: { ok: true; value: T } | { ok: false; message: string }): T {
+  if (!result.ok) throw new DreamweaverError("USAGE", `${flag}: ${result.message}`);
+  return result.value;
+}
+
+function parseStartTime(text: string | undefined, fast: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  if (!fast) throw new DreamweaverError("USAGE", "--start-time needs --fast: a paced run follows the wall clock");
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(ms)) {
+    throw new DreamweaverError("USAGE", `--start-time: "${text}" is not an RFC 3339 time, e.g. 2026-01-01T00:00:00Z`);
+  }
+  return ms * 1000;
+}

@@ -1,0 +1,81 @@
+import type { Exporter, ExportRequest } from "../plugin.ts";
+import type { RunStats } from "../run/run-stats.ts";
+
+/**
+ * Runs export calls with bounded concurrency. `send` waits for a free slot (the generator slows down
+ * to what the receiver accepts); `offer` never waits: it queues up to `maxQueued` requests and drops
+ * beyond that, counting what was dropped, so a paced run keeps its schedule and its memory bounded.
+ */
+export class ExportPipeline {
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly queue: ExportRequest[] = [];
+  private readonly abort = new AbortController();
+  private slotFreed: (() => void) | undefined;
+  /** The first failure before any export succeeded: the receiver is most likely not there at all. */
+  firstFailure: Error | undefined;
+
+  constructor(
+    private readonly exporter: Exporter,
+    private readonly stats: RunStats,
+    private readonly concurrency = 4,
+    private readonly maxQueued = 64,
+  ) {}
+
+  async send(request: ExportRequest): Promise<void> {
+    while (this.inFlight.size >= this.concurrency || this.queue.length > 0) {
+      await new Promise<void>((resolve) => (this.slotFreed = resolve));
+    }
+    this.start(request);
+  }
+
+  offer(request: ExportRequest): void {
+    if (this.inFlight.size < this.concurrency) return this.start(request);
+    if (this.queue.length < this.maxQueued) {
+      this.queue.push(request);
+      return;
+    }
+    this.stats.droppedExports++;
+    this.stats.dropped[request.signal] += request.items;
+  }
+
+  /** Waits for queued and in-flight exports; after `timeoutMs` aborts what is left and counts it lost. */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = new Promise<"timeout">((resolve) => setTimeout(resolve, timeoutMs, "timeout").unref?.());
+    while (this.inFlight.size > 0) {
+      if (await Promise.race([Promise.race(this.inFlight), deadline]) === "timeout") break;
+    }
+    this.abort.abort();
+    await Promise.allSettled(this.inFlight);
+    for (const request of this.queue.splice(0)) this.recordFailure(request, new Error("not sent before shutdown"));
+  }
+
+  async close(): Promise<void> {
+    await this.exporter.close();
+  }
+
+  private start(request: ExportRequest): void {
+    this.stats.bytes += request.bytes;
+    const call: Promise<void> = this.exporter.export(request, this.abort.signal).then(
+      (result) => {
+        this.stats.exports++;
+        this.stats.rejected += result.rejected;
+      },
+      (error: unknown) => this.recordFailure(request, error),
+    ).finally(() => {
+      this.inFlight.delete(call);
+      const next = this.queue.shift();
+      if (next) this.start(next);
+      this.slotFreed?.();
+      this.slotFreed = undefined;
+    });
+    this.inFlight.add(call);
+  }
+
+  private recordFailure(request: ExportRequest, error: unknown): void {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    this.stats.failedExports++;
+    this.stats.lost[request.signal] += request.items;
+    this.stats.lastError = failure.message;
+    if (this.stats.exports === 0) this.firstFailure ??= failure;
+  }
+}

@@ -1,0 +1,75 @@
+// Span messages (opentelemetry/proto/trace/v1/trace.proto), fields in field-number order.
+import type { EventRecord, LinkRecord, ScopeRecord, SpanRecord } from "../telemetry/records.ts";
+import {
+  beginResourceEnvelope,
+  endResourceEnvelope,
+  writeBytesField,
+  writeFixed32Field,
+  writeIntField,
+  writeKeyValues,
+  writeStringField,
+  writeTimeField,
+} from "./encode-common.ts";
+import type { ProtoWriter } from "./proto-writer.ts";
+
+/**
+ * One ResourceSpans message: the pre-encoded Resource, then a single ScopeSpans with `scope` and `spans`.
+ * `schemaUrl` becomes ResourceSpans.schema_url (omitted when empty). Returns a copy; `writer` is left empty.
+ */
+export function encodeResourceSpans(
+  writer: ProtoWriter,
+  resourceBytes: Uint8Array,
+  scope: ScopeRecord,
+  spans: readonly SpanRecord[],
+  schemaUrl: string = "",
+): Uint8Array {
+  beginResourceEnvelope(writer, resourceBytes, scope);
+  for (let i = 0; i < spans.length; i++) writeSpan(writer, spans[i]!);
+  return endResourceEnvelope(writer, schemaUrl);
+}
+
+/** A Span as ScopeSpans.spans (2). */
+function writeSpan(writer: ProtoWriter, span: SpanRecord): void {
+  // Ids, times and a few attributes already pass 127 bytes.
+  writer.beginMessage(2, 2);
+  writeBytesField(writer, 1, span.traceId);
+  writeBytesField(writer, 2, span.spanId);
+  writeBytesField(writer, 4, span.parentSpanId);
+  writeStringField(writer, 5, span.name);
+  writeIntField(writer, 6, span.kind);
+  writeTimeField(writer, 7, span.startUs);
+  writeTimeField(writer, 8, span.endUs);
+  writeKeyValues(writer, 9, span.attributes);
+  const events = span.events;
+  for (let i = 0; i < events.length; i++) writeEvent(writer, events[i]!);
+  const links = span.links;
+  for (let i = 0; i < links.length; i++) writeLink(writer, links[i]!);
+  const status = span.status;
+  if (status !== undefined) {
+    // Status has explicit presence: present-but-default is still framed, as protobuf-es does.
+    writer.beginMessage(15);
+    writeStringField(writer, 2, status.message);
+    writeIntField(writer, 3, status.code);
+    writer.endMessage();
+  }
+  // flags is field 16, so it goes last although the .proto declares it after parent_span_id.
+  writeFixed32Field(writer, 16, span.flags);
+  writer.endMessage();
+}
+
+function writeEvent(writer: ProtoWriter, event: EventRecord): void {
+  writer.beginMessage(11);
+  writeTimeField(writer, 1, event.timeUs);
+  writeStringField(writer, 2, event.name);
+  writeKeyValues(writer, 3, event.attributes);
+  writer.endMessage();
+}
+
+function writeLink(writer: ProtoWriter, link: LinkRecord): void {
+  writer.beginMessage(13);
+  writeBytesField(writer, 1, link.traceId);
+  writeBytesField(writer, 2, link.spanId);
+  writeKeyValues(writer, 4, link.attributes);
+  writeFixed32Field(writer, 6, link.flags);
+  writer.endMessage();
+}

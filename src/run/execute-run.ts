@@ -1,0 +1,79 @@
+import type { Clock } from "../clock.ts";
+import type { Endpoint } from "../config/units.ts";
+import { planRun } from "../engine/plan.ts";
+import { DreamweaverError } from "../errors.ts";
+import { ExportPipeline } from "../export/export-pipeline.ts";
+import type { LoadedConfig } from "../load-config.ts";
+import { Registry } from "../registry.ts";
+import { RunStats } from "./run-stats.ts";
+import { runWorkload } from "./run-workload.ts";
+import { type RunSummary, summarize } from "./summary.ts";
+
+export interface RunOptions {
+  readonly fast: boolean;
+  /** `--fast` only: timestamp of the first request; default: the run ends now. */
+  readonly startTimeUs?: number;
+  readonly endpoint: Endpoint;
+  readonly exporter: string;
+  readonly metricsIntervalUs: number;
+  readonly timeoutMs: number;
+  readonly clock: Clock;
+  readonly stop: AbortSignal;
+  /** How long shutdown waits for exports in flight. */
+  readonly drainMs: number;
+  /** Receives the stats object as soon as the run starts, for a progress display. */
+  readonly onStart?: (stats: RunStats) => void;
+}
+
+/** Runs the workload of a loaded config to the end (or until `stop`), then reports what happened. */
+export async function executeRun(loaded: LoadedConfig, options: RunOptions): Promise<RunSummary> {
+  const plan = planRun(loaded);
+  const factory = loaded.registry.exporters.get(options.exporter);
+  if (!factory) {
+    throw new DreamweaverError(
+      "USAGE",
+      `--exporter: ${Registry.unknown("exporter", options.exporter, loaded.registry.exporters.keys())}`,
+    );
+  }
+  const exporter = factory.value({
+    url: options.endpoint.url,
+    tls: options.endpoint.tls,
+    timeoutMs: options.timeoutMs,
+  });
+  const stats = new RunStats();
+  const pipeline = new ExportPipeline(exporter, stats);
+  const { clock } = options;
+  const startedUs = clock.nowUs();
+  const durationUs = plan.durationSeconds * 1e6;
+  const startUs = options.fast ? options.startTimeUs ?? startedUs - durationUs : startedUs;
+  options.onStart?.(stats);
+  try {
+    await runWorkload(plan, {
+      mode: options.fast ? "fast" : "paced",
+      startUs,
+      metricsIntervalUs: options.metricsIntervalUs,
+      maxBatchWaitMs: 1000,
+      clock,
+      stop: options.stop,
+      pipeline,
+      stats,
+    });
+    await pipeline.drain(options.stop.aborted ? options.drainMs : Math.max(options.drainMs, options.timeoutMs));
+    if (stats.exports === 0 && pipeline.firstFailure) {
+      throw new DreamweaverError(
+        "EXPORT_FAILED",
+        `cannot export to ${pipeline.firstFailure.message}. Is an OTLP receiver listening there? (--sink starts a built-in one)`,
+      );
+    }
+    // Paced: request i is due at i/rate, so n requests take n/rate; fast: however long generation took.
+    const generatedSeconds = (stats.generatedAtUs - startedUs) / 1e6;
+    const generationSeconds = options.fast ? generatedSeconds : generatedSeconds + 1 / plan.ratePerSecond;
+    return summarize(stats, {
+      elapsedSeconds: (clock.nowUs() - startedUs) / 1e6,
+      generationSeconds,
+      configuredRate: plan.ratePerSecond,
+    });
+  } finally {
+    await pipeline.close();
+  }
+}

@@ -1,0 +1,138 @@
+import type { Clock } from "../clock.ts";
+import type { RunPlan } from "../engine/plan.ts";
+import { simulateRequest, type TelemetryOut } from "../engine/simulate.ts";
+import { BatchBuilder } from "../export/batch-builder.ts";
+import type { ExportPipeline } from "../export/export-pipeline.ts";
+import { MetricsAggregator } from "../metrics/aggregator.ts";
+import type { ExportRequest } from "../plugin.ts";
+import type { RunStats } from "./run-stats.ts";
+
+export interface WorkloadOptions {
+  /** `paced`: request i starts at startUs + i/rate on the wall clock. `fast`: as fast as exports go. */
+  readonly mode: "paced" | "fast";
+  /** Timestamp of request 0. */
+  readonly startUs: number;
+  readonly metricsIntervalUs: number;
+  /** Paced mode: the longest a partly filled batch waits before it is sent anyway. */
+  readonly maxBatchWaitMs: number;
+  readonly clock: Clock;
+  /** Aborted by Ctrl-C: stop generating, send what was generated. */
+  readonly stop: AbortSignal;
+  readonly pipeline: ExportPipeline;
+  readonly stats: RunStats;
+}
+
+/** A sealed batch: sent once its last span has ended (paced mode never sends telemetry from the future). */
+interface SealedBatch {
+  readonly requests: ExportRequest[];
+  readonly readyUs: number;
+}
+
+/**
+ * Generates the plan's requests in order and hands their telemetry to the pipeline: traces and logs in
+ * batches of `batchSize` requests, metrics at every interval boundary of the requests' own timeline
+ * (so a collection at time B holds exactly the requests that started before B) and once at the end.
+ */
+export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Promise<void> {
+  const { stats, pipeline, clock } = options;
+  const builder = new BatchBuilder(plan.services);
+  const aggregator = new MetricsAggregator(plan, options.startUs);
+  const intervalUs = 1_000_000 / plan.ratePerSecond;
+  let nextCollectUs = options.startUs + options.metricsIntervalUs;
+  let batchEndUs = 0;
+  let latestEndUs = options.startUs;
+  const out: TelemetryOut = {
+    span(service, span) {
+      builder.span(service, span);
+      stats.spans++;
+    },
+    log(service, log) {
+      builder.log(service, log);
+      stats.logRecords++;
+    },
+    handled: (service, startUs, endUs, span) => aggregator.handled(service, startUs, endUs, span),
+  };
+  const collect = (timeUs: number) => {
+    const request = builder.metrics(aggregator.collect(timeUs));
+    if (request) stats.dataPoints += request.items;
+    return request;
+  };
+  /** Simulates request i; returns the metrics request of any interval boundary crossed first. */
+  const generate = (index: number): ExportRequest[] => {
+    const startUs = options.startUs + index * intervalUs;
+    const metrics: ExportRequest[] = [];
+    while (startUs >= nextCollectUs) {
+      const request = collect(nextCollectUs);
+      if (request) metrics.push(request);
+      nextCollectUs += options.metricsIntervalUs;
+    }
+    const endUs = simulateRequest(plan, index, Math.round(startUs), out);
+    batchEndUs = Math.max(batchEndUs, endUs);
+    latestEndUs = Math.max(latestEndUs, endUs);
+    builder.requests++;
+    stats.requests++;
+    return metrics;
+  };
+  const seal = (): SealedBatch => {
+    const sealed = { requests: builder.take(), readyUs: batchEndUs };
+    batchEndUs = 0;
+    return sealed;
+  };
+
+  if (options.mode === "fast") {
+    for (let i = 0; i < plan.totalRequests && !options.stop.aborted; i++) {
+      for (const request of generate(i)) await pipeline.send(request);
+      if (builder.requests >= plan.batchSize) { for (const request of seal().requests) await pipeline.send(request); }
+      if (i % 256 === 255) await clock.yield();
+      if (pipeline.firstFailure) return;
+    }
+    stats.generatedAtUs = clock.nowUs();
+    for (const request of seal().requests) await pipeline.send(request);
+  } else {
+    await runPaced(plan, options, generate, seal, () => builder.requests, intervalUs);
+  }
+  const final = collect(Math.round(latestEndUs));
+  if (final) pipeline[options.mode === "fast" ? "send" : "offer"](final);
+}
+
+async function runPaced(
+  plan: RunPlan,
+  options: WorkloadOptions,
+  generate: (index: number) => ExportRequest[],
+  seal: () => SealedBatch,
+  batchRequests: () => number,
+  intervalUs: number,
+): Promise<void> {
+  const { clock, pipeline, stats } = options;
+  const sealed: SealedBatch[] = [];
+  let next = 0;
+  let batchOpenedUs = 0;
+  const sendReady = (nowUs: number) => {
+    while (sealed.length > 0 && sealed[0]!.readyUs <= nowUs) {
+      for (const r of sealed.shift()!.requests) pipeline.offer(r);
+    }
+  };
+  while (next < plan.totalRequests && !options.stop.aborted && !pipeline.firstFailure) {
+    const nowUs = clock.nowUs();
+    // Open loop: every request whose start time has come is generated now, however late we are.
+    const due = Math.min(plan.totalRequests, Math.floor((nowUs - options.startUs) / intervalUs) + 1);
+    if (next < due) stats.maxLagMs = Math.max(stats.maxLagMs, (nowUs - (options.startUs + next * intervalUs)) / 1000);
+    for (; next < due; next++) {
+      for (const request of generate(next)) pipeline.offer(request);
+      if (batchRequests() === 1) batchOpenedUs = nowUs;
+      if (batchRequests() >= plan.batchSize) sealed.push(seal());
+    }
+    if (batchRequests() > 0 && nowUs - batchOpenedUs >= options.maxBatchWaitMs * 1000) sealed.push(seal());
+    sendReady(nowUs);
+    const untilNextMs = (options.startUs + next * intervalUs - clock.nowUs()) / 1000;
+    await clock.sleep(Math.min(50, Math.max(1, untilNextMs)));
+  }
+  stats.generatedAtUs = clock.nowUs();
+  if (batchRequests() > 0) sealed.push(seal());
+  // The last requests' spans may still be "running": wait for them (unless stopping) so nothing is from the future.
+  while (sealed.length > 0) {
+    const nowUs = clock.nowUs();
+    sendReady(options.stop.aborted ? Infinity : nowUs);
+    if (sealed.length > 0) await clock.sleep(Math.min(50, Math.max(1, (sealed[0]!.readyUs - nowUs) / 1000)));
+  }
+}

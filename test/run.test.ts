@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { type Sink, startSink } from "../src/sink/start-sink.ts";
+import { command, ROOT, runCli } from "./helpers/cli.ts";
+import { FIXED_START_US, runExampleFast } from "./helpers/run.ts";
+
+const sinks: Sink[] = [];
+afterAll(() => Promise.all(sinks.map((s) => s.close())));
+
+/** A built-in receiver on an ephemeral port that keeps the bytes of every request it accepts. */
+async function capturingSink(): Promise<{ sink: Sink; requests: string[] }> {
+  const requests: string[] = [];
+  const sink = await startSink({
+    port: 0,
+    traceIdleMs: 60_000,
+    onRequest: (signal, bytes) => requests.push(`${signal}:${Buffer.from(bytes).toString("base64")}`),
+  });
+  sinks.push(sink);
+  return { sink, requests };
+}
+
+describe("into the built-in receiver", () => {
+  let report: ReturnType<Sink["report"]>;
+  let summary: Awaited<ReturnType<typeof runExampleFast>>;
+  beforeAll(async () => {
+    const { sink } = await capturingSink();
+    summary = await runExampleFast("marketplace.yaml", `http://127.0.0.1:${sink.port}`, { durationSeconds: 30 });
+    report = sink.report();
+  });
+
+  test("received counts equal generated counts", () => {
+    expect(report.spans).toBe(summary.spans);
+    expect(report.dataPoints).toBe(summary.dataPoints);
+    expect(report.logRecords).toBe(summary.logRecords);
+    expect(summary.failedExports).toBe(0);
+  });
+
+  test("the receiver's trace and metric checks all pass", () => {
+    expect(report.checks.traces.checked).toBe(summary.requests);
+    expect(report.violations).toBe(0);
+    expect(report.examples).toEqual({});
+  });
+});
+
+test("the same seed and start time give byte-identical requests", async () => {
+  const first = await capturingSink();
+  const second = await capturingSink();
+  await runExampleFast("marketplace.yaml", `http://127.0.0.1:${first.sink.port}`, { durationSeconds: 20 });
+  await runExampleFast("marketplace.yaml", `http://127.0.0.1:${second.sink.port}`, { durationSeconds: 20 });
+  // Exports run concurrently and may arrive in any order; their content may not differ.
+  expect(first.requests.length).toBeGreaterThan(10);
+  expect(second.requests.toSorted()).toEqual(first.requests.toSorted());
+});
+
+test("a run on Deno sends exactly the bytes a run on Bun sends", async () => {
+  const bun = await capturingSink();
+  const deno = await capturingSink();
+  const args = (port: number) => [
+    "run",
+    "examples/ecommerce.yaml",
+    "--fast",
+    "--start-time",
+    new Date(FIXED_START_US / 1000).toISOString(),
+    "--duration",
+    "20s",
+    "--endpoint",
+    `127.0.0.1:${port}`,
+  ];
+  const [onBun, onDeno] = await Promise.all([
+    Bun.spawn([...command({ runtime: "bun" }), ...args(bun.sink.port)], { cwd: ROOT, stderr: "pipe" }).exited,
+    Bun.spawn([...command({ runtime: "deno" }), ...args(deno.sink.port)], { cwd: ROOT, stderr: "pipe" }).exited,
+  ]);
+  expect([onBun, onDeno]).toEqual([0, 0]);
+  expect(bun.requests.length).toBeGreaterThan(5);
+  expect(deno.requests.toSorted()).toEqual(bun.requests.toSorted());
+}, 30_000);
+
+test("an unreachable receiver is one line naming the endpoint, quickly", () => {
+  const started = performance.now();
+  const result = runCli(["run", "examples/ecommerce.yaml", "--fast", "--endpoint", "127.0.0.1:9"]);
+  expect(result.code).toBe(1);
+  expect(result.stderr.trimEnd().split("\n").at(-1)).toMatch(
+    /^cannot export to http:\/\/127\.0\.0\.1:9: unavailable: .*\. Is an OTLP receiver listening there\? \(--sink starts a built-in one\)$/,
+  );
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+  expect(performance.now() - started).toBeLessThan(10_000);
+});
+
+test("`dreamweaver <config>` runs, and --json prints the summary with the receiver's report", () => {
+  const result = runCli([join("examples", "ecommerce.yaml"), "--fast", "--sink", "--duration", "5s", "--json"]);
+  expect(result.code).toBe(0);
+  const summary = JSON.parse(result.stdout);
+  expect(summary.requests).toBe(50);
+  expect(summary.spans).toBe(200);
+  expect(summary.receiver.spans).toBe(200);
+  expect(summary.receiver.logRecords).toBe(summary.logRecords);
+});
+
+test("Ctrl-C stops generating, sends what was generated and prints the summary", async () => {
+  const child = Bun.spawn(
+    [
+      ...command({ runtime: "bun" }),
+      "run",
+      "examples/ecommerce.yaml",
+      "--sink",
+      "--rate",
+      "50/s",
+      "--duration",
+      "10m",
+      "--json",
+    ],
+    { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
+  );
+  await Bun.sleep(2500);
+  const signalled = performance.now();
+  child.kill("SIGINT");
+  expect(await child.exited).toBe(0);
+  expect(performance.now() - signalled).toBeLessThan(6000);
+  const summary = JSON.parse(await new Response(child.stdout).text());
+  expect(summary.requests).toBeGreaterThan(50);
+  expect(summary.requests).toBeLessThan(200);
+  expect(summary.receiver.spans).toBe(summary.spans);
+  expect(summary.receiver.logRecords).toBe(summary.logRecords);
+}, 15_000);

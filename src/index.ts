@@ -2,6 +2,7 @@
 export { definePlugin, OtlpSpanKind } from "./plugin.ts";
 export type {
   CallShape,
+  DescribedCall,
   Exporter,
   ExporterFactory,
   ExporterOptions,
@@ -11,6 +12,8 @@ export type {
   MetricModel,
   MetricSample,
   MetricTypeDefinition,
+  OperationContext,
+  OperationModel,
   Placeholder,
   PlaceholderContext,
   PlaceholderGenerate,
@@ -21,3 +24,5 @@ export type {
 export { Random } from "./random.ts";
 export { DreamweaverError, type ErrorCode, type Problem } from "./errors.ts";
 export { preEncodedExportMethod } from "./otlp-methods.ts";
+export type { AnyValue, KeyValue } from "./telemetry/records.ts";
+export { attribute } from "./telemetry/attribute.ts";

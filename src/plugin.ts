@@ -1,4 +1,5 @@
 import type { Random } from "./random.ts";
+import type { KeyValue } from "./telemetry/records.ts";
 
 /** What a placeholder's generator is handed on every call: the request's randomness and its arguments. */
 export interface PlaceholderContext {
@@ -33,11 +34,50 @@ export type OtlpSpanKind = (typeof OtlpSpanKind)[keyof typeof OtlpSpanKind];
  */
 export type CallShape = "request" | "message" | "direct";
 
+/** One operation of one service, as a span-kind plugin sees it when compiling it before the run. */
+export interface OperationContext {
+  /** As written in the template, e.g. `GET /api/users/{id}`, `SELECT`, `process orders`. */
+  readonly operation: string;
+  /** The service instance's name: what callers put in `server.address`. */
+  readonly service: string;
+  readonly template: string;
+}
+
+/** Both sides of one call of an operation, drawn per request once its outcome is known. */
+export interface DescribedCall {
+  /** This service's own span, including `error.type` when it failed. */
+  readonly attributes: readonly KeyValue[];
+  /** The caller's CLIENT or PRODUCER span for this call (ignored for `direct` calls). */
+  readonly callerAttributes: readonly KeyValue[];
+  /** Whether the caller's side is an error: it failed, or, for HTTP, the answer was a 4xx. */
+  readonly callerFailed: boolean;
+  /** For a failed span: the exception recorded as a span event and an exception log. */
+  readonly exception?: { readonly type: string; readonly message: string };
+}
+
+/** How spans of one operation look: compiled once per (service, operation) before the run. */
+export interface OperationModel {
+  /** Low-cardinality name of the service's own span, e.g. `GET /api/users/{id}`, `SELECT users`. */
+  readonly name: string;
+  /** Name of a caller's CLIENT or PRODUCER span for a call into this operation, e.g. `GET`, `publish orders`. */
+  readonly callerName: string;
+  /** Semantic-convention duration histogram of the own spans, e.g. `http.server.request.duration`. */
+  readonly metric?: string;
+  /** Same for the caller's CLIENT spans, e.g. `http.client.request.duration`. */
+  readonly callerMetric?: string;
+  /** Attribute keys the duration histograms keep (low cardinality: method, route, status code, error.type). */
+  readonly metricAttributes?: readonly string[];
+  /** Draws both sides of one call; `failed` is the engine's decision, which the description must agree with. */
+  describe(random: Random, failed: boolean): DescribedCall;
+}
+
 /** A `span_kind` value a template may use. */
 export interface SpanKindDefinition {
   readonly description?: string;
   readonly otlpKind: OtlpSpanKind;
   readonly call: CallShape;
+  /** Compiles an operation into names and attributes; without it spans are named after the operation, bare. */
+  readonly operation?: (context: OperationContext) => OperationModel;
 }
 
 /** A metric `type` value a template may use, and the OTLP data it becomes. */

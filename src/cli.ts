@@ -1,11 +1,18 @@
 import { type CommandDef, defineCommand, runMain } from "citty";
 import packageJson from "../package.json" with { type: "json" };
+import { explainCommand } from "./commands/explain.ts";
 import { graphCommand } from "./commands/graph.ts";
 import { runCommand } from "./commands/run.ts";
 import { sinkCommand } from "./commands/sink.ts";
 import { validateCommand } from "./commands/validate.ts";
 
-const subCommands = { run: runCommand, sink: sinkCommand, validate: validateCommand, graph: graphCommand };
+const subCommands = {
+  run: runCommand,
+  sink: sinkCommand,
+  validate: validateCommand,
+  graph: graphCommand,
+  explain: explainCommand,
+};
 
 /** The `dreamweaver` command and its subcommands. */
 export const cli: CommandDef = defineCommand({

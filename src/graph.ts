@@ -63,12 +63,23 @@ export function spansPerRequest(entry: ServiceNode): number {
   const count = memoize((node: ServiceNode): number => {
     let spans = node.spanKind ? 1 : 0;
     for (const callee of node.downstream) {
-      if (node.spanKind && callee.spanKind && callee.spanKind.call !== "direct") spans += 1;
+      if (node.spanKind && callee.spanKind && makesCallSpan(node.spanKind, callee.spanKind)) spans += 1;
       spans += count(callee);
     }
     return spans;
   });
   return count(entry);
+}
+
+/**
+ * Whether a call gets its own CLIENT or PRODUCER span in the caller: calls into `request` and `message`
+ * services do, unless the caller's own span already is one (a CLIENT service calling a server, a
+ * PRODUCER service publishing to a consumer).
+ */
+export function makesCallSpan(caller: SpanKindDefinition, callee: SpanKindDefinition): boolean {
+  if (callee.call === "request") return caller.otlpKind !== 3;
+  if (callee.call === "message") return caller.otlpKind !== 4;
+  return false;
 }
 
 /**

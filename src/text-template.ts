@@ -14,7 +14,7 @@ export type RenderText = (random: Random) => string;
 export function compileText(
   text: string,
   placeholders: Registry["placeholders"],
-): { render: RenderText; problems: string[] } {
+): { render: RenderText; problems: string[]; hasPlaceholders: boolean } {
   const literals: string[] = [];
   const fills: { placeholder: ResolvedPlaceholder; args: string[] }[] = [];
   const problems: string[] = [];
@@ -34,9 +34,10 @@ export function compileText(
     last = match.index + whole.length;
   }
   literals.push(text.slice(last));
-  if (fills.length === 0) return { render: () => text, problems };
+  if (fills.length === 0) return { render: () => text, problems, hasPlaceholders: false };
   return {
     problems,
+    hasPlaceholders: true,
     render(random) {
       let out = literals[0]!;
       for (let i = 0; i < fills.length; i++) {

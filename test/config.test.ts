@@ -17,10 +17,15 @@ describe("a valid config", () => {
       operations: ["GET /api/users"],
       errorRate: 0,
       baseDurationMs: 50,
+      errorPropagation: 1,
     });
     expect(web.logs[0]!.severity).toBe("info");
     expect(config.services[2]!.downstream).toEqual([]);
-    expect(config.output).toEqual({ endpoint: { url: "http://localhost:4317", tls: false }, batchSize: 100 });
+    expect(config.output).toEqual({
+      endpoint: { url: "http://localhost:4317", tls: false },
+      batchSize: 100,
+      temporality: "cumulative",
+    });
     expect(config.workload).toEqual({ ratePerSecond: 10, durationSeconds: 60 });
   });
 

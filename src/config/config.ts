@@ -14,11 +14,26 @@ export const SEVERITY_NUMBER: Readonly<Record<Severity, number>> = {
   fatal: 21,
 };
 
+/** A span or resource attribute a user configured; text values may hold placeholders. */
+export interface UserAttribute {
+  readonly key: string;
+  readonly value: string | number | boolean;
+  /** Present when the text has placeholders: filled anew for every span (or once per instance for resources). */
+  readonly render?: RenderText;
+}
+
+/** Latency percentiles in microseconds, ascending: `[[0.5, 40000], [0.95, 180000], ...]`. */
+export type LatencyPercentiles = readonly (readonly [quantile: number, us: number])[];
+
 export interface TraceTemplate {
   readonly spanKind: string;
   readonly operations: readonly string[];
   readonly errorRate: number;
   readonly baseDurationMs: number;
+  /** When given, own durations follow these percentiles instead of the seed's 50%-200% of the base. */
+  readonly latency?: LatencyPercentiles;
+  /** Probability that a failed call fails this service's own span too. */
+  readonly errorPropagation: number;
 }
 
 export interface MetricTemplate {
@@ -36,6 +51,11 @@ export interface LogTemplate {
 
 export interface ServiceTemplate {
   readonly name: string;
+  /** The SDK language its services report (telemetry.sdk.language); chosen from the seed when absent. */
+  readonly language?: string;
+  readonly version?: string;
+  readonly attributes: readonly UserAttribute[];
+  readonly resourceAttributes: readonly UserAttribute[];
   /** Absent: the service emits no spans and its callees attach to the nearest ancestor that does. */
   readonly traces?: TraceTemplate;
   readonly metrics: readonly MetricTemplate[];
@@ -46,6 +66,24 @@ export interface ServiceDefinition {
   readonly name: string;
   readonly type: string;
   readonly downstream: readonly string[];
+  /** Instances sharing the load, each with its own instance id, host and metric streams. */
+  readonly replicas: number;
+  /** Calls to downstream services run at the same time instead of one after another. */
+  readonly parallel: boolean;
+  /** A failed synchronous call is retried up to this many times. */
+  readonly retries: number;
+  readonly version?: string;
+  readonly attributes: readonly UserAttribute[];
+  readonly resourceAttributes: readonly UserAttribute[];
+}
+
+/** Where the imaginary system runs: resource attributes every service shares. */
+export interface Deployment {
+  readonly environment: string;
+  readonly namespace?: string;
+  readonly kubernetes: boolean;
+  readonly cloud?: "aws" | "gcp" | "azure";
+  readonly region?: string;
 }
 
 /** A validated configuration with every default applied and every string format parsed. */
@@ -60,8 +98,12 @@ export interface Config {
   readonly output: {
     readonly endpoint: Endpoint;
     readonly batchSize: number;
+    readonly temporality: "cumulative" | "delta";
   };
   readonly plugins: readonly string[];
+  readonly deployment: Deployment;
+  /** Emit the semantic-convention duration histograms of each span kind (http.server.request.duration...). */
+  readonly semconvMetrics: boolean;
 }
 
 /** The seed's defaults. */
@@ -71,4 +113,7 @@ export const DEFAULTS = {
   unit: "",
   severity: "info",
   batchSize: 100,
+  errorPropagation: 1,
+  environment: "production",
+  temporality: "cumulative",
 } as const;

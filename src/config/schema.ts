@@ -8,13 +8,32 @@ const nonEmptyList = nonEmptyString.array().atLeastLength(1);
 
 export const severities = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
 
+/** `40ms`, `1.5s`, `900us`, or a number of milliseconds. */
+const latencyValue = type("string | number > 0");
+
+export const latencySchema = type({
+  "+": "reject",
+  p50: latencyValue,
+  "p90?": latencyValue,
+  "p95?": latencyValue,
+  "p99?": latencyValue,
+  "p999?": latencyValue,
+});
+
 export const traceTemplateSchema = type({
   "+": "reject",
   span_kind: nonEmptyString,
   operations: nonEmptyList,
   "error_rate?": "0 <= number <= 1",
   "base_duration_ms?": "number.integer > 0",
+  "latency?": latencySchema,
+  "error_propagation?": "0 <= number <= 1",
 });
+
+/** User attributes: values are text (with placeholders), numbers or booleans. */
+const attributesSchema = type.Record("string > 0", "string | number | boolean");
+
+export const languages = ["java", "go", "python", "nodejs", "dotnet", "ruby", "php", "rust", "cpp"] as const;
 
 export const metricTemplateSchema = type({
   "+": "reject",
@@ -34,6 +53,10 @@ export const serviceTemplateSchema = type({
   "traces?": traceTemplateSchema,
   "metrics?": metricTemplateSchema.array(),
   "logs?": logTemplateSchema.array(),
+  "language?": type.enumerated(...languages),
+  "version?": nonEmptyString,
+  "attributes?": attributesSchema,
+  "resource_attributes?": attributesSchema,
 });
 
 export const serviceSchema = type({
@@ -41,11 +64,31 @@ export const serviceSchema = type({
   name: nonEmptyString,
   type: nonEmptyString,
   "downstream?": nonEmptyString.array(),
+  "replicas?": "number.integer >= 1",
+  "parallel?": "boolean",
+  "retries?": "0 <= number.integer <= 10",
+  "version?": nonEmptyString,
+  "attributes?": attributesSchema,
+  "resource_attributes?": attributesSchema,
+});
+
+export const deploymentSchema = type({
+  "+": "reject",
+  "environment?": nonEmptyString,
+  "namespace?": nonEmptyString,
+  "kubernetes?": "boolean",
+  "cloud?": "'aws' | 'gcp' | 'azure'",
+  "region?": nonEmptyString,
 });
 
 export const workloadSchema = type({ "+": "reject", rate: "string", duration: "string" });
 
-export const outputSchema = type({ "+": "reject", endpoint: "string", "batch_size?": "number.integer > 0" });
+export const outputSchema = type({
+  "+": "reject",
+  endpoint: "string",
+  "batch_size?": "number.integer > 0",
+  "temporality?": "'cumulative' | 'delta'",
+});
 
 export const configSchema = type({
   "+": "reject",
@@ -55,6 +98,8 @@ export const configSchema = type({
   workload: workloadSchema,
   output: outputSchema,
   "plugins?": nonEmptyString.array(),
+  "deployment?": deploymentSchema,
+  "semconv_metrics?": "boolean",
 });
 
 export type RawConfig = typeof configSchema.infer;
@@ -72,6 +117,8 @@ export function declaredKeys(path: readonly (string | number)[]): string[] {
     "": configSchema,
     "templates.*": serviceTemplateSchema,
     "templates.*.traces": traceTemplateSchema,
+    "templates.*.traces.latency": latencySchema,
+    deployment: deploymentSchema,
     "templates.*.metrics.*": metricTemplateSchema,
     "templates.*.logs.*": logTemplateSchema,
     "services.*": serviceSchema,

@@ -78,3 +78,15 @@ export function parseEndpoint(text: string): Parsed<Endpoint> {
   const origin = `${url.protocol}//${url.hostname}${port === "" ? "" : `:${port}`}`;
   return { ok: true, value: { url: origin + url.pathname.replace(/\/$/, ""), tls: url.protocol === "https:" } };
 }
+
+const LATENCY = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s)\s*$/;
+const LATENCY_UNIT_US: Record<string, number> = { us: 1, "µs": 1, ms: 1000, s: 1_000_000 };
+
+/** A latency percentile: `40ms`, `1.5s`, `900us`, or a plain number of milliseconds; in microseconds. */
+export function parseLatency(value: string | number): Parsed<number> {
+  if (typeof value === "number") return { ok: true, value: value * 1000 };
+  const match = LATENCY.exec(value);
+  if (!match) return { ok: false, message: `"${value}" is not a latency; write e.g. "40ms", "1.5s" or "900us"` };
+  const us = Number(match[1]) * LATENCY_UNIT_US[match[2]!]!;
+  return us > 0 ? { ok: true, value: us } : { ok: false, message: `latency must be positive (was "${value}")` };
+}

@@ -7,14 +7,16 @@ import { compileText } from "../text-template.ts";
 import {
   type Config,
   DEFAULTS,
-  type LogTemplate,
+  type LatencyPercentiles,
   type ServiceDefinition,
   type ServiceTemplate,
   type Severity,
+  type UserAttribute,
 } from "./config.ts";
 import { configSchema, declaredKeys, type RawConfig } from "./schema.ts";
-import { parseDuration, parseEndpoint, parseRate } from "./units.ts";
-import type { PathSegment, YamlSource } from "./yaml-source.ts";
+import { parseDuration, parseEndpoint, parseLatency, parseRate } from "./units.ts";
+import { formatPath, type PathSegment, type YamlSource } from "./yaml-source.ts";
+import type { RenderText } from "../text-template.ts";
 
 type Report = (path: readonly PathSegment[], message: string, at?: "key" | "value") => void;
 
@@ -28,8 +30,15 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
   const report: Report = (path, message, at) => problems.push(source.problem(path, message, at));
   checkShape(source.data, report);
   const data = source.data as Partial<Record<keyof RawConfig, unknown>>;
-  const logRenderers = checkTemplates(data.templates, registry, report);
+  const compiled: Compiled = { texts: new Map(), latencies: new Map() };
+  checkTemplates(data.templates, registry, report, compiled);
   checkServices(data.services, data.templates, report);
+  asArray(data.services).forEach((service, i) => {
+    if (!isRecord(service)) return;
+    for (const field of ["attributes", "resource_attributes"]) {
+      compileAttributes(service[field], ["services", i, field], registry, report, compiled);
+    }
+  });
   const ratePerSecond = checkFormat(
     ["workload", "rate"],
     (data.workload as Record<string, unknown>)?.rate,
@@ -51,20 +60,46 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
   if (problems.length > 0) throw configError(sortByPosition(problems), file);
 
   const raw = source.data as RawConfig;
+  const attributes = (record: Record<string, string | number | boolean> | undefined, path: PathSegment[]) =>
+    resolveAttributes(record, path, compiled);
   return {
     seed: String(raw.seed),
     templates: new Map(
-      Object.entries(raw.templates).map(([name, t]) => [name, resolveTemplate(name, t, logRenderers)]),
+      Object.entries(raw.templates).map(([name, t]) => [name, resolveTemplate(name, t, compiled)]),
     ),
-    services: raw.services.map((s): ServiceDefinition => ({
+    services: raw.services.map((s, i): ServiceDefinition => ({
       name: s.name,
       type: s.type,
       downstream: s.downstream ?? [],
+      replicas: s.replicas ?? 1,
+      parallel: s.parallel ?? false,
+      retries: s.retries ?? 0,
+      ...(s.version !== undefined && { version: s.version }),
+      attributes: attributes(s.attributes, ["services", i, "attributes"]),
+      resourceAttributes: attributes(s.resource_attributes, ["services", i, "resource_attributes"]),
     })),
     workload: { ratePerSecond: ratePerSecond!, durationSeconds: durationSeconds! },
-    output: { endpoint: endpoint!, batchSize: raw.output.batch_size ?? DEFAULTS.batchSize },
+    output: {
+      endpoint: endpoint!,
+      batchSize: raw.output.batch_size ?? DEFAULTS.batchSize,
+      temporality: raw.output.temporality ?? DEFAULTS.temporality,
+    },
     plugins: raw.plugins ?? [],
+    deployment: {
+      environment: raw.deployment?.environment ?? DEFAULTS.environment,
+      kubernetes: raw.deployment?.kubernetes ?? false,
+      ...(raw.deployment?.namespace !== undefined && { namespace: raw.deployment.namespace }),
+      ...(raw.deployment?.cloud !== undefined && { cloud: raw.deployment.cloud }),
+      ...(raw.deployment?.region !== undefined && { region: raw.deployment.region }),
+    },
+    semconvMetrics: raw.semconv_metrics ?? true,
   };
+}
+
+/** What the checks compiled on the way, keyed by config path, so resolution does not compile twice. */
+interface Compiled {
+  readonly texts: Map<string, { readonly render: RenderText; readonly hasPlaceholders: boolean }>;
+  readonly latencies: Map<string, LatencyPercentiles>;
 }
 
 function checkShape(data: unknown, report: Report): void {
@@ -104,11 +139,16 @@ function hintedKey(hint: string): string {
   return /"([^"]+)"/.exec(hint)?.[1] ?? "";
 }
 
-function checkTemplates(templates: unknown, registry: Registry, report: Report): Map<string, LogTemplate["render"][]> {
-  const renderers = new Map<string, LogTemplate["render"][]>();
-  if (!isRecord(templates)) return renderers;
+function checkTemplates(templates: unknown, registry: Registry, report: Report, compiled: Compiled): void {
+  if (!isRecord(templates)) return;
   for (const [name, template] of Object.entries(templates)) {
     if (!isRecord(template)) continue;
+    for (const field of ["attributes", "resource_attributes"]) {
+      compileAttributes(template[field], ["templates", name, field], registry, report, compiled);
+    }
+    if (isRecord(template.traces) && isRecord(template.traces.latency)) {
+      checkLatency(template.traces.latency, ["templates", name, "traces", "latency"], report, compiled);
+    }
     const spanKind = isRecord(template.traces) ? template.traces.span_kind : undefined;
     if (typeof spanKind === "string" && !registry.spanKinds.has(spanKind)) {
       report(
@@ -134,19 +174,51 @@ function checkTemplates(templates: unknown, registry: Registry, report: Report):
         );
       } else metricNames.set(metric.name, i);
     });
-    renderers.set(
-      name,
-      asArray(template.logs).map((log, i) =>
-        asArray(isRecord(log) ? log.patterns : undefined).map((pattern, j) => {
-          if (typeof pattern !== "string") return () => "";
-          const { render, problems } = compileText(pattern, registry.placeholders);
-          for (const problem of problems) report(["templates", name, "logs", i, "patterns", j], problem);
-          return render;
-        })
-      ),
-    );
+    asArray(template.logs).forEach((log, i) => {
+      asArray(isRecord(log) ? log.patterns : undefined).forEach((pattern, j) => {
+        if (typeof pattern === "string") {
+          compileAt(pattern, ["templates", name, "logs", i, "patterns", j], registry, report, compiled);
+        }
+      });
+    });
   }
-  return renderers;
+}
+
+/** Compiles a text with placeholders, reporting its problems at `path`, and remembers it by path. */
+function compileAt(text: string, path: PathSegment[], registry: Registry, report: Report, compiled: Compiled): void {
+  const { render, problems, hasPlaceholders } = compileText(text, registry.placeholders);
+  for (const problem of problems) report(path, problem);
+  compiled.texts.set(formatPath(path), { render, hasPlaceholders });
+}
+
+function compileAttributes(
+  record: unknown,
+  path: PathSegment[],
+  registry: Registry,
+  report: Report,
+  compiled: Compiled,
+): void {
+  if (!isRecord(record)) return;
+  for (const [key, value] of Object.entries(record)) {
+    if (typeof value === "string") compileAt(value, [...path, key], registry, report, compiled);
+  }
+}
+
+const LATENCY_QUANTILES: Record<string, number> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99, p999: 0.999 };
+
+/** Percentiles must parse and rise with the quantile; they are kept in microseconds. */
+function checkLatency(latency: Record<string, unknown>, path: PathSegment[], report: Report, compiled: Compiled): void {
+  const points: [number, number][] = [];
+  for (const [key, quantile] of Object.entries(LATENCY_QUANTILES)) {
+    const value = latency[key];
+    if (typeof value !== "string" && typeof value !== "number") continue;
+    const parsed = parseLatency(value);
+    if (!parsed.ok) report([...path, key], parsed.message);
+    else if (points.length > 0 && parsed.value <= points.at(-1)![1]) {
+      report([...path, key], `${key} must be longer than the percentiles below it`);
+    } else points.push([quantile, parsed.value]);
+  }
+  compiled.latencies.set(formatPath(path), points);
 }
 
 function checkServices(services: unknown, templates: unknown, report: Report): void {
@@ -215,29 +287,44 @@ function checkFormat<T>(
   return undefined;
 }
 
-function resolveTemplate(
-  name: string,
-  raw: RawConfig["templates"][string],
-  logRenderers: Map<string, LogTemplate["render"][]>,
-): ServiceTemplate {
-  const renderers = logRenderers.get(name) ?? [];
+function resolveTemplate(name: string, raw: RawConfig["templates"][string], compiled: Compiled): ServiceTemplate {
+  const path = ["templates", name];
+  const latency = compiled.latencies.get(formatPath([...path, "traces", "latency"]));
   return {
     name,
+    ...(raw.language !== undefined && { language: raw.language }),
+    ...(raw.version !== undefined && { version: raw.version }),
+    attributes: resolveAttributes(raw.attributes, [...path, "attributes"], compiled),
+    resourceAttributes: resolveAttributes(raw.resource_attributes, [...path, "resource_attributes"], compiled),
     ...(raw.traces && {
       traces: {
         spanKind: raw.traces.span_kind,
         operations: raw.traces.operations,
         errorRate: raw.traces.error_rate ?? DEFAULTS.errorRate,
         baseDurationMs: raw.traces.base_duration_ms ?? DEFAULTS.baseDurationMs,
+        ...(latency && { latency }),
+        errorPropagation: raw.traces.error_propagation ?? DEFAULTS.errorPropagation,
       },
     }),
     metrics: (raw.metrics ?? []).map((m) => ({ name: m.name, type: m.type, unit: m.unit ?? DEFAULTS.unit })),
     logs: (raw.logs ?? []).map((log, i) => ({
       patterns: log.patterns,
-      render: renderers[i]!,
+      render: log.patterns.map((_, j) => compiled.texts.get(formatPath([...path, "logs", i, "patterns", j]))!.render),
       severity: (log.severity ?? DEFAULTS.severity) as Severity,
     })),
   };
+}
+
+function resolveAttributes(
+  record: Record<string, string | number | boolean> | undefined,
+  path: PathSegment[],
+  compiled: Compiled,
+): UserAttribute[] {
+  return Object.entries(record ?? {}).map(([key, value]) => {
+    const text = typeof value === "string" ? compiled.texts.get(formatPath([...path, key])) : undefined;
+    // A text without placeholders stays a constant, so its attribute is built once, not per span.
+    return text?.hasPlaceholders ? { key, value, render: text.render } : { key, value };
+  });
 }
 
 function sortByPosition(problems: Problem[]): Problem[] {

@@ -1,19 +1,48 @@
 import packageJson from "../../package.json" with { type: "json" };
-import { type Severity, SEVERITY_NUMBER } from "../config/config.ts";
+import {
+  type Config,
+  type MetricTemplate,
+  type Severity,
+  SEVERITY_NUMBER,
+  type UserAttribute,
+} from "../config/config.ts";
 import type { ServiceNode } from "../graph.ts";
 import type { LoadedConfig } from "../load-config.ts";
 import { durationBounds, microsecondsPer } from "../metrics/duration-unit.ts";
-import type { CallShape, MetricModel } from "../plugin.ts";
+import type { CallShape, MetricModel, OperationModel } from "../plugin.ts";
+import type { Random } from "../random.ts";
 import { hashSeed, namedRandom } from "../seed.ts";
+import { attribute } from "../telemetry/attribute.ts";
 import type { KeyValue, ResourceRecord, ScopeRecord } from "../telemetry/records.ts";
 import type { RenderText } from "../text-template.ts";
+import { type DurationModel, percentileDuration, uniformDuration } from "./latency.ts";
+import { compileOperation } from "./operation.ts";
+import { COMMON_LANGUAGES, instanceResource } from "./resource.ts";
+
+/** A semantic-convention duration histogram a span feeds: its name and the attribute keys it keeps. */
+export interface SemconvMetric {
+  readonly name: string;
+  readonly keys: ReadonlySet<string>;
+}
+
+export interface OperationPlan {
+  readonly model: OperationModel;
+  /** Histograms fed by the service's own spans, and by a caller's CLIENT spans into it; absent when off. */
+  readonly metric?: SemconvMetric;
+  readonly callerMetric?: SemconvMetric;
+}
 
 export interface SpanPlan {
   readonly kind: number;
   readonly call: CallShape;
-  readonly operations: readonly string[];
+  readonly operations: readonly OperationPlan[];
   readonly errorRate: number;
-  readonly baseDurationUs: number;
+  readonly errorPropagation: number;
+  readonly duration: DurationModel;
+  /** User attributes without placeholders, built once. */
+  readonly constantAttributes: readonly KeyValue[];
+  /** User attributes with placeholders, filled per span. */
+  readonly renderedAttributes: readonly { readonly key: string; readonly render: RenderText }[];
 }
 
 export interface LogPlan {
@@ -31,31 +60,42 @@ export interface MetricPlan {
   /** Histograms of durations take span durations: microseconds per metric unit. */
   readonly microsecondsPerUnit?: number;
   readonly bounds: readonly number[];
-  /** Gauges and non-duration histograms take values from a heuristic's model. */
-  readonly model?: MetricModel;
+  /** Gauges and non-duration histograms take values from a heuristic's model, one per instance. */
+  readonly createModel?: (random: Random) => MetricModel;
 }
 
-/** One service instance, everything about it resolved so the hot loop never looks a name up. */
-export interface ServicePlan {
+/** One running copy of a service: its own resource, and its own metric streams. */
+export interface InstancePlan {
+  /** Position among all instances of the run. */
   readonly index: number;
-  readonly name: string;
+  readonly service: ServicePlan;
   readonly resource: ResourceRecord;
+}
+
+/** One service, everything about it resolved so the hot loop never looks a name up. */
+export interface ServicePlan {
+  readonly name: string;
+  readonly instances: readonly InstancePlan[];
   readonly scope: ScopeRecord;
   /** Absent: the service is transparent and emits no spans. */
   readonly span?: SpanPlan;
   readonly logs: readonly LogPlan[];
   readonly metrics: readonly MetricPlan[];
   readonly downstream: readonly ServicePlan[];
+  readonly parallel: boolean;
+  readonly retries: number;
 }
 
 export interface RunPlan {
   readonly seedHash: Uint8Array;
   readonly services: readonly ServicePlan[];
+  readonly instances: readonly InstancePlan[];
   readonly entryPoints: readonly ServicePlan[];
   readonly ratePerSecond: number;
   readonly durationSeconds: number;
   readonly totalRequests: number;
   readonly batchSize: number;
+  readonly temporality: "cumulative" | "delta";
 }
 
 const SEVERITY_TEXT: Readonly<Record<Severity, string>> = {
@@ -67,46 +107,75 @@ const SEVERITY_TEXT: Readonly<Record<Severity, string>> = {
   fatal: "FATAL",
 };
 
+type MutableService = Omit<ServicePlan, "instances" | "downstream"> & {
+  instances: InstancePlan[];
+  downstream: ServicePlan[];
+};
+
 /** Resolves a loaded config into what the engine runs: done once, before the first request. */
 export function planRun({ config, graph, registry }: LoadedConfig): RunPlan {
   const seedHash = hashSeed(config.seed);
-  const plans = new Map<ServiceNode, ServicePlan & { downstream: ServicePlan[] }>();
-  graph.services.forEach((node, index) =>
-    plans.set(node, { ...planService(node, index, seedHash, registry), downstream: [] })
-  );
+  const plans = new Map<ServiceNode, MutableService>();
+  const instances: InstancePlan[] = [];
+  for (const node of graph.services) {
+    const plan: MutableService = { ...planService(node, config, registry), instances: [], downstream: [] };
+    const definition = config.services.find((s) => s.name === node.name)!;
+    const language = node.template.language ??
+      namedRandom(seedHash, `language/${node.template.name}`).pick(COMMON_LANGUAGES);
+    const version = definition.version ?? node.template.version ??
+      `1.${namedRandom(seedHash, `version/${node.name}`).int(0, 12)}.${
+        namedRandom(seedHash, `patch/${node.name}`).int(0, 9)
+      }`;
+    for (let replica = 0; replica < definition.replicas; replica++) {
+      const random = namedRandom(seedHash, `instance/${node.name}/${replica}`);
+      const attributes = instanceResource({
+        service: node.name,
+        language,
+        version,
+        replica,
+        deployment: config.deployment,
+        userAttributes: [...node.template.resourceAttributes, ...definition.resourceAttributes],
+      }, random);
+      const instance = { index: instances.length, service: plan as ServicePlan, resource: { attributes } };
+      instances.push(instance);
+      plan.instances.push(instance);
+    }
+    plans.set(node, plan);
+  }
   for (const [node, plan] of plans) plan.downstream.push(...node.downstream.map((callee) => plans.get(callee)!));
   return {
     seedHash,
     services: [...plans.values()],
+    instances,
     entryPoints: graph.entryPoints.map((node) => plans.get(node)!),
     ratePerSecond: config.workload.ratePerSecond,
     durationSeconds: config.workload.durationSeconds,
     totalRequests: Math.floor(config.workload.ratePerSecond * config.workload.durationSeconds),
     batchSize: config.output.batchSize,
+    temporality: config.output.temporality,
   };
 }
 
 function planService(
   node: ServiceNode,
-  index: number,
-  seedHash: Uint8Array,
+  config: Config,
   registry: LoadedConfig["registry"],
-): Omit<ServicePlan, "downstream"> {
+): Omit<MutableService, "instances" | "downstream"> {
   const { template } = node;
-  const traces = template.traces;
+  const definition = config.services.find((s) => s.name === node.name)!;
+  const metrics = template.metrics.map((metric) => planMetric(metric, registry));
+  const configured = new Set(metrics.map((m) => m.name));
   return {
-    index,
     name: node.name,
-    resource: { attributes: resourceAttributes(node.name, seedHash) },
     scope: { name: "dreamweaver", version: packageJson.version, attributes: [] },
-    ...(traces && node.spanKind && {
-      span: {
-        kind: node.spanKind.otlpKind,
-        call: node.spanKind.call,
-        operations: traces.operations,
-        errorRate: traces.errorRate,
-        baseDurationUs: traces.baseDurationMs * 1000,
-      },
+    ...(template.traces && node.spanKind && {
+      span: planSpans(
+        node,
+        [...template.attributes, ...definition.attributes],
+        config.semconvMetrics,
+        configured,
+        registry,
+      ),
     }),
     logs: template.logs.map((log) => ({
       render: log.render,
@@ -114,55 +183,57 @@ function planService(
       severityText: SEVERITY_TEXT[log.severity],
       failuresOnly: SEVERITY_NUMBER[log.severity] >= SEVERITY_NUMBER.error,
     })),
-    metrics: template.metrics.map((metric) => {
-      const data = registry.metricTypes.get(metric.type)!.value.data;
-      const perUnit = microsecondsPer(metric.unit);
-      if (data === "histogram" && metric.name.includes("duration") && perUnit !== undefined) {
-        return {
-          name: metric.name,
-          unit: metric.unit,
-          data,
-          microsecondsPerUnit: perUnit,
-          bounds: durationBounds(metric.unit),
-        };
-      }
-      if (data === "sum") return { name: metric.name, unit: metric.unit, data, bounds: [] };
-      const heuristic = registry.metricHeuristics.find((h) => h.value.matches(metric))!;
-      const random = namedRandom(seedHash, `metric/${node.name}/${metric.name}`);
-      return {
-        name: metric.name,
-        unit: metric.unit,
-        data,
-        bounds: data === "histogram" ? SIZE_BOUNDS : [],
-        model: heuristic.value.create({ random, name: metric.name, unit: metric.unit }),
-      };
+    metrics,
+    parallel: definition.parallel,
+    retries: definition.retries,
+  };
+}
+
+function planSpans(
+  node: ServiceNode,
+  userAttributes: readonly UserAttribute[],
+  semconvMetrics: boolean,
+  configured: ReadonlySet<string>,
+  registry: LoadedConfig["registry"],
+): SpanPlan {
+  const traces = node.template.traces!;
+  const kind = registry.spanKinds.get(traces.spanKind)!;
+  // A metric the user configured keeps the seed's meaning; the convention's own would clash with it.
+  const semconv = (name: string | undefined, keys: readonly string[]) =>
+    semconvMetrics && name !== undefined && !configured.has(name) ? { name, keys: new Set(keys) } : undefined;
+  return {
+    kind: kind.value.otlpKind,
+    call: kind.value.call,
+    operations: traces.operations.map((operation) => {
+      const model = compileOperation(kind, { operation, service: node.name, template: node.template.name });
+      const keys = model.metricAttributes ?? [];
+      const metric = semconv(model.metric, keys);
+      const callerMetric = semconv(model.callerMetric, keys);
+      return { model, ...(metric && { metric }), ...(callerMetric && { callerMetric }) };
     }),
+    errorRate: traces.errorRate,
+    errorPropagation: traces.errorPropagation,
+    duration: traces.latency ? percentileDuration(traces.latency) : uniformDuration(traces.baseDurationMs * 1000),
+    constantAttributes: userAttributes.filter((a) => !a.render).map((a) => attribute(a.key, a.value)),
+    renderedAttributes: userAttributes.flatMap((a) => (a.render ? [{ key: a.key, render: a.render }] : [])),
+  };
+}
+
+function planMetric(metric: MetricTemplate, registry: LoadedConfig["registry"]): MetricPlan {
+  const data = registry.metricTypes.get(metric.type)!.value.data;
+  const perUnit = microsecondsPer(metric.unit);
+  const base = { name: metric.name, unit: metric.unit, data };
+  if (data === "histogram" && metric.name.includes("duration") && perUnit !== undefined) {
+    return { ...base, microsecondsPerUnit: perUnit, bounds: durationBounds(metric.unit) };
+  }
+  if (data === "sum") return { ...base, bounds: [] };
+  const heuristic = registry.metricHeuristics.find((h) => h.value.matches(metric))!;
+  return {
+    ...base,
+    bounds: data === "histogram" ? SIZE_BOUNDS : [],
+    createModel: (random) => heuristic.value.create({ random, name: metric.name, unit: metric.unit }),
   };
 }
 
 /** Powers of four from 16 to 4 MiB: enough resolution for sizes and counts over six orders of magnitude. */
 const SIZE_BOUNDS = Array.from({ length: 10 }, (_, i) => 16 * 4 ** i);
-
-function resourceAttributes(service: string, seedHash: Uint8Array): KeyValue[] {
-  const random = namedRandom(seedHash, `instance/${service}`);
-  const text = (key: string, value: string): KeyValue => ({ key, value: { string: value } });
-  return [
-    text("service.name", service),
-    text("service.instance.id", uuid(random.hex(32))),
-    text("host.name", `${service}-${random.hex(10).slice(0, 5)}`),
-    text("telemetry.sdk.name", "opentelemetry"),
-    text("telemetry.sdk.language", "nodejs"),
-    text("telemetry.sdk.version", "2.2.0"),
-    // Honest provenance: the data is synthetic, and says which generator made it.
-    text("telemetry.distro.name", "dreamweaver"),
-    text("telemetry.distro.version", packageJson.version),
-  ];
-}
-
-/** A version-4 UUID from 32 random hex digits. */
-function uuid(hex: string): string {
-  const variant = "89ab"[Number.parseInt(hex[16]!, 16) & 3];
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${
-    hex.slice(20, 32)
-  }`;
-}

@@ -1,6 +1,9 @@
+import type { DescribedCall } from "../plugin.ts";
 import type { Random } from "../random.ts";
 import { requestRandom } from "../seed.ts";
+import { attribute } from "../telemetry/attribute.ts";
 import {
+  type EventRecord,
   FLAG_SAMPLED,
   type KeyValue,
   type LinkRecord,
@@ -8,20 +11,21 @@ import {
   type SpanRecord,
   STATUS_ERROR,
 } from "../telemetry/records.ts";
-import type { RunPlan, ServicePlan } from "./plan.ts";
+import type { InstancePlan, OperationPlan, RunPlan, SemconvMetric, ServicePlan } from "./plan.ts";
 
 /** Where a simulated request's telemetry goes. */
 export interface TelemetryOut {
-  /** Every span a service emits: its own, and the CLIENT/PRODUCER spans of the calls it makes. */
-  span(service: ServicePlan, span: SpanRecord): void;
-  log(service: ServicePlan, log: LogRecord): void;
-  /** A request the service handled, with its own span unless the service is transparent. */
-  handled(service: ServicePlan, startUs: number, endUs: number, span?: SpanRecord): void;
+  /** Every span an instance emits; `metric` is the semantic-convention histogram its duration feeds. */
+  span(instance: InstancePlan, span: SpanRecord, metric?: SemconvMetric): void;
+  log(instance: InstancePlan, log: LogRecord): void;
+  /** A request the instance handled, with its own span unless the service is transparent. */
+  handled(instance: InstancePlan, startUs: number, endUs: number, span?: SpanRecord): void;
 }
 
 const NONE: readonly never[] = [];
 const KIND_CLIENT = 3;
 const KIND_PRODUCER = 4;
+const SLOW_QUANTILE = 0.99;
 
 interface Request {
   readonly random: Random;
@@ -31,9 +35,17 @@ interface Request {
   endUs: number;
 }
 
+/** How a call went, seen from the caller. */
 interface Outcome {
   readonly endUs: number;
+  /** The callee's own span failed: the failure may propagate to the caller. */
   readonly failed: boolean;
+}
+
+/** A service's own span, finished: what its caller needs to describe its side of the call. */
+interface Served extends Outcome {
+  readonly described?: DescribedCall;
+  readonly operation?: OperationPlan;
 }
 
 /**
@@ -49,87 +61,163 @@ export function simulateRequest(plan: RunPlan, index: number, startUs: number, o
   return request.endUs;
 }
 
-/** A service handles a call: its span, then its own calls one after another, then its logs. */
+/** A service handles a call: its span, its own calls, then its logs. */
 function visit(
   request: Request,
   service: ServicePlan,
   parentSpanId: Uint8Array | undefined,
   startUs: number,
-  operation: string | undefined,
+  operation: OperationPlan | undefined,
   link?: LinkRecord,
-): Outcome {
+): Served {
   const { span } = service;
-  if (span === undefined || operation === undefined) return passThrough(request, service, parentSpanId, startUs);
   const { random } = request;
+  const instance = pickInstance(random, service);
+  if (span === undefined || operation === undefined) {
+    return passThrough(request, service, instance, parentSpanId, startUs);
+  }
   const spanId = random.bytes(8);
-  // The seed's model: 50% to 200% of the base duration.
-  const ownUs = span.baseDurationUs * (0.5 + 1.5 * random.float());
-  const failed = random.chance(span.errorRate);
+  const u = random.float();
+  const ownUs = span.duration(u);
+  let failed = random.chance(span.errorRate);
   // Some work before the first call and after the last, as a handler parses and then responds.
-  const beforeUs = ownUs * (0.05 + 0.15 * random.float());
-  let t = startUs + beforeUs;
-  for (const callee of service.downstream) t = call(request, service, callee, spanId, t).endUs;
-  const endUs = Math.max(startUs + ownUs, t + ownUs * 0.1 * random.float());
+  const callsStartUs = startUs + ownUs * (0.05 + 0.15 * random.float());
+  const calls = makeCalls(request, service, instance, spanId, callsStartUs);
+  if (calls.failed && !failed) failed = random.chance(span.errorPropagation);
+  const endUs = Math.max(startUs + ownUs, calls.endUs + ownUs * 0.1 * random.float());
+  const described = operation.model.describe(random, failed);
   const record: SpanRecord = {
     traceId: request.traceId,
     spanId,
     ...(parentSpanId && { parentSpanId }),
-    name: operation,
+    name: operation.model.name,
     kind: span.kind,
     startUs: Math.round(startUs),
     endUs: Math.round(endUs),
-    attributes: failed ? [errorType(span.kind)] : NONE,
-    events: NONE,
+    attributes: withUserAttributes(described.attributes, span, random),
+    events: failed && described.exception ? [exceptionEvent(Math.round(endUs), described.exception)] : NONE,
     links: link ? [link] : NONE,
-    ...(failed && { status: { code: STATUS_ERROR, message: "" } }),
+    ...(failed && { status: { code: STATUS_ERROR, message: described.exception?.message ?? "" } }),
     flags: FLAG_SAMPLED,
   };
-  request.out.span(service, record);
-  request.out.handled(service, record.startUs, record.endUs, record);
-  writeLogs(request, service, record, failed);
+  request.out.span(instance, record, operation.metric);
+  request.out.handled(instance, record.startUs, record.endUs, record);
+  writeLogs(request, service, instance, record, failed, described, u >= SLOW_QUANTILE);
   request.endUs = Math.max(request.endUs, endUs);
-  return { endUs, failed };
+  return { endUs, failed, described, operation };
 }
 
 /** A service without a traces template: its calls attach to the caller's span. */
-function passThrough(request: Request, service: ServicePlan, parentSpanId: Uint8Array | undefined, startUs: number) {
+function passThrough(
+  request: Request,
+  service: ServicePlan,
+  instance: InstancePlan,
+  parentSpanId: Uint8Array | undefined,
+  startUs: number,
+): Served {
+  // At the top of a request each call of a transparent entry point starts its own trace: one root each.
+  const calls = makeCalls(request, service, undefined, parentSpanId, startUs, parentSpanId === undefined);
+  request.out.handled(instance, Math.round(startUs), Math.round(calls.endUs));
+  return calls;
+}
+
+/** The calling side: the service and the instance that is handling this request. */
+interface Caller {
+  readonly service: ServicePlan;
+  readonly instance: InstancePlan;
+}
+
+/**
+ * The service's calls, one after another or all at once (`parallel`); ends when the last returns.
+ * `instance` is the instance whose span makes them, absent when the service emits no spans.
+ */
+function makeCalls(
+  request: Request,
+  service: ServicePlan,
+  instance: InstancePlan | undefined,
+  parentSpanId: Uint8Array | undefined,
+  startUs: number,
+  newTraceEach = false,
+): Outcome {
   let t = startUs;
+  let endUs = startUs;
   let failed = false;
+  const caller = instance && { service, instance };
   for (const callee of service.downstream) {
-    // At the top of a request each call of a transparent entry point starts its own trace: one root each.
-    if (parentSpanId === undefined) request.traceId = request.random.bytes(16);
-    const outcome = call(request, undefined, callee, parentSpanId, t);
+    if (newTraceEach) request.traceId = request.random.bytes(16);
+    const callStartUs = service.parallel ? startUs + 200 * request.random.float() : t;
+    const outcome = callWithRetries(request, caller, callee, parentSpanId, callStartUs, service.retries);
     t = outcome.endUs;
+    endUs = Math.max(endUs, outcome.endUs);
     failed ||= outcome.failed;
   }
-  request.out.handled(service, Math.round(startUs), Math.round(t));
-  return { endUs: t, failed };
+  return { endUs, failed };
+}
+
+/** A synchronous call that failed is tried again, after a short backoff, up to `retries` times. */
+function callWithRetries(
+  request: Request,
+  caller: Caller | undefined,
+  callee: ServicePlan,
+  parentSpanId: Uint8Array | undefined,
+  startUs: number,
+  retries: number,
+): Outcome {
+  let outcome = call(request, caller, callee, parentSpanId, startUs);
+  for (let attempt = 1; attempt <= retries && outcome.failed; attempt++) {
+    const backoffUs = 5000 * 2 ** (attempt - 1) * (1 + request.random.float());
+    outcome = call(request, caller, callee, parentSpanId, outcome.endUs + backoffUs);
+  }
+  return outcome;
 }
 
 /** One call from `caller` (undefined when it emits no spans) to `callee`, shaped by the callee's kind. */
 function call(
   request: Request,
-  caller: ServicePlan | undefined,
+  caller: Caller | undefined,
   callee: ServicePlan,
   parentSpanId: Uint8Array | undefined,
   startUs: number,
 ): Outcome {
   const { random } = request;
   const operation = callee.span && random.pick(callee.span.operations);
-  const shape = caller?.span && callee.span ? callee.span.call : "direct";
-  if (shape === "request") return callRequest(request, caller!, callee, parentSpanId, startUs, operation!);
-  if (shape === "message") return callMessage(request, caller!, callee, parentSpanId, startUs, operation!);
-  return visit(request, callee, parentSpanId, startUs + 20 + 180 * random.float(), operation);
+  const shape = caller && callee.span ? callee.span.call : "direct";
+  // A CLIENT or PRODUCER service's own span already is the calling side of the call: no second one.
+  const ownKind = caller?.service.span?.kind;
+  if (shape === "request" && ownKind !== KIND_CLIENT) {
+    return callRequest(request, caller!, callee, parentSpanId, startUs, operation!);
+  }
+  if (shape === "message") {
+    if (ownKind !== KIND_PRODUCER) return callMessage(request, caller!, callee, parentSpanId, startUs, operation!);
+    return publishFromProducer(request, callee, parentSpanId!, startUs, operation!);
+  }
+  const networkUs = shape === "request" ? 100 + 500 * random.float() : 20 + 180 * random.float();
+  return visit(request, callee, parentSpanId, startUs + networkUs, operation);
+}
+
+/** A PRODUCER service publishes within its own span; the consumer links to that span. */
+function publishFromProducer(
+  request: Request,
+  callee: ServicePlan,
+  producerId: Uint8Array,
+  startUs: number,
+  operation: OperationPlan,
+): Outcome {
+  const { random } = request;
+  const publishedUs = startUs + 300 + 1700 * random.float();
+  const link: LinkRecord = { traceId: request.traceId, spanId: producerId, attributes: NONE, flags: FLAG_SAMPLED };
+  visit(request, callee, producerId, publishedUs + 1000 + 19_000 * random.float(), operation, link);
+  return { endUs: publishedUs, failed: false };
 }
 
 /** Synchronous: a CLIENT span in the caller wraps the network round trip and the callee's span. */
 function callRequest(
   request: Request,
-  caller: ServicePlan,
+  caller: Caller,
   callee: ServicePlan,
   parentSpanId: Uint8Array | undefined,
   startUs: number,
-  operation: string,
+  operation: OperationPlan,
 ): Outcome {
   const { random } = request;
   const clientId = random.bytes(8);
@@ -137,20 +225,21 @@ function callRequest(
   const inboundUs = 100 + 500 * random.float();
   const served = visit(request, callee, clientId, startUs + outboundUs, operation);
   const endUs = served.endUs + inboundUs;
-  request.out.span(caller, {
+  const described = served.described!;
+  request.out.span(caller.instance, {
     traceId: request.traceId,
     spanId: clientId,
     ...(parentSpanId && { parentSpanId }),
-    name: operation,
+    name: operation.model.callerName,
     kind: KIND_CLIENT,
     startUs: Math.round(startUs),
     endUs: Math.round(endUs),
-    attributes: served.failed ? [errorType(callee.span!.kind)] : NONE,
+    attributes: described.callerAttributes,
     events: NONE,
     links: NONE,
-    ...(served.failed && { status: { code: STATUS_ERROR, message: "" } }),
+    ...(described.callerFailed && { status: { code: STATUS_ERROR, message: "" } }),
     flags: FLAG_SAMPLED,
-  });
+  }, operation.callerMetric);
   return { endUs, failed: served.failed };
 }
 
@@ -161,57 +250,99 @@ function callRequest(
  */
 function callMessage(
   request: Request,
-  caller: ServicePlan,
+  caller: Caller,
   callee: ServicePlan,
   parentSpanId: Uint8Array | undefined,
   startUs: number,
-  operation: string,
+  operation: OperationPlan,
 ): Outcome {
   const { random } = request;
   const producerId = random.bytes(8);
   const endUs = startUs + 300 + 1700 * random.float();
-  request.out.span(caller, {
+  const queuedUs = 1000 + 19_000 * random.float();
+  const link: LinkRecord = { traceId: request.traceId, spanId: producerId, attributes: NONE, flags: FLAG_SAMPLED };
+  const served = visit(request, callee, producerId, endUs + queuedUs, operation, link);
+  request.out.span(caller.instance, {
     traceId: request.traceId,
     spanId: producerId,
     ...(parentSpanId && { parentSpanId }),
-    name: `publish ${callee.name}`,
+    name: operation.model.callerName,
     kind: KIND_PRODUCER,
     startUs: Math.round(startUs),
     endUs: Math.round(endUs),
-    attributes: NONE,
+    attributes: served.described?.callerAttributes ?? NONE,
     events: NONE,
     links: NONE,
     flags: FLAG_SAMPLED,
-  });
-  const queuedUs = 1000 + 19_000 * random.float();
-  const link: LinkRecord = { traceId: request.traceId, spanId: producerId, attributes: NONE, flags: FLAG_SAMPLED };
-  visit(request, callee, producerId, endUs + queuedUs, operation, link);
+  }, operation.callerMetric);
   return { endUs, failed: false };
 }
 
-function writeLogs(request: Request, service: ServicePlan, span: SpanRecord, failed: boolean): void {
+function pickInstance(random: Random, service: ServicePlan): InstancePlan {
+  const { instances } = service;
+  return instances.length === 1 ? instances[0]! : instances[random.int(0, instances.length - 1)]!;
+}
+
+function withUserAttributes(
+  attributes: readonly KeyValue[],
+  span: NonNullable<ServicePlan["span"]>,
+  random: Random,
+): readonly KeyValue[] {
+  if (span.constantAttributes.length === 0 && span.renderedAttributes.length === 0) return attributes;
+  const out = [...attributes, ...span.constantAttributes];
+  for (const { key, render } of span.renderedAttributes) out.push({ key, value: { string: render(random) } });
+  return out;
+}
+
+function exceptionEvent(timeUs: number, exception: { type: string; message: string }): EventRecord {
+  return {
+    name: "exception",
+    timeUs,
+    attributes: [attribute("exception.type", exception.type), attribute("exception.message", exception.message)],
+  };
+}
+
+/**
+ * The service's log templates for this span (error and fatal ones only when it failed), plus, for a
+ * service that logs at all, what real services log on their own: a warning for a slow span and the
+ * exception of a failed one.
+ */
+function writeLogs(
+  request: Request,
+  service: ServicePlan,
+  instance: InstancePlan,
+  span: SpanRecord,
+  failed: boolean,
+  described: DescribedCall,
+  slow: boolean,
+): void {
+  if (service.logs.length === 0) return;
   const { random } = request;
-  for (const log of service.logs) {
-    if (log.failuresOnly && !failed) continue;
-    const timeUs = Math.round(span.startUs + (span.endUs - span.startUs) * random.float());
-    request.out.log(service, {
+  const durationUs = span.endUs - span.startUs;
+  const write = (severityNumber: number, severityText: string, body: string, attributes: readonly KeyValue[]) => {
+    const timeUs = Math.round(span.startUs + durationUs * random.float());
+    request.out.log(instance, {
       timeUs,
       observedUs: timeUs,
-      severityNumber: log.severityNumber,
-      severityText: log.severityText,
-      body: { string: random.pick(log.render)(random) },
-      attributes: NONE,
+      severityNumber,
+      severityText,
+      body: { string: body },
+      attributes,
       traceId: span.traceId,
       spanId: span.spanId,
       flags: FLAG_SAMPLED,
     });
+  };
+  for (const log of service.logs) {
+    if (log.failuresOnly && !failed) continue;
+    write(log.severityNumber, log.severityText, random.pick(log.render)(random), NONE);
   }
-}
-
-const SERVER_ERROR: KeyValue = { key: "error.type", value: { string: "500" } };
-const OTHER_ERROR: KeyValue = { key: "error.type", value: { string: "_OTHER" } };
-
-/** `error.type` as the conventions say: the status code for HTTP servers, `_OTHER` when nothing better is known. */
-function errorType(kind: number): KeyValue {
-  return kind === 2 ? SERVER_ERROR : OTHER_ERROR;
+  if (slow) write(13, "WARN", `slow request: ${span.name} took ${Math.round(durationUs / 1000)} ms`, NONE);
+  if (failed && described.exception) {
+    const { type, message } = described.exception;
+    write(17, "ERROR", `${type}: ${message}`, [
+      attribute("exception.type", type),
+      attribute("exception.message", message),
+    ]);
+  }
 }

@@ -1,5 +1,5 @@
-import type { ServicePlan } from "../engine/plan.ts";
-import type { ServiceMetrics } from "../metrics/aggregator.ts";
+import type { InstancePlan } from "../engine/plan.ts";
+import type { InstanceMetrics } from "../metrics/aggregator.ts";
 import {
   encodeResource,
   encodeResourceLogs,
@@ -13,7 +13,7 @@ import type { LogRecord, SpanRecord } from "../telemetry/records.ts";
 
 /**
  * Collects the spans and logs of a batch of requests per service instance and encodes them into one
- * export request per signal, with one ResourceSpans/ResourceLogs per service, as an SDK would send.
+ * export request per signal, with one ResourceSpans/ResourceLogs per instance, as its SDK would send.
  */
 export class BatchBuilder {
   private readonly writer = new ProtoWriter(1 << 20);
@@ -24,19 +24,19 @@ export class BatchBuilder {
   private logCount = 0;
   requests = 0;
 
-  constructor(private readonly services: readonly ServicePlan[]) {
-    this.resources = services.map((service) => encodeResource(service.resource));
-    this.spans = services.map(() => []);
-    this.logs = services.map(() => []);
+  constructor(private readonly instances: readonly InstancePlan[]) {
+    this.resources = instances.map((instance) => encodeResource(instance.resource));
+    this.spans = instances.map(() => []);
+    this.logs = instances.map(() => []);
   }
 
-  span(service: ServicePlan, span: SpanRecord): void {
-    this.spans[service.index]!.push(span);
+  span(instance: InstancePlan, span: SpanRecord): void {
+    this.spans[instance.index]!.push(span);
     this.spanCount++;
   }
 
-  log(service: ServicePlan, log: LogRecord): void {
-    this.logs[service.index]!.push(log);
+  log(instance: InstancePlan, log: LogRecord): void {
+    this.logs[instance.index]!.push(log);
     this.logCount++;
   }
 
@@ -50,7 +50,7 @@ export class BatchBuilder {
           this.spanCount,
           this.encodeEach(
             this.spans,
-            (resource, service, spans) => encodeResourceSpans(this.writer, resource, service.scope, spans),
+            (resource, instance, spans) => encodeResourceSpans(this.writer, resource, instance.service.scope, spans),
           ),
         ),
       );
@@ -62,7 +62,7 @@ export class BatchBuilder {
           this.logCount,
           this.encodeEach(
             this.logs,
-            (resource, service, logs) => encodeResourceLogs(this.writer, resource, service.scope, logs),
+            (resource, instance, logs) => encodeResourceLogs(this.writer, resource, instance.service.scope, logs),
           ),
         ),
       );
@@ -73,25 +73,25 @@ export class BatchBuilder {
     return out;
   }
 
-  /** One metrics export request holding every service's collected metrics. */
-  metrics(collected: readonly ServiceMetrics[]): ExportRequest | undefined {
+  /** One metrics export request holding every instance's collected metrics. */
+  metrics(collected: readonly InstanceMetrics[]): ExportRequest | undefined {
     const withPoints = collected.filter((c) => c.points > 0);
     if (withPoints.length === 0) return undefined;
-    const resources = withPoints.map(({ service, metrics }) =>
-      encodeResourceMetrics(this.writer, this.resources[service.index]!, service.scope, metrics)
+    const resources = withPoints.map(({ instance, metrics }) =>
+      encodeResourceMetrics(this.writer, this.resources[instance.index]!, instance.service.scope, metrics)
     );
     return request("metrics", withPoints.reduce((sum, c) => sum + c.points, 0), resources);
   }
 
   private encodeEach<T>(
     perService: T[][],
-    encode: (resource: Uint8Array, service: ServicePlan, items: T[]) => Uint8Array,
+    encode: (resource: Uint8Array, instance: InstancePlan, items: T[]) => Uint8Array,
   ): Uint8Array[] {
     const out: Uint8Array[] = [];
     for (let i = 0; i < perService.length; i++) {
       const items = perService[i]!;
       if (items.length === 0) continue;
-      out.push(encode(this.resources[i]!, this.services[i]!, items));
+      out.push(encode(this.resources[i]!, this.instances[i]!, items));
       perService[i] = [];
     }
     return out;

@@ -1,96 +1,162 @@
-import type { MetricPlan, RunPlan, ServicePlan } from "../engine/plan.ts";
-import type { MetricSample } from "../plugin.ts";
-import { type MetricRecord, type SpanRecord, TEMPORALITY_CUMULATIVE } from "../telemetry/records.ts";
+import type { InstancePlan, RunPlan, SemconvMetric } from "../engine/plan.ts";
+import type { MetricModel, MetricSample } from "../plugin.ts";
+import { namedRandom } from "../seed.ts";
+import {
+  type KeyValue,
+  type MetricRecord,
+  type SpanRecord,
+  TEMPORALITY_CUMULATIVE,
+  TEMPORALITY_DELTA,
+} from "../telemetry/records.ts";
+import { durationBounds } from "./duration-unit.ts";
+import { Histogram } from "./histogram.ts";
 
-/** One service's metrics at one collection: what an SDK's periodic reader would export. */
-export interface ServiceMetrics {
-  readonly service: ServicePlan;
+/** One instance's metrics at one collection: what its SDK's periodic reader would export. */
+export interface InstanceMetrics {
+  readonly instance: InstancePlan;
   readonly metrics: readonly MetricRecord[];
   readonly points: number;
 }
 
-interface HistogramState {
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  readonly buckets: number[];
-}
-
-interface ServiceState {
-  readonly service: ServicePlan;
-  /** Requests handled since the run started (counters are cumulative from a fixed start). */
+interface InstanceState {
+  readonly instance: InstancePlan;
+  /** Requests handled (since the start, or since the last collection with delta temporality). */
   handled: number;
   /** Requests handled and their summed duration since the last collection, for gauge models. */
   intervalHandled: number;
   intervalBusyUs: number;
-  readonly histograms: (HistogramState | undefined)[];
+  /** Per configured metric: its histogram or its gauge model. */
+  readonly histograms: (Histogram | undefined)[];
+  readonly models: (MetricModel | undefined)[];
+  /** Semantic-convention duration histograms: metric name -> attribute set -> stream. */
+  readonly semconv: Map<string, Map<string, Histogram>>;
 }
 
 const NONE: readonly never[] = [];
+const SECONDS_BOUNDS = durationBounds("s");
 
 /**
- * Aggregates per service instance the way an SDK does: counters and histograms accumulate from the
- * run's start, gauges are sampled at each collection, and `collect` snapshots everything at a point
- * in (simulated) time.
+ * Aggregates per service instance the way an SDK does: counters and histograms accumulate (from the
+ * run's start, or per interval with delta temporality), gauges are sampled at each collection, and
+ * `collect` snapshots everything at a point in simulated time.
  */
 export class MetricsAggregator {
-  private readonly states: (ServiceState | undefined)[];
+  private readonly states: InstanceState[];
   private lastCollectUs: number;
+  private readonly delta: boolean;
 
   constructor(plan: RunPlan, private readonly startUs: number) {
     this.lastCollectUs = startUs;
-    this.states = plan.services.map((service) =>
-      service.metrics.length === 0 ? undefined : {
-        service,
-        handled: 0,
-        intervalHandled: 0,
-        intervalBusyUs: 0,
-        histograms: service.metrics.map((m) =>
-          m.data === "histogram"
-            ? { count: 0, sum: 0, min: Infinity, max: -Infinity, buckets: Array(m.bounds.length + 1).fill(0) }
-            : undefined
-        ),
-      }
-    );
+    this.delta = plan.temporality === "delta";
+    this.states = plan.instances.map((instance) => ({
+      instance,
+      handled: 0,
+      intervalHandled: 0,
+      intervalBusyUs: 0,
+      histograms: instance.service.metrics.map((m) =>
+        m.data === "histogram" ? new Histogram(NONE, m.bounds, false) : undefined
+      ),
+      models: instance.service.metrics.map((m) =>
+        m.createModel?.(namedRandom(plan.seedHash, `metric/${instance.index}/${m.name}`))
+      ),
+      semconv: new Map(),
+    }));
   }
 
-  /** Feeds one request a service handled; its own span's duration goes to its duration histograms. */
-  handled(service: ServicePlan, startUs: number, endUs: number, _span?: SpanRecord): void {
-    const state = this.states[service.index];
-    if (state === undefined) return;
+  /** Feeds one request an instance handled: configured counters, duration histograms and gauge load. */
+  handled(instance: InstancePlan, startUs: number, endUs: number, span?: SpanRecord): void {
+    const state = this.states[instance.index]!;
     const durationUs = endUs - startUs;
     state.handled++;
     state.intervalHandled++;
     state.intervalBusyUs += durationUs;
-    const { metrics } = service;
+    const { metrics } = instance.service;
     for (let i = 0; i < metrics.length; i++) {
       const histogram = state.histograms[i];
       if (histogram === undefined) continue;
-      const metric = metrics[i]!;
-      const value = metric.microsecondsPerUnit === undefined
-        ? metric.model!.sample(this.sample(state, endUs))
-        : durationUs / metric.microsecondsPerUnit;
-      observe(histogram, metric.bounds, value);
+      const perUnit = metrics[i]!.microsecondsPerUnit;
+      const value = perUnit === undefined ? state.models[i]!.sample(this.sample(state, endUs)) : durationUs / perUnit;
+      histogram.record(value, span);
     }
   }
 
-  /** Every service's metrics as of `timeUs`; starts the next interval for gauges. */
-  collect(timeUs: number): ServiceMetrics[] {
-    const out: ServiceMetrics[] = [];
+  /** Feeds a span's duration, in seconds, to its semantic-convention histogram, split by its attributes. */
+  span(instance: InstancePlan, span: SpanRecord, metric: SemconvMetric): void {
+    const streams = this.states[instance.index]!.semconv;
+    let byAttributes = streams.get(metric.name);
+    if (byAttributes === undefined) streams.set(metric.name, byAttributes = new Map());
+    const kept: KeyValue[] = [];
+    let key = "";
+    for (const attribute of span.attributes) {
+      if (!metric.keys.has(attribute.key)) continue;
+      kept.push(attribute);
+      key += `${attribute.key}=${JSON.stringify(attribute.value)};`;
+    }
+    let histogram = byAttributes.get(key);
+    if (histogram === undefined) byAttributes.set(key, histogram = new Histogram(kept, SECONDS_BOUNDS, true));
+    histogram.record((span.endUs - span.startUs) / 1e6, span);
+  }
+
+  /** Every instance's metrics as of `timeUs`; starts the next interval. */
+  collect(timeUs: number): InstanceMetrics[] {
+    const out: InstanceMetrics[] = [];
+    const startUs = this.delta ? this.lastCollectUs : this.startUs;
     for (const state of this.states) {
-      if (state === undefined) continue;
-      const sample = this.sample(state, timeUs);
-      const metrics = state.service.metrics.map((metric, i) => this.record(metric, state, state.histograms[i], sample));
-      out.push({ service: state.service, metrics, points: metrics.length });
+      const metrics = [...this.configured(state, startUs, timeUs), ...this.semconv(state, startUs, timeUs)];
+      const points = metrics.reduce((n, m) => n + m.data.points.length, 0);
+      if (points > 0) out.push({ instance: state.instance, metrics, points });
       state.intervalHandled = 0;
       state.intervalBusyUs = 0;
+      if (this.delta) state.handled = 0;
     }
     this.lastCollectUs = timeUs;
     return out;
   }
 
-  private sample(state: ServiceState, timeUs: number): MetricSample {
+  private configured(state: InstanceState, startUs: number, timeUs: number): MetricRecord[] {
+    const sample = this.sample(state, timeUs);
+    const temporality = this.delta ? TEMPORALITY_DELTA : TEMPORALITY_CUMULATIVE;
+    return state.instance.service.metrics.map((metric, i): MetricRecord => {
+      const head = { name: metric.name, description: "", unit: metric.unit };
+      const base = { attributes: NONE, startUs, timeUs, exemplars: NONE };
+      switch (metric.data) {
+        case "sum":
+          return {
+            ...head,
+            data: { kind: "sum", temporality, monotonic: true, points: [{ ...base, value: { int: state.handled } }] },
+          };
+        case "gauge":
+          return {
+            ...head,
+            data: {
+              kind: "gauge",
+              points: [{ ...base, startUs: timeUs, value: { double: state.models[i]!.sample(sample) } }],
+            },
+          };
+        case "histogram":
+          return {
+            ...head,
+            data: { kind: "histogram", temporality, points: [state.histograms[i]!.point(startUs, timeUs, this.delta)] },
+          };
+      }
+    });
+  }
+
+  private semconv(state: InstanceState, startUs: number, timeUs: number): MetricRecord[] {
+    const temporality = this.delta ? TEMPORALITY_DELTA : TEMPORALITY_CUMULATIVE;
+    const out: MetricRecord[] = [];
+    for (const [name, streams] of state.semconv) {
+      const points = [...streams.values()]
+        .filter((h) => !(this.delta && h.empty))
+        .map((h) => h.point(startUs, timeUs, this.delta));
+      if (points.length > 0) {
+        out.push({ name, description: "", unit: "s", data: { kind: "histogram", temporality, points } });
+      }
+    }
+    return out;
+  }
+
+  private sample(state: InstanceState, timeUs: number): MetricSample {
     return {
       timeUs,
       intervalUs: Math.max(1, timeUs - this.lastCollectUs),
@@ -98,62 +164,4 @@ export class MetricsAggregator {
       busyUs: state.intervalBusyUs,
     };
   }
-
-  private record(
-    metric: MetricPlan,
-    state: ServiceState,
-    histogram: HistogramState | undefined,
-    sample: MetricSample,
-  ): MetricRecord {
-    const base = { attributes: NONE, startUs: this.startUs, timeUs: sample.timeUs, exemplars: NONE };
-    const head = { name: metric.name, description: "", unit: metric.unit };
-    switch (metric.data) {
-      case "sum":
-        return {
-          ...head,
-          data: {
-            kind: "sum",
-            temporality: TEMPORALITY_CUMULATIVE,
-            monotonic: true,
-            points: [{ ...base, value: { int: state.handled } }],
-          },
-        };
-      case "gauge":
-        return {
-          ...head,
-          data: { kind: "gauge", points: [{ ...base, value: { double: metric.model!.sample(sample) } }] },
-        };
-      case "histogram": {
-        const h = histogram!;
-        const empty = h.count === 0;
-        return {
-          ...head,
-          data: {
-            kind: "histogram",
-            temporality: TEMPORALITY_CUMULATIVE,
-            points: [{
-              ...base,
-              count: h.count,
-              sum: h.sum,
-              min: empty ? 0 : h.min,
-              max: empty ? 0 : h.max,
-              bounds: metric.bounds,
-              bucketCounts: [...h.buckets],
-            }],
-          },
-        };
-      }
-    }
-  }
-}
-
-/** Adds a value to a histogram; bucket i counts values in (bounds[i-1], bounds[i]], as OTLP defines. */
-function observe(histogram: HistogramState, bounds: readonly number[], value: number): void {
-  let bucket = 0;
-  while (bucket < bounds.length && value > bounds[bucket]!) bucket++;
-  histogram.buckets[bucket]!++;
-  histogram.count++;
-  histogram.sum += value;
-  if (value < histogram.min) histogram.min = value;
-  if (value > histogram.max) histogram.max = value;
 }

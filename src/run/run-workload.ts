@@ -35,22 +35,23 @@ interface SealedBatch {
  */
 export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Promise<void> {
   const { stats, pipeline, clock } = options;
-  const builder = new BatchBuilder(plan.services);
+  const builder = new BatchBuilder(plan.instances);
   const aggregator = new MetricsAggregator(plan, options.startUs);
   const intervalUs = 1_000_000 / plan.ratePerSecond;
   let nextCollectUs = options.startUs + options.metricsIntervalUs;
   let batchEndUs = 0;
   let latestEndUs = options.startUs;
   const out: TelemetryOut = {
-    span(service, span) {
-      builder.span(service, span);
+    span(instance, span, metric) {
+      builder.span(instance, span);
+      if (metric) aggregator.span(instance, span, metric);
       stats.spans++;
     },
-    log(service, log) {
-      builder.log(service, log);
+    log(instance, log) {
+      builder.log(instance, log);
       stats.logRecords++;
     },
-    handled: (service, startUs, endUs, span) => aggregator.handled(service, startUs, endUs, span),
+    handled: (instance, startUs, endUs, span) => aggregator.handled(instance, startUs, endUs, span),
   };
   const collect = (timeUs: number) => {
     const request = builder.metrics(aggregator.collect(timeUs));

@@ -1,0 +1,95 @@
+import packageJson from "../../package.json" with { type: "json" };
+import type { Deployment, UserAttribute } from "../config/config.ts";
+import type { Random } from "../random.ts";
+import { attribute } from "../telemetry/attribute.ts";
+import type { KeyValue } from "../telemetry/records.ts";
+
+/** What each SDK language reports about itself and its runtime. */
+const LANGUAGES: Readonly<Record<string, { sdk: string; runtime: string; runtimeVersion: string }>> = {
+  java: { sdk: "1.44.1", runtime: "OpenJDK Runtime Environment", runtimeVersion: "21.0.5+11-LTS" },
+  go: { sdk: "1.33.0", runtime: "go", runtimeVersion: "go1.23.4" },
+  python: { sdk: "1.29.0", runtime: "cpython", runtimeVersion: "3.12.8" },
+  nodejs: { sdk: "1.30.0", runtime: "nodejs", runtimeVersion: "22.12.0" },
+  dotnet: { sdk: "1.10.0", runtime: ".NET", runtimeVersion: "9.0.0" },
+  ruby: { sdk: "1.6.0", runtime: "ruby", runtimeVersion: "3.3.6" },
+  php: { sdk: "1.1.0", runtime: "php", runtimeVersion: "8.3.14" },
+  rust: { sdk: "0.27.1", runtime: "rustc", runtimeVersion: "1.83.0" },
+  cpp: { sdk: "1.18.0", runtime: "cpp", runtimeVersion: "17" },
+};
+
+/** Languages a template without `language` is given, from the seed: a plausibly polyglot system. */
+export const COMMON_LANGUAGES = ["java", "go", "nodejs", "python", "dotnet"];
+
+const CLOUD_REGIONS = { aws: "us-east-1", gcp: "us-central1", azure: "eastus" } as const;
+const CLOUD_PLATFORMS = {
+  aws: ["aws_ec2", "aws_eks"],
+  gcp: ["gcp_compute_engine", "gcp_kubernetes_engine"],
+  azure: ["azure_vm", "azure_aks"],
+} as const;
+
+export interface InstanceIdentity {
+  readonly service: string;
+  readonly language: string;
+  readonly version: string;
+  readonly replica: number;
+  readonly deployment: Deployment;
+  /** Template's, then the service's own (which win). */
+  readonly userAttributes: readonly UserAttribute[];
+}
+
+/**
+ * The resource of one service instance, as an SDK with its resource detectors would report it.
+ * `random` is the instance's own, so ids and hosts are reproducible from the seed.
+ */
+export function instanceResource(identity: InstanceIdentity, random: Random): KeyValue[] {
+  const { service, deployment } = identity;
+  const language = LANGUAGES[identity.language] ?? LANGUAGES.java!;
+  const podSuffix = `${random.hex(10)}-${random.hex(5)}`;
+  const host = deployment.kubernetes
+    ? `${service}-${podSuffix}`
+    : `ip-10-${random.int(0, 255)}-${random.int(0, 255)}-${random.int(1, 254)}`;
+  const attributes = new Map<string, KeyValue>();
+  const set = (key: string, value: string | number) => attributes.set(key, attribute(key, value));
+  set("service.name", service);
+  if (deployment.namespace !== undefined) set("service.namespace", deployment.namespace);
+  set("service.version", identity.version);
+  set("service.instance.id", uuid(random));
+  set("deployment.environment.name", deployment.environment);
+  set("host.name", host);
+  set("host.arch", "amd64");
+  set("os.type", "linux");
+  set("process.pid", deployment.kubernetes ? 1 : random.int(1000, 65000));
+  set("process.runtime.name", language.runtime);
+  set("process.runtime.version", language.runtimeVersion);
+  set("telemetry.sdk.name", "opentelemetry");
+  set("telemetry.sdk.language", identity.language);
+  set("telemetry.sdk.version", language.sdk);
+  // Honest provenance: the data is synthetic, and says which generator made it.
+  set("telemetry.distro.name", "dreamweaver");
+  set("telemetry.distro.version", packageJson.version);
+  if (deployment.kubernetes) {
+    set("k8s.namespace.name", deployment.namespace ?? "default");
+    set("k8s.deployment.name", service);
+    set("k8s.pod.name", host);
+    set("k8s.node.name", `node-${random.int(1, 6)}`);
+    set("container.name", service);
+  }
+  if (deployment.cloud !== undefined) {
+    const region = deployment.region ?? CLOUD_REGIONS[deployment.cloud];
+    set("cloud.provider", deployment.cloud);
+    set("cloud.platform", CLOUD_PLATFORMS[deployment.cloud][deployment.kubernetes ? 1 : 0]);
+    set("cloud.region", region);
+    set("cloud.availability_zone", `${region}${"abc"[identity.replica % 3]}`);
+  }
+  for (const user of identity.userAttributes) {
+    attributes.set(user.key, attribute(user.key, user.render ? user.render(random) : user.value));
+  }
+  return [...attributes.values()];
+}
+
+/** A version-4 UUID. */
+function uuid(random: Random): string {
+  const hex = random.hex(32);
+  const variant = "89ab"[Number.parseInt(hex[16]!, 16) & 3];
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20)}`;
+}

@@ -120,7 +120,7 @@ describe("each mistake is one located line", () => {
       "unknown placeholder lists the known ones",
       "request from {ip}",
       "request from {requestid}",
-      'templates.web.logs[0].patterns[0] (line 8:20): unknown placeholder "{requestid}". Did you mean "{request_id}"? Known: "{duration}", "{error}", "{ip}", "{request_id}" or "{user_id}".',
+      'templates.web.logs[0].patterns[0] (line 8:20): unknown placeholder "{requestid}". Did you mean "{request_id}"? Known: "{amount}", "{choice}", "{duration}", "{email}", "{error}", "{hex}", "{hostname}", "{http_method}", "{int}", "{ip}", "{request_id}", "{slug}", "{status_code}", "{url_path}", "{user_agent}", "{user_id}", "{uuid}" or "{word}".',
     ],
     [
       "unknown template",

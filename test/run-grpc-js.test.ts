@@ -5,19 +5,42 @@ import type { RunSummary } from "../src/run/summary.ts";
 import { startGrpcJsReceiver } from "./helpers/grpc-js-receiver.ts";
 import { type OfficialLog, type OfficialMetric, type OfficialSpan, serviceName } from "./helpers/official-decoder.ts";
 import { runExampleFast } from "./helpers/run.ts";
+import { join } from "node:path";
+import { loadConfig } from "../src/load-config.ts";
+import { ROOT } from "./helpers/cli.ts";
 
 type Receiver = Awaited<ReturnType<typeof startGrpcJsReceiver>>;
+
+/** Which spans feed a semantic-convention histogram, by the metric name's first two segments. */
+const SPAN_KIND_OF: Record<string, number> = {
+  "http.server": 2,
+  "rpc.server": 2,
+  "http.client": 3,
+  "rpc.client": 3,
+  "db.client": 3,
+  "messaging.process": 5,
+  "messaging.client": 4,
+};
+
+const durationNs = (s: OfficialSpan) => Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano));
+const byTimeDescending = (a: { timeUnixNano: string }, b: { timeUnixNano: string }) =>
+  Number(BigInt(b.timeUnixNano) - BigInt(a.timeUnixNano));
 
 for (const example of ["ecommerce.yaml", "marketplace.yaml"]) {
   describe(`${example} into @grpc/grpc-js`, () => {
     let receiver: Receiver;
     let summary: RunSummary;
+    let configuredNames: Set<string>;
     const spans: (OfficialSpan & { service: string })[] = [];
     const logs: OfficialLog[] = [];
     const metrics: (OfficialMetric & { service: string })[] = [];
 
     beforeAll(async () => {
       receiver = await startGrpcJsReceiver();
+      const { config } = await loadConfig(join(ROOT, "examples", example));
+      configuredNames = new Set(
+        config.services.flatMap((s) => config.templates.get(s.type)!.metrics.map((m) => `${s.name}/${m.name}`)),
+      );
       summary = await runExampleFast(example, `http://127.0.0.1:${receiver.port}`, { durationSeconds: 40 });
       for (const { decoded } of receiver.received) {
         for (const r of decoded.resourceSpans ?? []) {
@@ -71,6 +94,83 @@ for (const example of ["ecommerce.yaml", "marketplace.yaml"]) {
       }
     });
 
+    test("every call into a server is a CLIENT span in the caller wrapping the callee's SERVER span", async () => {
+      const { config, graph } = await loadConfig(join(ROOT, "examples", example));
+      const children = Map.groupBy(spans, (s) => `${s.traceId}/${s.parentSpanId}`);
+      for (const { from, to } of graph.edges) {
+        if (to.spanKind?.call !== "request" || !from.spanKind || from.spanKind.otlpKind === 3) continue;
+        const clients = spans.filter((s) => s.service === from.name && s.kind === 3);
+        const wrapping = clients.filter((c) =>
+          (children.get(`${c.traceId}/${c.spanId}`) ?? []).some((child) =>
+            child.service === to.name && child.kind === 2
+          )
+        );
+        expect({ edge: `${from.name} -> ${to.name}`, found: wrapping.length > 0 }).toEqual({
+          edge: `${from.name} -> ${to.name}`,
+          found: true,
+        });
+      }
+      expect(config.services.length).toBeGreaterThan(0);
+    });
+
+    test("an active-requests gauge follows rate x mean duration within 20%", () => {
+      const gauges = metrics.filter((m) => m.gauge && m.name.endsWith("active_requests"));
+      if (example === "marketplace.yaml") expect(gauges.length).toBeGreaterThan(0);
+      const rootStart = new Map(
+        spans.filter((s) => s.parentSpanId === "").map((s) => [s.traceId, BigInt(s.startTimeUnixNano)]),
+      );
+      const byId = new Map(spans.map((s) => [s.spanId, s]));
+      let checked = 0;
+      for (const stream of Map.groupBy(gauges, (g) => `${g.service}/${g.name}`).values()) {
+        const service = stream[0]!.service;
+        const points = stream.flatMap((g) => g.gauge!.dataPoints)
+          .sort((a, b) => Number(BigInt(a.timeUnixNano) - BigInt(b.timeUnixNano)));
+        // Whole intervals only: the last collection closes a partial one.
+        for (let i = 1; i < points.length - 1; i++) {
+          const [from, to] = [BigInt(points[i - 1]!.timeUnixNano), BigInt(points[i]!.timeUnixNano)];
+          const handled = spans.filter((s) =>
+            s.service === service && (s.parentSpanId === "" || byId.get(s.parentSpanId)!.service !== s.service) &&
+            rootStart.get(s.traceId)! >= from && rootStart.get(s.traceId)! < to
+          );
+          const seconds = Number(to - from) / 1e9;
+          const meanSeconds = handled.reduce((sum, s) => sum + durationNs(s), 0) / handled.length / 1e9;
+          const expected = (handled.length / seconds) * meanSeconds;
+          expect(Math.abs(points[i]!.asDouble! - expected) / expected).toBeLessThan(0.2);
+          checked++;
+        }
+      }
+      if (example === "marketplace.yaml") expect(checked).toBeGreaterThanOrEqual(2);
+    });
+
+    test("span names are low-cardinality: no ids in them", () => {
+      for (const name of new Set(spans.map((s) => s.name))) expect(name).not.toMatch(/\d{3,}|[0-9a-f]{8,}/);
+    });
+
+    test("HTTP, database and messaging spans carry the attributes their conventions require", () => {
+      const has = (span: OfficialSpan, keys: string[]) => {
+        const present = new Set(span.attributes.map((a) => a.key));
+        return keys.filter((k) => !present.has(k));
+      };
+      const value = (span: OfficialSpan, key: string) => span.attributes.find((a) => a.key === key)?.value;
+      let checked = 0;
+      for (const span of spans) {
+        let missing: string[] = [];
+        if (value(span, "http.request.method") && span.kind === 2) {
+          missing = has(span, ["http.route", "url.path", "url.scheme", "http.response.status_code", "server.address"]);
+        } else if (value(span, "http.request.method") && span.kind === 3) {
+          missing = has(span, ["url.full", "server.address", "server.port", "http.response.status_code"]);
+        } else if (value(span, "db.system.name")) {
+          missing = has(span, ["db.operation.name", "db.collection.name", "db.namespace", "server.address"]);
+        } else if (value(span, "messaging.system")) {
+          missing = has(span, ["messaging.operation.type", "messaging.destination.name"]);
+        } else continue;
+        checked++;
+        expect({ span: span.name, missing }).toEqual({ span: span.name, missing: [] });
+        if (span.status?.code === 2) expect(has(span, ["error.type"])).toEqual([]);
+      }
+      expect(checked).toBe(spans.filter((s) => s.kind !== 1).length);
+    });
+
     test("every log record points at a received span, at a time inside it", () => {
       const byId = new Map(spans.map((s) => [`${s.traceId}/${s.spanId}`, s]));
       for (const log of logs) {
@@ -96,7 +196,7 @@ for (const example of ["ecommerce.yaml", "marketplace.yaml"]) {
       }
     });
 
-    test("duration histograms count and sum the service's own spans", () => {
+    test("configured duration histograms count and sum the service's own spans", () => {
       // A service's own spans are those whose parent is not its own span: its CLIENT and PRODUCER spans
       // for the calls it makes are children of its own span.
       const byId = new Map(spans.map((s) => [s.spanId, s]));
@@ -104,23 +204,48 @@ for (const example of ["ecommerce.yaml", "marketplace.yaml"]) {
         spans.filter((s) => s.parentSpanId === "" || byId.get(s.parentSpanId)!.service !== s.service),
         (s) => s.service,
       );
-      const histograms = metrics.filter((m) => m.histogram && m.name.includes("duration"));
-      expect(histograms.length).toBeGreaterThan(0);
-      for (const [service, stream] of Map.groupBy(histograms, (m) => `${m.service}/${m.name}`)) {
-        const last = stream.flatMap((m) => m.histogram!.dataPoints).sort((a, b) =>
-          Number(BigInt(b.timeUnixNano) - BigInt(a.timeUnixNano))
-        )[0]!;
-        const mine = own.get(service.split("/")[0]!) ?? [];
+      const configured = metrics.filter((m) => m.histogram && configuredNames.has(`${m.service}/${m.name}`));
+      for (const [stream, points] of Map.groupBy(configured, (m) => `${m.service}/${m.name}`)) {
+        const last = points.flatMap((m) => m.histogram!.dataPoints).sort(byTimeDescending)[0]!;
+        const mine = own.get(stream.split("/")[0]!) ?? [];
         expect(Number(last.count)).toBe(mine.length);
-        const unit = stream[0]!.unit;
-        const nsPerUnit = unit === "s" ? 1e9 : 1e6;
-        const total = mine.reduce(
-          (sum, s) => sum + Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / nsPerUnit,
-          0,
-        );
-        expect(last.sum!).toBeCloseTo(total, 6);
+        const nsPerUnit = points[0]!.unit === "s" ? 1e9 : 1e6;
+        expect(last.sum!).toBeCloseTo(mine.reduce((sum, s) => sum + durationNs(s) / nsPerUnit, 0), 6);
         expect(last.bucketCounts.reduce((n, c) => n + Number(c), 0)).toBe(Number(last.count));
       }
+    });
+
+    test("semantic-convention histograms: per interval, count and sum equal the matching spans; exemplars are sent spans", () => {
+      const rootStart = new Map(
+        spans.filter((s) => s.parentSpanId === "").map((s) => [s.traceId, BigInt(s.startTimeUnixNano)]),
+      );
+      const byId = new Map(spans.map((s) => [`${s.traceId}/${s.spanId}`, s]));
+      const semconv = metrics.filter((m) => m.histogram && !configuredNames.has(`${m.service}/${m.name}`));
+      expect(semconv.length).toBeGreaterThan(0);
+      let exemplars = 0;
+      for (const metric of semconv) {
+        const kind = SPAN_KIND_OF[metric.name.split(".").slice(0, 2).join(".")];
+        expect(kind).toBeDefined();
+        const keys = new Set(metric.histogram!.dataPoints.flatMap((p) => p.attributes.map((a) => a.key)));
+        for (const point of metric.histogram!.dataPoints) {
+          const wanted = JSON.stringify(point.attributes.map((a) => [a.key, a.value]).sort());
+          const matching = spans.filter((s) =>
+            s.service === metric.service && s.kind === kind &&
+            rootStart.get(s.traceId)! < BigInt(point.timeUnixNano) &&
+            JSON.stringify(s.attributes.filter((a) => keys.has(a.key)).map((a) => [a.key, a.value]).sort()) === wanted
+          );
+          expect(Number(point.count)).toBe(matching.length);
+          expect(point.sum!).toBeCloseTo(matching.reduce((sum, s) => sum + durationNs(s) / 1e9, 0), 6);
+          for (const exemplar of point.exemplars) {
+            const span = byId.get(`${exemplar.traceId}/${exemplar.spanId}`);
+            expect(span).toBeDefined();
+            expect(matching).toContain(span!);
+            expect(exemplar.asDouble!).toBeCloseTo(durationNs(span!) / 1e9, 9);
+            exemplars++;
+          }
+        }
+      }
+      expect(exemplars).toBeGreaterThan(0);
     });
   });
 }

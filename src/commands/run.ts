@@ -1,7 +1,9 @@
 import { defineCommand } from "citty";
 import { systemClock } from "../clock.ts";
 import { type Endpoint, parseDuration, parseEndpoint, parseRate } from "../config/units.ts";
+import { planRun } from "../engine/plan.ts";
 import { DreamweaverError } from "../errors.ts";
+import { explainRequests } from "../explain.ts";
 import { isInteractive, onStopSignal, setExitCode, writeErr, writeOut, writeStatus } from "../host.ts";
 import { loadConfig, type LoadedConfig } from "../load-config.ts";
 import { executeRun } from "../run/execute-run.ts";
@@ -25,10 +27,17 @@ export const runCommand = defineCommand({
     "metrics-interval": { type: "string", default: "10s", description: "Metric export interval (simulated time)" },
     timeout: { type: "string", default: "10s", description: "Timeout of one export call" },
     json: { type: "boolean", description: "Print the summary as JSON on stdout" },
+    "dry-run": { type: "boolean", description: "Print three sample requests as span trees and send nothing" },
   },
   run: guarded(async ({ args }) => {
     const loaded = withOverrides(await loadConfig(args.config, { plugins: pluginArgs(args.plugin) }), args);
     const startTimeUs = parseStartTime(args["start-time"], args.fast === true);
+    if (args["dry-run"]) {
+      const plan = planRun(loaded);
+      const indices = [0, 1, 2].filter((i) => i < plan.totalRequests);
+      writeOut(explainRequests(plan, indices, startTimeUs ?? systemClock.nowUs()));
+      return;
+    }
     const metricsIntervalUs = seconds("--metrics-interval", args["metrics-interval"]) * 1e6;
     const timeoutMs = seconds("--timeout", args.timeout) * 1000;
     const sink = args.sink ? await startSink({ port: 0 }) : undefined;

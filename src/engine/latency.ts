@@ -10,9 +10,9 @@ export function uniformDuration(baseUs: number): DurationModel {
 
 /**
  * A long-tailed model through the given percentiles: the inverse CDF is interpolated linearly between
- * them in (−ln(1−q), ln duration), which hits every percentile exactly and, past the last one, keeps
- * the tail's slope (an exponential tail in log-duration, like real latency). Below the median it falls
- * to 40% of p50 at q = 0: requests are rarely much faster than typical.
+ * them in (−ln(1−q), ln duration), which hits every percentile exactly. Past the last one the tail goes
+ * on at half the last segment's slope: still long (timeouts, GC pauses), but not exploding. Below the
+ * median it falls to 40% of p50 at q = 0: requests are rarely much faster than typical.
  */
 export function percentileDuration(percentiles: LatencyPercentiles): DurationModel {
   const p50 = percentiles[0]![1];
@@ -27,6 +27,7 @@ export function percentileDuration(percentiles: LatencyPercentiles): DurationMod
     while (i < knots.length - 1 && z > knots[i]![0]) i++;
     const [z0, y0] = knots[i - 1]!;
     const [z1, y1] = knots[i]!;
-    return Math.exp(y0 + ((y1 - y0) * (z - z0)) / (z1 - z0));
+    const slope = (y1 - y0) / (z1 - z0);
+    return Math.exp(z <= z1 ? y0 + slope * (z - z0) : y1 + (slope / 2) * (z - z1));
   };
 }

@@ -1,5 +1,5 @@
 import { expect } from "bun:test";
-import type { Plugin } from "../../src/index.ts";
+import type { DescribedCall, KeyValue, OperationContext, Plugin } from "../../src/index.ts";
 import { Registry } from "../../src/registry.ts";
 import { hashSeed, requestRandom } from "../../src/seed.ts";
 
@@ -44,6 +44,45 @@ export function checkSpanKinds(plugin: Plugin): void {
 export function checkMetricTypes(plugin: Plugin): void {
   for (const [name, metricType] of Object.entries(plugin.metricTypes ?? {})) {
     expect(["sum", "gauge", "histogram"], `metric type ${name}`).toContain(metricType.data);
+  }
+}
+
+/**
+ * Span kinds that compile operations: for each operation, names are set, and every description agrees
+ * with the engine's `failed` (`error.type` and an exception exactly when it failed; a failed synchronous
+ * call fails its caller, whose `error.type` matches `callerFailed`), is reproducible from its random
+ * source, and repeats no attribute key. Call it with operations the plugin's users would write.
+ */
+export function checkOperations(plugin: Plugin, operations: readonly OperationContext[]): void {
+  const hasErrorType = (attributes: readonly KeyValue[]) => attributes.some((a) => a.key === "error.type");
+  for (const [name, kind] of Object.entries(plugin.spanKinds ?? {})) {
+    if (!kind.operation) continue;
+    for (const context of operations) {
+      const where = `span kind ${name}, operation "${context.operation}"`;
+      const model = withoutAmbientSources(() => kind.operation!(context));
+      expect(model.name.length, `${where}: name`).toBeGreaterThan(0);
+      expect(model.callerName.length, `${where}: callerName`).toBeGreaterThan(0);
+      for (const key of model.metricAttributes ?? []) expect(typeof key, `${where}: metricAttributes`).toBe("string");
+      for (const failed of [false, true]) {
+        const draw = (i: number): DescribedCall =>
+          withoutAmbientSources(() => model.describe(requestRandom(hashSeed("conformance"), i), failed));
+        for (let i = 0; i < 200; i++) {
+          const call = draw(i);
+          const at = `${where}, failed=${failed}, draw ${i}`;
+          expect(hasErrorType(call.attributes), `${at}: error.type iff failed`).toBe(failed);
+          expect(call.exception !== undefined, `${at}: exception iff failed`).toBe(failed);
+          const keys = call.attributes.map((a) => a.key);
+          expect(new Set(keys).size, `${at}: repeated attribute keys ${keys}`).toBe(keys.length);
+          if (kind.call === "request") {
+            if (failed) expect(call.callerFailed, `${at}: a failed request fails its caller`).toBe(true);
+            expect(hasErrorType(call.callerAttributes), `${at}: caller error.type iff callerFailed`).toBe(
+              call.callerFailed,
+            );
+          }
+          if (i < 5) expect(draw(i), `${at}: reproducible from its random source`).toEqual(call);
+        }
+      }
+    }
   }
 }
 

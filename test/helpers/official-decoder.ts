@@ -81,6 +81,8 @@ export interface OfficialMetric {
   gauge?: { dataPoints: OfficialNumberPoint[] };
   histogram?: {
     dataPoints: {
+      attributes: OfficialKeyValue[];
+      exemplars: { traceId: string; spanId: string; asDouble?: number; timeUnixNano: string }[];
       count: string;
       sum?: number;
       bucketCounts: string[];

@@ -1,0 +1,80 @@
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { planRun, type RunPlan, type ServicePlan } from "../src/engine/plan.ts";
+import { simulateRequest } from "../src/engine/simulate.ts";
+import { loadConfig } from "../src/load-config.ts";
+import type { SpanRecord } from "../src/telemetry/records.ts";
+import { ROOT } from "./helpers/cli.ts";
+
+/** Simulates requests 0..n-1 and returns each service's own spans. */
+function ownSpans(plan: RunPlan, requests: number): Map<string, SpanRecord[]> {
+  const own = new Map<string, SpanRecord[]>(plan.services.map((s) => [s.name, []]));
+  for (let i = 0; i < requests; i++) {
+    simulateRequest(plan, i, 1_700_000_000_000_000 + i * 10_000, {
+      span: () => {},
+      log: () => {},
+      handled: (instance, _start, _end, span) => span && own.get(instance.service.name)!.push(span),
+    });
+  }
+  return own;
+}
+
+/**
+ * What the configuration implies, assuming independent draws: a span fails on its own, or, with
+ * probability error_propagation, because a synchronous call failed after all its retries.
+ */
+function impliedFailure(service: ServicePlan, cache = new Map<ServicePlan, number>()): number {
+  const known = cache.get(service);
+  if (known !== undefined) return known;
+  let callsSucceed = 1;
+  for (const callee of service.downstream) {
+    if (service.span && callee.span?.call === "message") continue; // asynchronous: never surfaces
+    callsSucceed *= 1 - impliedFailure(callee, cache) ** (service.retries + 1);
+  }
+  const anyCallFailed = 1 - callsSucceed;
+  const failure = service.span
+    ? 1 - (1 - service.span.errorRate) * (1 - service.span.errorPropagation * anyCallFailed)
+    : anyCallFailed;
+  cache.set(service, failure);
+  return failure;
+}
+
+describe("error rates over 10,000 requests", () => {
+  for (const config of ["test/fixtures/error-propagation.yaml", "examples/marketplace.yaml"]) {
+    test(`${config}: each service within 1 percentage point of what its configuration implies`, async () => {
+      const plan = planRun(await loadConfig(join(ROOT, config)));
+      const spans = ownSpans(plan, 10_000);
+      for (const service of plan.services.filter((s) => s.span)) {
+        const list = spans.get(service.name)!;
+        const measured = list.filter((s) => s.status?.code === 2).length / list.length;
+        const implied = impliedFailure(service);
+        expect({ service: service.name, off: Math.abs(measured - implied) < 0.01 }).toEqual({
+          service: service.name,
+          off: true,
+        });
+      }
+    });
+  }
+
+  test("propagation is visible: the API fails more than its own 10%, with its database's 20% on top", async () => {
+    const plan = planRun(await loadConfig(join(ROOT, "test/fixtures/error-propagation.yaml")));
+    const api = ownSpans(plan, 10_000).get("api")!;
+    const measured = api.filter((s) => s.status?.code === 2).length / api.length;
+    expect(measured).toBeGreaterThan(0.26); // 1 - 0.9 * 0.8 = 0.28
+    expect(measured).toBeLessThan(0.30);
+  });
+});
+
+describe("latency percentiles", () => {
+  test("own durations hit the configured p50, p95 and p99", async () => {
+    const file = join(ROOT, "test/fixtures/latency.yaml");
+    const plan = planRun(await loadConfig(file));
+    const durations = ownSpans(plan, 50_000).get("search")!.map((s) => (s.endUs - s.startUs) / 1000).sort((a, b) =>
+      a - b
+    );
+    const at = (q: number) => durations[Math.floor(q * durations.length)]!;
+    expect(at(0.5)).toBeCloseTo(40, -0.5);
+    expect(Math.abs(at(0.95) - 180) / 180).toBeLessThan(0.05);
+    expect(Math.abs(at(0.99) - 900) / 900).toBeLessThan(0.1);
+  });
+});

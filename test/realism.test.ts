@@ -78,3 +78,66 @@ describe("latency percentiles", () => {
     expect(Math.abs(at(0.99) - 900) / 900).toBeLessThan(0.1);
   });
 });
+
+describe("resources, replicas and user attributes", () => {
+  const value = (attributes: readonly { key: string; value: object }[], key: string) =>
+    Object.values(attributes.find((a) => a.key === key)?.value ?? {})[0];
+
+  test("replicas are instances with their own identity, sharing the load", async () => {
+    const plan = planRun(await loadConfig(join(ROOT, "test/fixtures/attributes.yaml")));
+    const instances = plan.services[0]!.instances;
+    expect(instances).toHaveLength(3);
+    for (const key of ["service.instance.id", "host.name", "k8s.pod.name"]) {
+      expect(new Set(instances.map((i) => value(i.resource.attributes, key))).size).toBe(3);
+    }
+    const load = new Map<number, number>();
+    for (let i = 0; i < 3000; i++) {
+      simulateRequest(plan, i, 1_700_000_000_000_000, {
+        span: (instance) => load.set(instance.index, (load.get(instance.index) ?? 0) + 1),
+        log: () => {},
+        handled: () => {},
+      });
+    }
+    for (const count of load.values()) expect(Math.abs(count - 1000)).toBeLessThan(100);
+  });
+
+  test("resources carry service, deployment, runtime, Kubernetes, cloud and the user's attributes", async () => {
+    const plan = planRun(await loadConfig(join(ROOT, "test/fixtures/attributes.yaml")));
+    const resource = plan.instances[0]!.resource.attributes;
+    expect(Object.fromEntries(resource.map((a) => [a.key, value(resource, a.key)]))).toMatchObject({
+      "service.name": "api",
+      "service.namespace": "shop",
+      "service.version": "1.2.3",
+      "deployment.environment.name": "qa",
+      "telemetry.sdk.language": "rust",
+      "telemetry.sdk.name": "opentelemetry",
+      "process.runtime.name": "rustc",
+      "k8s.namespace.name": "shop",
+      "k8s.deployment.name": "api",
+      "cloud.provider": "gcp",
+      "cloud.platform": "gcp_kubernetes_engine",
+      team: "billing",
+      "telemetry.distro.name": "dreamweaver",
+    });
+    expect(value(resource, "pod.seed")).toMatch(/^[0-9a-f]{6}$/);
+    expect(new Set(resource.map((a) => a.key)).size).toBe(resource.length);
+  });
+
+  test("span attributes: the template's, the service's over them, placeholders filled per span", async () => {
+    const plan = planRun(await loadConfig(join(ROOT, "test/fixtures/attributes.yaml")));
+    const tenants = new Set<unknown>();
+    for (let i = 0; i < 50; i++) {
+      simulateRequest(plan, i, 1_700_000_000_000_000, {
+        span: (_, span) => {
+          expect(value(span.attributes, "app.region")).toBe("us");
+          expect(value(span.attributes, "app.shard")).toBe(7);
+          expect(new Set(span.attributes.map((a) => a.key)).size).toBe(span.attributes.length);
+          tenants.add(value(span.attributes, "app.tenant"));
+        },
+        log: () => {},
+        handled: () => {},
+      });
+    }
+    expect([...tenants].sort()).toEqual(["a", "b"]);
+  });
+});

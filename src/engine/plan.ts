@@ -43,6 +43,8 @@ export interface SpanPlan {
   readonly constantAttributes: readonly KeyValue[];
   /** User attributes with placeholders, filled per span. */
   readonly renderedAttributes: readonly { readonly key: string; readonly render: RenderText }[];
+  /** Keys of all user attributes. */
+  readonly userKeys: ReadonlySet<string>;
 }
 
 export interface LogPlan {
@@ -198,6 +200,8 @@ function planSpans(
 ): SpanPlan {
   const traces = node.template.traces!;
   const kind = registry.spanKinds.get(traces.spanKind)!;
+  // A service's own attribute replaces its template's of the same key.
+  const user = [...new Map(userAttributes.map((a) => [a.key, a])).values()];
   // A metric the user configured keeps the seed's meaning; the convention's own would clash with it.
   const semconv = (name: string | undefined, keys: readonly string[]) =>
     semconvMetrics && name !== undefined && !configured.has(name) ? { name, keys: new Set(keys) } : undefined;
@@ -214,8 +218,9 @@ function planSpans(
     errorRate: traces.errorRate,
     errorPropagation: traces.errorPropagation,
     duration: traces.latency ? percentileDuration(traces.latency) : uniformDuration(traces.baseDurationMs * 1000),
-    constantAttributes: userAttributes.filter((a) => !a.render).map((a) => attribute(a.key, a.value)),
-    renderedAttributes: userAttributes.flatMap((a) => (a.render ? [{ key: a.key, render: a.render }] : [])),
+    constantAttributes: user.filter((a) => !a.render).map((a) => attribute(a.key, a.value)),
+    renderedAttributes: user.flatMap((a) => (a.render ? [{ key: a.key, render: a.render }] : [])),
+    userKeys: new Set(user.map((a) => a.key)),
   };
 }
 

@@ -288,8 +288,9 @@ function withUserAttributes(
   span: NonNullable<ServicePlan["span"]>,
   random: Random,
 ): readonly KeyValue[] {
-  if (span.constantAttributes.length === 0 && span.renderedAttributes.length === 0) return attributes;
-  const out = [...attributes, ...span.constantAttributes];
+  if (span.userKeys.size === 0) return attributes;
+  // The user's attributes win over the span kind's: OTLP attribute keys must be unique.
+  const out = [...attributes.filter((a) => !span.userKeys.has(a.key)), ...span.constantAttributes];
   for (const { key, render } of span.renderedAttributes) out.push({ key, value: { string: render(random) } });
   return out;
 }

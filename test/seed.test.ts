@@ -43,3 +43,21 @@ test("int() is uniform and inclusive; float() is in [0, 1)", () => {
     expect(f >= 0 && f < 1).toBe(true);
   }
 });
+
+test("neighbouring requests draw unrelated numbers", () => {
+  const seed = hashSeed("neighbours");
+  const first = Array.from({ length: 20_000 }, (_, i) => requestRandom(seed, i).float());
+  // Uniform: each tenth of [0, 1) gets about a tenth of the first draws.
+  const tenths = Array(10).fill(0);
+  for (const f of first) tenths[Math.floor(f * 10)]++;
+  for (const count of tenths) expect(Math.abs(count - 2000)).toBeLessThan(200);
+  // Uncorrelated: request i's first draw says nothing about request i+1's.
+  const mean = first.reduce((a, b) => a + b, 0) / first.length;
+  let covariance = 0;
+  let variance = 0;
+  for (let i = 0; i + 1 < first.length; i++) {
+    covariance += (first[i]! - mean) * (first[i + 1]! - mean);
+    variance += (first[i]! - mean) ** 2;
+  }
+  expect(Math.abs(covariance / variance)).toBeLessThan(0.03);
+});

@@ -26,6 +26,7 @@ const NONE: readonly never[] = [];
 const KIND_CLIENT = 3;
 const KIND_PRODUCER = 4;
 const SLOW_QUANTILE = 0.99;
+const CALLER_ERROR = { code: STATUS_ERROR, message: "" };
 
 interface Request {
   readonly random: Random;
@@ -89,7 +90,7 @@ function visit(
   const record: SpanRecord = {
     traceId: request.traceId,
     spanId,
-    ...(parentSpanId && { parentSpanId }),
+    parentSpanId,
     name: operation.model.name,
     kind: span.kind,
     startUs: Math.round(startUs),
@@ -97,7 +98,7 @@ function visit(
     attributes: withUserAttributes(described.attributes, span, random),
     events: failed && described.exception ? [exceptionEvent(Math.round(endUs), described.exception)] : NONE,
     links: link ? [link] : NONE,
-    ...(failed && { status: { code: STATUS_ERROR, message: described.exception?.message ?? "" } }),
+    status: failed ? { code: STATUS_ERROR, message: described.exception?.message ?? "" } : undefined,
     flags: FLAG_SAMPLED,
   };
   request.out.span(instance, record, operation.metric);
@@ -229,7 +230,7 @@ function callRequest(
   request.out.span(caller.instance, {
     traceId: request.traceId,
     spanId: clientId,
-    ...(parentSpanId && { parentSpanId }),
+    parentSpanId,
     name: operation.model.callerName,
     kind: KIND_CLIENT,
     startUs: Math.round(startUs),
@@ -237,7 +238,7 @@ function callRequest(
     attributes: described.callerAttributes,
     events: NONE,
     links: NONE,
-    ...(described.callerFailed && { status: { code: STATUS_ERROR, message: "" } }),
+    status: described.callerFailed ? CALLER_ERROR : undefined,
     flags: FLAG_SAMPLED,
   }, operation.callerMetric);
   return { endUs, failed: served.failed };
@@ -265,7 +266,7 @@ function callMessage(
   request.out.span(caller.instance, {
     traceId: request.traceId,
     spanId: producerId,
-    ...(parentSpanId && { parentSpanId }),
+    parentSpanId,
     name: operation.model.callerName,
     kind: KIND_PRODUCER,
     startUs: Math.round(startUs),

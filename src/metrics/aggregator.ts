@@ -90,7 +90,7 @@ export class MetricsAggregator {
     for (const attribute of span.attributes) {
       if (!metric.keys.has(attribute.key)) continue;
       kept.push(attribute);
-      key += `${attribute.key}=${JSON.stringify(attribute.value)};`;
+      key += `${attribute.key}\u0001${scalar(attribute.value)}\u0002`;
     }
     let histogram = byAttributes.get(key);
     if (histogram === undefined) byAttributes.set(key, histogram = new Histogram(kept, SECONDS_BOUNDS, true));
@@ -164,4 +164,13 @@ export class MetricsAggregator {
       busyUs: state.intervalBusyUs,
     };
   }
+}
+
+/** An attribute value as text for a stream key: the kind first, so `"7"` and `7` stay apart. */
+function scalar(value: KeyValue["value"]): string {
+  if ("string" in value) return `s${value.string}`;
+  if ("int" in value) return `i${value.int}`;
+  if ("bool" in value) return `b${value.bool}`;
+  if ("double" in value) return `d${value.double}`;
+  return `j${JSON.stringify(value)}`;
 }

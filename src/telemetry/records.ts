@@ -41,8 +41,8 @@ export interface SpanRecord {
   readonly traceId: Uint8Array;
   /** 8 bytes. */
   readonly spanId: Uint8Array;
-  /** 8 bytes; absent for the root. */
-  readonly parentSpanId?: Uint8Array;
+  /** 8 bytes; absent (or undefined) for the root. */
+  readonly parentSpanId?: Uint8Array | undefined;
   readonly name: string;
   /** OTLP SpanKind number, 1..5. */
   readonly kind: number;
@@ -51,8 +51,8 @@ export interface SpanRecord {
   readonly attributes: readonly KeyValue[];
   readonly events: readonly EventRecord[];
   readonly links: readonly LinkRecord[];
-  /** Absent: UNSET. */
-  readonly status?: { readonly code: number; readonly message: string };
+  /** Absent (or undefined): UNSET. */
+  readonly status?: { readonly code: number; readonly message: string } | undefined;
   readonly flags: number;
 }
 

@@ -204,10 +204,8 @@ function publishFromProducer(
   startUs: number,
   operation: OperationPlan,
 ): Outcome {
-  const { random } = request;
-  const publishedUs = startUs + 300 + 1700 * random.float();
-  const link: LinkRecord = { traceId: request.traceId, spanId: producerId, attributes: NONE, flags: FLAG_SAMPLED };
-  visit(request, callee, producerId, publishedUs + 1000 + 19_000 * random.float(), operation, link);
+  const publishedUs = startUs + publishUs(request.random);
+  deliver(request, callee, producerId, publishedUs, operation);
   return { endUs: publishedUs, failed: false };
 }
 
@@ -226,28 +224,26 @@ function callRequest(
   const inboundUs = 100 + 500 * random.float();
   const served = visit(request, callee, clientId, startUs + outboundUs, operation);
   const endUs = served.endUs + inboundUs;
-  const described = served.described!;
-  request.out.span(caller.instance, {
-    traceId: request.traceId,
-    spanId: clientId,
+  const { callerAttributes, callerFailed } = served.described!;
+  const status = callerFailed ? CALLER_ERROR : undefined;
+  writeCallSpan(
+    request,
+    caller,
+    KIND_CLIENT,
+    clientId,
     parentSpanId,
-    name: operation.model.callerName,
-    kind: KIND_CLIENT,
-    startUs: Math.round(startUs),
-    endUs: Math.round(endUs),
-    attributes: described.callerAttributes,
-    events: NONE,
-    links: NONE,
-    status: described.callerFailed ? CALLER_ERROR : undefined,
-    flags: FLAG_SAMPLED,
-  }, operation.callerMetric);
+    startUs,
+    endUs,
+    operation,
+    callerAttributes,
+    status,
+  );
   return { endUs, failed: served.failed };
 }
 
 /**
  * Asynchronous: a short PRODUCER span in the caller publishes; the consumer processes the message
- * later, as a child of the PRODUCER span with a link to it, and may outlive it. The caller goes on
- * after publishing and never sees the consumer fail.
+ * later, and may outlive it. The caller goes on after publishing and never sees the consumer fail.
  */
 function callMessage(
   request: Request,
@@ -257,26 +253,69 @@ function callMessage(
   startUs: number,
   operation: OperationPlan,
 ): Outcome {
-  const { random } = request;
-  const producerId = random.bytes(8);
-  const endUs = startUs + 300 + 1700 * random.float();
-  const queuedUs = 1000 + 19_000 * random.float();
+  const producerId = request.random.bytes(8);
+  const endUs = startUs + publishUs(request.random);
+  const served = deliver(request, callee, producerId, endUs, operation);
+  const attributes = served.described?.callerAttributes ?? NONE;
+  writeCallSpan(
+    request,
+    caller,
+    KIND_PRODUCER,
+    producerId,
+    parentSpanId,
+    startUs,
+    endUs,
+    operation,
+    attributes,
+    undefined,
+  );
+  return { endUs, failed: false };
+}
+
+/** Publishing takes 0.3-2 ms. */
+function publishUs(random: Random): number {
+  return 300 + 1700 * random.float();
+}
+
+/** The consumer takes the message 1-20 ms after it was published, as a child of the PRODUCER span linked to it. */
+function deliver(
+  request: Request,
+  callee: ServicePlan,
+  producerId: Uint8Array,
+  publishedUs: number,
+  operation: OperationPlan,
+): Served {
   const link: LinkRecord = { traceId: request.traceId, spanId: producerId, attributes: NONE, flags: FLAG_SAMPLED };
-  const served = visit(request, callee, producerId, endUs + queuedUs, operation, link);
+  return visit(request, callee, producerId, publishedUs + 1000 + 19_000 * request.random.float(), operation, link);
+}
+
+/** The caller's CLIENT or PRODUCER span for one call. */
+function writeCallSpan(
+  request: Request,
+  caller: Caller,
+  kind: number,
+  spanId: Uint8Array,
+  parentSpanId: Uint8Array | undefined,
+  startUs: number,
+  endUs: number,
+  operation: OperationPlan,
+  attributes: readonly KeyValue[],
+  status: SpanRecord["status"],
+): void {
   request.out.span(caller.instance, {
     traceId: request.traceId,
-    spanId: producerId,
+    spanId,
     parentSpanId,
     name: operation.model.callerName,
-    kind: KIND_PRODUCER,
+    kind,
     startUs: Math.round(startUs),
     endUs: Math.round(endUs),
-    attributes: served.described?.callerAttributes ?? NONE,
+    attributes,
     events: NONE,
     links: NONE,
+    status,
     flags: FLAG_SAMPLED,
   }, operation.callerMetric);
-  return { endUs, failed: false };
 }
 
 function pickInstance(random: Random, service: ServicePlan): InstancePlan {

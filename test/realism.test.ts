@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { planRun, type RunPlan, type ServicePlan } from "../src/engine/plan.ts";
 import { simulateRequest } from "../src/engine/simulate.ts";
 import { loadConfig } from "../src/load-config.ts";
+import { MetricsAggregator } from "../src/metrics/aggregator.ts";
+import type { NumberPoint } from "../src/telemetry/records.ts";
 import type { SpanRecord } from "../src/telemetry/records.ts";
 import { ROOT } from "./helpers/cli.ts";
 
@@ -139,5 +141,32 @@ describe("resources, replicas and user attributes", () => {
       });
     }
     expect([...tenants].sort()).toEqual(["a", "b"]);
+  });
+});
+
+describe("metric temporality", () => {
+  const collectTwice = async (temporality: "cumulative" | "delta") => {
+    const loaded = await loadConfig(join(ROOT, "examples/ecommerce.yaml"));
+    const config = { ...loaded.config, output: { ...loaded.config.output, temporality } };
+    const plan = planRun({ ...loaded, config });
+    const aggregator = new MetricsAggregator(plan, 0);
+    const gateway = plan.instances[0]!;
+    for (let i = 0; i < 3; i++) aggregator.handled(gateway, 1000, 2000);
+    const first = aggregator.collect(10_000_000);
+    for (let i = 0; i < 2; i++) aggregator.handled(gateway, 11_000_000, 11_001_000);
+    const second = aggregator.collect(20_000_000);
+    const counter = (collected: typeof first) =>
+      collected[0]!.metrics.find((m) => m.name === "http.server.request.total")!.data.points[0] as NumberPoint;
+    return [counter(first), counter(second)];
+  };
+
+  test("cumulative: counters keep their start and grow", async () => {
+    const [a, b] = await collectTwice("cumulative");
+    expect([a!.startUs, a!.value, b!.startUs, b!.value]).toEqual([0, { int: 3 }, 0, { int: 5 }]);
+  });
+
+  test("delta: each point covers its own interval", async () => {
+    const [a, b] = await collectTwice("delta");
+    expect([a!.startUs, a!.value, b!.startUs, b!.value]).toEqual([0, { int: 3 }, 10_000_000, { int: 2 }]);
   });
 });

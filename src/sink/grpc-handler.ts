@@ -13,6 +13,7 @@ import {
   universalResponseToNodeResponse,
 } from "@connectrpc/connect-node";
 import type { UniversalServerRequest, UniversalServerResponse } from "@connectrpc/connect/protocol";
+import { isPlainUnaryRequest, type PlainUnaryOptions, type PlainUnaryRoute, servePlainUnary } from "./plain-unary.ts";
 
 /** The request body as it came off the wire, for the RPC implementation to look at. */
 export interface ReceivedBody {
@@ -29,6 +30,16 @@ export function receivedBody(context: HandlerContext): ReceivedBody {
 
 export interface GrpcHandlerOptions {
   readonly routes: (router: ConnectRouter) => void;
+  /**
+   * Other implementations of the same methods for requests with the JSON codec (`application/grpc+json`),
+   * for routes that read protobuf requests in a way only protobuf allows. Default: `routes`.
+   */
+  readonly jsonRoutes?: (router: ConnectRouter) => void;
+  /**
+   * Unary methods (by request path, e.g. `/pkg.Service/Method`) to serve without Connect when a request is
+   * plain uncompressed protobuf, which is nearly always; the method must be in `routes` too, for the rest.
+   */
+  readonly plainUnary?: ReadonlyMap<string, PlainUnaryRoute>;
   /** Larger messages are refused with RESOURCE_EXHAUSTED, as a collector does. */
   readonly readMaxBytes: number;
   readonly keepChunks: boolean;
@@ -38,25 +49,54 @@ export interface GrpcHandlerOptions {
   readonly onRejected: (service: string) => void;
 }
 
+const JSON_CONTENT_TYPE = /^application\/grpc\+json\s*(;|$)/i;
+const COMPRESSIONS = [compressionGzip, compressionBrotli];
+
 /**
  * A gRPC-only request handler for `http2.createServer`. It does what `connectNodeAdapter` does, plus
- * counting the request body on its way in, which the adapter keeps out of reach.
+ * counting the request body on its way in, which the adapter keeps out of reach, plus answering plain
+ * requests to `plainUnary` methods directly.
  */
 export function createGrpcHandler(
   options: GrpcHandlerOptions,
 ): (request: Http2ServerRequest, response: Http2ServerResponse) => void {
-  const router = createConnectRouter({
-    grpc: true,
-    grpcWeb: false,
-    connect: false,
-    readMaxBytes: options.readMaxBytes,
-    acceptCompression: [compressionGzip, compressionBrotli],
-  });
-  options.routes(router);
-  const handlers = new Map(router.handlers.map((handler) => [handler.requestPath, handler]));
+  const handlersFor = (routes: (router: ConnectRouter) => void) => {
+    const router = createConnectRouter({
+      grpc: true,
+      grpcWeb: false,
+      connect: false,
+      readMaxBytes: options.readMaxBytes,
+      acceptCompression: COMPRESSIONS,
+    });
+    routes(router);
+    return new Map(router.handlers.map((handler) => [handler.requestPath, handler]));
+  };
+  const handlers = handlersFor(options.routes);
+  const jsonHandlers = options.jsonRoutes === undefined ? handlers : handlersFor(options.jsonRoutes);
+  const plainRoutes = new Map<string, { route: PlainUnaryRoute; options: PlainUnaryOptions }>();
+  for (const [path, route] of options.plainUnary ?? []) {
+    const service = handlers.get(path)?.service.typeName;
+    if (service === undefined) throw new Error(`createGrpcHandler: ${path} is not routed`);
+    plainRoutes.set(path, {
+      route,
+      options: {
+        readMaxBytes: options.readMaxBytes,
+        compressions: COMPRESSIONS.map((compression) => compression.name),
+        onBytes: (bytes) => options.onBytes(service, bytes),
+        onRejected: () => options.onRejected(service),
+      },
+    });
+  }
 
   return (request, response) => {
-    const handler = handlers.get(request.url.split("?", 1)[0] ?? "");
+    const path = request.url.split("?", 1)[0] ?? "";
+    const json = JSON_CONTENT_TYPE.test(request.headers["content-type"] ?? "");
+    const plain = json ? undefined : plainRoutes.get(path);
+    if (plain !== undefined && isPlainUnaryRequest(request)) {
+      servePlainUnary(request, response, plain.route, plain.options);
+      return;
+    }
+    const handler = (json ? jsonHandlers : handlers).get(path);
     if (handler === undefined) {
       response.writeHead(404).end();
       return;

@@ -1,13 +1,18 @@
-import type { ExportLogsServiceRequest } from "../gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
-import type { ExportMetricsServiceRequest } from "../gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.ts";
-import type { ExportTraceServiceRequest } from "../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
-import type { Metric } from "../gen/opentelemetry/proto/metrics/v1/metrics_pb.ts";
-import type { Resource } from "../gen/opentelemetry/proto/resource/v1/resource_pb.ts";
+import { fromBinary } from "@bufbuild/protobuf";
+import {
+  type Metric,
+  type ResourceMetrics,
+  ResourceMetricsSchema,
+} from "../gen/opentelemetry/proto/metrics/v1/metrics_pb.ts";
 import type { Signal } from "../plugin.ts";
 import { MetricCheck } from "./metric-check.ts";
 import { stringAttribute, UNKNOWN_SERVICE } from "./otlp-attributes.ts";
+import { TraceKeys } from "./otlp-ids.ts";
+import { MalformedMessage } from "./proto-reader.ts";
+import { scanResourceLogs } from "./scan-logs.ts";
+import { scanResourceSpans } from "./scan-spans.ts";
 import type { ItemCounts, PerSignal, ServiceCounts, SinkReport, SinkStats } from "./sink-report.ts";
-import { TraceCheck, type TraceCheckOptions } from "./trace-check.ts";
+import { type ReceivedLogTargets, type ReceivedSpans, TraceCheck, type TraceCheckOptions } from "./trace-check.ts";
 
 export interface SinkRecorderOptions extends TraceCheckOptions {
   /** Metric streams followed for the counter checks. */
@@ -16,7 +21,11 @@ export interface SinkRecorderOptions extends TraceCheckOptions {
   readonly now: () => number;
 }
 
-/** Counts and checks decoded export requests; knows nothing about the network. */
+/**
+ * Counts and checks export requests, given as the encoded resources of each (the ResourceSpans,
+ * ResourceMetrics or ResourceLogs messages of field 1); knows nothing about the network. A request with a
+ * malformed resource throws MalformedMessage and is not recorded at all, as if a decoder had refused it.
+ */
 export class SinkRecorder {
   readonly #started: number;
   readonly #services = new Map<string, ServiceCounts>();
@@ -26,6 +35,7 @@ export class SinkRecorder {
   #rejected = 0;
   readonly #traces: TraceCheck;
   readonly #metrics: MetricCheck;
+  readonly #keys = new TraceKeys();
 
   constructor(readonly options: SinkRecorderOptions) {
     this.#started = options.now();
@@ -33,27 +43,26 @@ export class SinkRecorder {
     this.#metrics = new MetricCheck(options.maxMetricStreams);
   }
 
-  traces(request: ExportTraceServiceRequest): void {
+  traces(resources: readonly Uint8Array[]): void {
+    // Scan everything first: a request is recorded whole or, when malformed, not at all.
+    const spans: ReceivedSpans = { traceIds: [], spans: [] };
+    const scanned = resources.map((bytes) => scanResourceSpans(bytes, spans, this.#keys));
     this.#requests.traces++;
-    const now = this.options.now();
-    for (const resourceSpans of request.resourceSpans) {
-      const counts = this.#service(resourceSpans.resource);
-      for (const scopeSpans of resourceSpans.scopeSpans) {
-        counts.spans += scopeSpans.spans.length;
-        this.#totals.spans += scopeSpans.spans.length;
-        for (const span of scopeSpans.spans) this.#traces.addSpan(span, now);
-      }
+    for (const { service, items } of scanned) {
+      this.#service(service).spans += items;
+      this.#totals.spans += items;
     }
+    this.#traces.addSpans(spans, this.options.now());
   }
 
-  metrics(request: ExportMetricsServiceRequest): void {
+  /** Metrics are few (a few points per stream per interval), so they are decoded in full for their checks. */
+  metrics(resources: readonly Uint8Array[]): void {
+    const decoded = resources.map(decodeResourceMetrics);
     this.#requests.metrics++;
-    for (const resourceMetrics of request.resourceMetrics) {
-      const counts = this.#service(resourceMetrics.resource);
-      const source = {
-        service: counts.service,
-        instance: stringAttribute(resourceMetrics.resource?.attributes ?? [], "service.instance.id") ?? "",
-      };
+    for (const resourceMetrics of decoded) {
+      const attributes = resourceMetrics.resource?.attributes ?? [];
+      const counts = this.#service(stringAttribute(attributes, "service.name"));
+      const source = { service: counts.service, instance: stringAttribute(attributes, "service.instance.id") ?? "" };
       for (const scopeMetrics of resourceMetrics.scopeMetrics) {
         for (const metric of scopeMetrics.metrics) {
           const points = dataPointCount(metric);
@@ -65,17 +74,15 @@ export class SinkRecorder {
     }
   }
 
-  logs(request: ExportLogsServiceRequest): void {
+  logs(resources: readonly Uint8Array[]): void {
+    const targets: ReceivedLogTargets = { traceIds: [], spanHighs: [], spanLows: [] };
+    const scanned = resources.map((bytes) => scanResourceLogs(bytes, targets, this.#keys));
     this.#requests.logs++;
-    const now = this.options.now();
-    for (const resourceLogs of request.resourceLogs) {
-      const counts = this.#service(resourceLogs.resource);
-      for (const scopeLogs of resourceLogs.scopeLogs) {
-        counts.logRecords += scopeLogs.logRecords.length;
-        this.#totals.logRecords += scopeLogs.logRecords.length;
-        for (const record of scopeLogs.logRecords) this.#traces.addLogRecord(record.traceId, record.spanId, now);
-      }
+    for (const { service, items } of scanned) {
+      this.#service(service).logRecords += items;
+      this.#totals.logRecords += items;
     }
+    this.#traces.addLogRecords(targets, this.options.now());
   }
 
   /** Counts request body bytes, whether or not the request was accepted. */
@@ -116,14 +123,22 @@ export class SinkRecorder {
     };
   }
 
-  #service(resource: Resource | undefined): ServiceCounts {
-    const service = stringAttribute(resource?.attributes ?? [], "service.name") ?? UNKNOWN_SERVICE;
+  #service(name: string | undefined): ServiceCounts {
+    const service = name ?? UNKNOWN_SERVICE;
     let counts = this.#services.get(service);
     if (counts === undefined) {
       counts = { service, spans: 0, dataPoints: 0, logRecords: 0 };
       this.#services.set(service, counts);
     }
     return counts;
+  }
+}
+
+function decodeResourceMetrics(bytes: Uint8Array): ResourceMetrics {
+  try {
+    return fromBinary(ResourceMetricsSchema, bytes);
+  } catch (error) {
+    throw new MalformedMessage(error instanceof Error ? error.message : String(error), { cause: error });
   }
 }
 

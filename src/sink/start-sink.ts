@@ -1,25 +1,30 @@
 import { createServer, type Http2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
-import { create, type DescMessage, type MessageShape, toBinary } from "@bufbuild/protobuf";
-import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import { DreamweaverError } from "../errors.ts";
+import { PreEncodedExportRequestSchema } from "../gen/dreamweaver/wire/v1/pre_encoded_pb.ts";
 import {
   ExportLogsServiceRequestSchema,
-  ExportLogsServiceResponseSchema,
   LogsService,
 } from "../gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import {
   ExportMetricsServiceRequestSchema,
-  ExportMetricsServiceResponseSchema,
   MetricsService,
 } from "../gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.ts";
 import {
   ExportTraceServiceRequestSchema,
-  ExportTraceServiceResponseSchema,
   TraceService,
 } from "../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import { ResourceLogsSchema } from "../gen/opentelemetry/proto/logs/v1/logs_pb.ts";
+import { ResourceMetricsSchema } from "../gen/opentelemetry/proto/metrics/v1/metrics_pb.ts";
+import { ResourceSpansSchema } from "../gen/opentelemetry/proto/trace/v1/trace_pb.ts";
+import { preEncodedExportMethod } from "../otlp-methods.ts";
 import type { Signal } from "../plugin.ts";
 import { createGrpcHandler, grpcPayload, receivedBody } from "./grpc-handler.ts";
+import type { PlainUnaryRoute } from "./plain-unary.ts";
+import { MalformedMessage } from "./proto-reader.ts";
+import { splitExportRequest } from "./split-export-request.ts";
 import type { SinkReport, SinkStats } from "./sink-report.ts";
 import { SinkRecorder } from "./sink-recorder.ts";
 
@@ -32,6 +37,11 @@ export interface SinkOptions {
   readonly traceIdleMs?: number;
   /** Open (unchecked) traces kept at most; past it the least recently active is checked early. Default 100 000. */
   readonly maxOpenTraces?: number;
+  /**
+   * Spans and log records held for open traces at most, together; past it the least recently active
+   * traces are checked early. Default 2 000 000 (see SINK_DEFAULTS).
+   */
+  readonly maxOpenItems?: number;
   /** Cumulative counter streams followed at most; default 100 000. */
   readonly maxMetricStreams?: number;
   /** Largest request message accepted, as a collector's max_recv_msg_size; default 4 MiB. */
@@ -62,6 +72,34 @@ const SIGNALS: ReadonlyMap<string, Signal> = new Map([
   [LogsService.typeName, "logs"],
 ]);
 
+/** The limits of a sink not told otherwise. */
+export const SINK_DEFAULTS = {
+  traceIdleMs: 5000,
+  maxOpenTraces: 100_000,
+  /**
+   * The memory bound on open traces. A span or log record held for a trace takes about 100 bytes, so
+   * this is some 200 MB at most, whatever the traces look like (100 000 traces of any size would not be
+   * bounded). It is not reached in normal use: at 100 000 spans/s plus their log records and the 5 s idle
+   * time, about 900 000 items are open. The idle time stays 5 s rather than less: spans of one trace often
+   * come from several exporters, and an SDK's batch processor waits up to 5 s before it sends.
+   */
+  maxOpenItems: 2_000_000,
+  maxMetricStreams: 100_000,
+} as const;
+
+/**
+ * Idle traces are checked this often at most: a sweep costs nothing when no trace is idle, and small
+ * sweeps keep a receiver under load from pausing for a second's worth of traces at once.
+ */
+const MAX_SWEEP_INTERVAL_MS = 200;
+
+/**
+ * HTTP/2 flow-control window per stream (and four times that per connection). With the 64 KiB default an
+ * exporter with several requests of some 100 KiB in flight keeps waiting for window updates, a round trip
+ * each: replaying requests, the receiver took about a quarter more of them per second with this.
+ */
+const WINDOW_BYTES = 4 * 1024 * 1024;
+
 /** Exporters keep their connection open; this is how long close() waits before cutting them off. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -71,30 +109,38 @@ const CLOSE_GRACE_MS = 2000;
  */
 export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   const host = options.host ?? "127.0.0.1";
-  const traceIdleMs = options.traceIdleMs ?? 5000;
+  const traceIdleMs = options.traceIdleMs ?? SINK_DEFAULTS.traceIdleMs;
   const recorder = new SinkRecorder({
     idleMs: traceIdleMs,
-    maxOpenTraces: Math.max(1, options.maxOpenTraces ?? 100_000),
-    maxMetricStreams: options.maxMetricStreams ?? 100_000,
+    maxOpenTraces: Math.max(1, options.maxOpenTraces ?? SINK_DEFAULTS.maxOpenTraces),
+    maxOpenItems: Math.max(1, options.maxOpenItems ?? SINK_DEFAULTS.maxOpenItems),
+    maxMetricStreams: options.maxMetricStreams ?? SINK_DEFAULTS.maxMetricStreams,
     now: () => performance.now(),
   });
-  const server = createServer(createGrpcHandler({
-    routes: sinkRoutes(recorder, options.onRequest),
-    readMaxBytes: options.maxMessageBytes ?? 4 * 1024 * 1024,
-    keepChunks: options.onRequest !== undefined,
-    onBytes(service, bytes) {
-      const signal = SIGNALS.get(service);
-      if (signal !== undefined) recorder.received(signal, bytes);
-    },
-    onRejected: () => recorder.rejected(),
-  }));
+  const routes = sinkRoutes(recorder, options.onRequest);
+  const server = createServer(
+    { settings: { initialWindowSize: WINDOW_BYTES } },
+    createGrpcHandler({
+      routes: routes.binary,
+      jsonRoutes: routes.json,
+      plainUnary: routes.plain,
+      readMaxBytes: options.maxMessageBytes ?? 4 * 1024 * 1024,
+      keepChunks: options.onRequest !== undefined,
+      onBytes(service, bytes) {
+        const signal = SIGNALS.get(service);
+        if (signal !== undefined) recorder.received(signal, bytes);
+      },
+      onRejected: () => recorder.rejected(),
+    }),
+  );
   const sessions = new Set<Http2Session>();
   server.on("session", (session) => {
+    session.setLocalWindowSize(WINDOW_BYTES * 4);
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
   });
   const port = await listen(server, host, options.port ?? 4317);
-  const sweeper = setInterval(() => recorder.sweep(), Math.max(10, Math.min(1000, traceIdleMs / 2)));
+  const sweeper = setInterval(() => recorder.sweep(), Math.max(10, Math.min(MAX_SWEEP_INTERVAL_MS, traceIdleMs / 2)));
   let closing: Promise<void> | undefined;
 
   return {
@@ -109,40 +155,105 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   };
 }
 
+/**
+ * The Export methods, served three ways; all hand the recorder a request's resources still encoded, which
+ * it scans in place for the few facts it needs instead of decoding a message object per span, attribute
+ * and value:
+ * - `plain`: uncompressed protobuf, nearly every request, answered without Connect (see PlainUnaryRoute);
+ * - `binary`: the rest of protobuf (compressed), through Connect, with a request type whose field 1 is
+ *   `repeated bytes` (the wire form of the real request's resources), so Connect only splits it;
+ * - `json`: gRPC with the JSON codec, which hardly anyone uses, decoded in full and re-encoded.
+ */
 function sinkRoutes(recorder: SinkRecorder, onRequest: SinkOptions["onRequest"]) {
-  function hook<Desc extends DescMessage>(
-    signal: Signal,
-    schema: Desc,
-    request: MessageShape<Desc>,
-    context: HandlerContext,
-  ): void {
-    if (onRequest === undefined) return;
-    const raw = grpcPayload(receivedBody(context), context.requestHeader.get("content-type"));
-    onRequest(signal, raw ?? toBinary(schema, request));
+  /** Records one request; a malformed one is refused the way a decoder's refusal would be. */
+  function accept(signal: Signal, resources: readonly Uint8Array[]): void {
+    try {
+      recorder[signal](resources);
+    } catch (error) {
+      throw refusal(error);
+    }
   }
-  return (router: ConnectRouter) => {
+
+  const binary = (router: ConnectRouter) => {
+    for (const signal of ["traces", "metrics", "logs"] as const) {
+      router.rpc(preEncodedExportMethod(signal), (request, context) => {
+        accept(signal, request.resources);
+        if (onRequest !== undefined) {
+          const raw = grpcPayload(receivedBody(context), context.requestHeader.get("content-type"));
+          onRequest(signal, raw ?? canonicalEncoding(signal, toBinary(PreEncodedExportRequestSchema, request)));
+        }
+        // An empty response: no partial_success.
+        return {};
+      });
+    }
+  };
+
+  const json = (router: ConnectRouter) => {
     router.service(TraceService, {
-      export(request, context) {
-        recorder.traces(request);
-        hook("traces", ExportTraceServiceRequestSchema, request, context);
-        return create(ExportTraceServiceResponseSchema);
+      export(request) {
+        accept("traces", request.resourceSpans.map((resource) => toBinary(ResourceSpansSchema, resource)));
+        onRequest?.("traces", toBinary(ExportTraceServiceRequestSchema, request));
+        return {};
       },
     });
     router.service(MetricsService, {
-      export(request, context) {
-        recorder.metrics(request);
-        hook("metrics", ExportMetricsServiceRequestSchema, request, context);
-        return create(ExportMetricsServiceResponseSchema);
+      export(request) {
+        accept("metrics", request.resourceMetrics.map((resource) => toBinary(ResourceMetricsSchema, resource)));
+        onRequest?.("metrics", toBinary(ExportMetricsServiceRequestSchema, request));
+        return {};
       },
     });
     router.service(LogsService, {
-      export(request, context) {
-        recorder.logs(request);
-        hook("logs", ExportLogsServiceRequestSchema, request, context);
-        return create(ExportLogsServiceResponseSchema);
+      export(request) {
+        accept("logs", request.resourceLogs.map((resource) => toBinary(ResourceLogsSchema, resource)));
+        onRequest?.("logs", toBinary(ExportLogsServiceRequestSchema, request));
+        return {};
       },
     });
   };
+
+  /** Plain protobuf requests, answered without Connect (see PlainUnaryRoute): the same work on the raw message. */
+  const plain = new Map<string, PlainUnaryRoute>();
+  for (const signal of ["traces", "metrics", "logs"] as const) {
+    const method = preEncodedExportMethod(signal);
+    plain.set(`/${method.parent.typeName}/${method.name}`, {
+      handle(message) {
+        let resources: Uint8Array[];
+        try {
+          resources = splitExportRequest(message);
+        } catch (error) {
+          throw refusal(error);
+        }
+        accept(signal, resources);
+        // The message is only lent to this call (see PlainUnaryRoute).
+        onRequest?.(signal, message.slice());
+        return EMPTY;
+      },
+    });
+  }
+
+  return { binary, json, plain };
+}
+
+/** The empty response message: no partial_success. */
+const EMPTY = new Uint8Array(0);
+
+/** A malformed request is answered as Connect (and grpc-go) answer a failed decode: INTERNAL, "parse binary". */
+function refusal(error: unknown): unknown {
+  if (!(error instanceof MalformedMessage)) return error;
+  return new ConnectError(`parse binary: ${error.message}`, Code.Internal, undefined, undefined, error);
+}
+
+/** A request as protobuf-es would encode it after decoding: for a compressed request, whose bytes as sent are gone. */
+function canonicalEncoding(signal: Signal, bytes: Uint8Array): Uint8Array {
+  switch (signal) {
+    case "traces":
+      return toBinary(ExportTraceServiceRequestSchema, fromBinary(ExportTraceServiceRequestSchema, bytes));
+    case "metrics":
+      return toBinary(ExportMetricsServiceRequestSchema, fromBinary(ExportMetricsServiceRequestSchema, bytes));
+    case "logs":
+      return toBinary(ExportLogsServiceRequestSchema, fromBinary(ExportLogsServiceRequestSchema, bytes));
+  }
 }
 
 async function listen(server: ReturnType<typeof createServer>, host: string, port: number): Promise<number> {

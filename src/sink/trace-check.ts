@@ -1,5 +1,5 @@
-import { type Span, Span_SpanKind } from "../gen/opentelemetry/proto/trace/v1/trace_pb.ts";
-import { idHex } from "./otlp-ids.ts";
+import { Span_SpanKind } from "../gen/opentelemetry/proto/trace/v1/trace_pb.ts";
+import { isAbsentSpanId, type SpanIdLow, traceKeyHex } from "./otlp-ids.ts";
 import { Tally } from "./tally.ts";
 
 /** What the trace checks count, each with the sentence the human report prints for it. */
@@ -24,34 +24,68 @@ export interface TraceCheckOptions {
   readonly idleMs: number;
   /** Bounds memory: past this many open traces the least recently active one is checked early. */
   readonly maxOpenTraces: number;
+  /**
+   * Bounds memory whatever the traces' size: past this many spans and log records held for open traces
+   * together, the least recently active traces are checked early.
+   */
+  readonly maxOpenItems: number;
 }
 
-/** Just what the checks need of a span; the rest of it is dropped as soon as it is counted. */
-interface SpanFacts {
-  readonly parent: string;
-  readonly start: bigint;
-  readonly end: bigint;
+/**
+ * Just what the checks need of a span; the rest of it is never decoded. Span ids are pairs of values as
+ * `spanIdHigh` and `spanIdLow` make them (absent: 0, 0). Times are unsigned 64-bit nanoseconds as 32-bit
+ * halves: exact, unlike one number, and without a bigint per timestamp.
+ */
+export interface SpanFacts {
+  readonly idHigh: number;
+  readonly idLow: SpanIdLow;
+  readonly parentHigh: number;
+  readonly parentLow: SpanIdLow;
   readonly kind: Span_SpanKind;
-  /** Span ids this span links to within its own trace; only a consumer's link to its producer matters. */
-  readonly links: readonly string[] | undefined;
+  readonly startHigh: number;
+  readonly startLow: number;
+  readonly endHigh: number;
+  readonly endLow: number;
+  /**
+   * Span ids this span links to within its own trace, as high, low pairs one after the other; only a
+   * consumer's link to its producer matters.
+   */
+  readonly links: readonly SpanIdLow[] | undefined;
+}
+
+/** The spans of one export request: `traceIds[i]` (a `traceKey`) is the trace of `spans[i]`. */
+export interface ReceivedSpans {
+  readonly traceIds: string[];
+  readonly spans: SpanFacts[];
+}
+
+/** The log records of one export request that have trace context: trace (a `traceKey`) and span id of each. */
+export interface ReceivedLogTargets {
+  readonly traceIds: string[];
+  readonly spanHighs: number[];
+  readonly spanLows: SpanIdLow[];
 }
 
 interface OpenTrace {
-  readonly spans: Map<string, SpanFacts>;
-  /** Span ids that log records of this trace point at. */
-  readonly logSpans: string[];
+  /** In arrival order, duplicates included: the first of equal ids counts, as it arrived first. */
+  readonly spans: SpanFacts[];
+  /** Span ids that log records of this trace point at: high and low halves. */
+  readonly logHighs: number[];
+  readonly logLows: SpanIdLow[];
   lastSeen: number;
 }
 
 /**
  * Checks the shape of every trace with bounded memory: it keeps compact facts per open trace and
- * checks a trace when it goes idle (or when memory runs short), then forgets it.
+ * checks a trace when it goes idle (or when memory runs short), then forgets it. Spans are only
+ * appended while a trace is open; finding parents and duplicates waits until it is checked, once.
  */
 export class TraceCheck {
-  // Map order doubles as recency order: a trace is moved to the end whenever it is touched, so idle
-  // and eviction candidates are always at the front.
+  // Map order doubles as recency order: a trace is moved to the end whenever it is touched (once per
+  // request at most), so idle and eviction candidates are always at the front.
   readonly #open = new Map<string, OpenTrace>();
   readonly #tally = new Tally(Object.keys(TRACE_VIOLATIONS) as TraceViolation[]);
+  #openItems = 0;
   #checked = 0;
   #finalizedEarly = 0;
 
@@ -62,29 +96,44 @@ export class TraceCheck {
     return this.#open.size;
   }
 
-  addSpan(span: Span, now: number): void {
-    const traceId = idHex(span.traceId);
-    const trace = this.#touch(traceId, now);
-    const spanId = idHex(span.spanId);
-    if (trace.spans.has(spanId)) {
-      this.#tally.add("duplicateSpans", traceId);
-      return;
+  /** Adds the spans of one request; `now` is when it arrived. */
+  addSpans(received: ReceivedSpans, now: number): void {
+    const { traceIds, spans } = received;
+    // A request's spans of one trace tend to come together, so the trace is looked up once per run of them.
+    let traceId: string | undefined;
+    let trace: OpenTrace | undefined;
+    for (let i = 0; i < spans.length; i++) {
+      const id = traceIds[i] ?? "";
+      if (id !== traceId || trace === undefined) {
+        traceId = id;
+        trace = this.#touch(id, now);
+      }
+      trace.spans.push(spans[i]!);
     }
-    trace.spans.set(spanId, {
-      parent: idHex(span.parentSpanId),
-      start: span.startTimeUnixNano,
-      end: span.endTimeUnixNano,
-      kind: span.kind,
-      links: span.links.length === 0 ? undefined : linksWithin(traceId, span),
-    });
+    this.#openItems += spans.length;
+    this.#evictOverflow();
   }
 
-  /** Records that a log record points at (traceId, spanId); records without trace context are not checked. */
-  addLogRecord(traceId: Uint8Array, spanId: Uint8Array, now: number): void {
-    const trace = idHex(traceId);
-    const span = idHex(spanId);
-    if (trace === "" || span === "") return;
-    this.#touch(trace, now).logSpans.push(span);
+  /** Records that log records point at spans; records without trace context are not checked. */
+  addLogRecords(targets: ReceivedLogTargets, now: number): void {
+    const { traceIds, spanHighs, spanLows } = targets;
+    // As for spans: the trace is looked up once per run of records of it.
+    let traceId: string | undefined;
+    let trace: OpenTrace | undefined;
+    for (let i = 0; i < traceIds.length; i++) {
+      const id = traceIds[i] ?? "";
+      const high = spanHighs[i] ?? 0;
+      const low = spanLows[i] ?? 0;
+      if (id === "" || isAbsentSpanId(high, low)) continue;
+      if (id !== traceId || trace === undefined) {
+        traceId = id;
+        trace = this.#touch(id, now);
+      }
+      trace.logHighs.push(high);
+      trace.logLows.push(low);
+      this.#openItems++;
+    }
+    this.#evictOverflow();
   }
 
   /** Checks every trace that has been idle for `idleMs`. */
@@ -110,15 +159,16 @@ export class TraceCheck {
 
   /** Up to three trace ids (hex) per violation found. */
   examples(): Partial<Record<TraceViolation, string[]>> {
-    return this.#tally.examples();
+    const examples = this.#tally.examples();
+    for (const kind of Object.keys(examples) as TraceViolation[]) examples[kind] = examples[kind]?.map(traceKeyHex);
+    return examples;
   }
 
   #touch(traceId: string, now: number): OpenTrace {
     let trace = this.#open.get(traceId);
     if (trace === undefined) {
-      trace = { spans: new Map(), logSpans: [], lastSeen: now };
+      trace = { spans: [], logHighs: [], logLows: [], lastSeen: now };
       this.#open.set(traceId, trace);
-      this.#evictOverflow();
     } else if (trace.lastSeen !== now) {
       trace.lastSeen = now;
       this.#open.delete(traceId);
@@ -127,9 +177,15 @@ export class TraceCheck {
     return trace;
   }
 
+  /**
+   * Checks the least recently active traces early while there are too many, or too many items in them.
+   * Runs after a whole request is added, so a trace is never checked while its request is half in.
+   */
   #evictOverflow(): void {
+    const { maxOpenTraces, maxOpenItems } = this.options;
+    if (this.#open.size <= maxOpenTraces && this.#openItems <= maxOpenItems) return;
     for (const [traceId, trace] of this.#open) {
-      if (this.#open.size <= this.options.maxOpenTraces) return;
+      if (this.#open.size <= maxOpenTraces && this.#openItems <= maxOpenItems) return;
       this.#finalizedEarly++;
       this.#finalize(traceId, trace);
     }
@@ -137,36 +193,94 @@ export class TraceCheck {
 
   #finalize(traceId: string, trace: OpenTrace): void {
     this.#open.delete(traceId);
-    if (trace.spans.size > 0) this.#checkSpans(traceId, trace.spans);
-    for (const spanId of trace.logSpans) {
-      if (!trace.spans.has(spanId)) this.#tally.add("logsWithUnknownSpan", traceId);
+    this.#openItems -= trace.spans.length + trace.logHighs.length;
+    const spans = new SpanIndex(trace.spans);
+    if (spans.duplicates > 0) this.#tally.add("duplicateSpans", traceId, spans.duplicates);
+    if (spans.unique.length > 0) this.#checkSpans(traceId, spans);
+    const { logHighs, logLows } = trace;
+    for (let i = 0; i < logHighs.length; i++) {
+      if (spans.find(logHighs[i] ?? 0, logLows[i] ?? 0) === undefined) this.#tally.add("logsWithUnknownSpan", traceId);
     }
   }
 
-  #checkSpans(traceId: string, spans: ReadonlyMap<string, SpanFacts>): void {
+  #checkSpans(traceId: string, spans: SpanIndex): void {
     this.#checked++;
     let roots = 0;
-    for (const span of spans.values()) {
-      if (span.end < span.start) this.#tally.add("spansEndingBeforeStart", traceId);
-      if (span.parent === "") {
+    for (const span of spans.unique) {
+      if (before(span.endHigh, span.endLow, span.startHigh, span.startLow)) {
+        this.#tally.add("spansEndingBeforeStart", traceId);
+      }
+      if (isAbsentSpanId(span.parentHigh, span.parentLow)) {
         roots++;
         continue;
       }
-      const parent = spans.get(span.parent);
+      const parent = spans.find(span.parentHigh, span.parentLow);
       if (parent === undefined) this.#tally.add("orphanSpans", traceId);
       else if (isAsyncConsumer(span, parent)) {
-        if (span.start < parent.start || !span.links?.includes(span.parent)) {
+        if (startsBefore(span, parent) || !linksTo(span, span.parentHigh, span.parentLow)) {
           this.#tally.add("consumersNotLinked", traceId);
         }
-      } else if (span.start < parent.start || span.end > parent.end) this.#tally.add("spansOutsideParent", traceId);
+      } else if (startsBefore(span, parent) || before(parent.endHigh, parent.endLow, span.endHigh, span.endLow)) {
+        this.#tally.add("spansOutsideParent", traceId);
+      }
     }
     if (roots === 0) this.#tally.add("tracesWithoutRoot", traceId);
     if (roots > 1) this.#tally.add("tracesWithSeveralRoots", traceId);
   }
 }
 
-function linksWithin(traceId: string, span: Span): string[] {
-  return span.links.filter((link) => idHex(link.traceId) === traceId).map((link) => idHex(link.spanId));
+/** Traces up to this size are searched span by span, which beats building a map for them. */
+const SMALL_TRACE = 16;
+
+/**
+ * The spans of one trace by id, first arrival first: later spans with an id already seen are duplicates.
+ * Keyed by the low half of the id (checked against the high half); in the astronomically rare case of two
+ * ids sharing a low half, the trace falls back to searching span by span, so lookups stay exact.
+ */
+class SpanIndex {
+  readonly unique: SpanFacts[] = [];
+  duplicates = 0;
+  readonly #byLow: Map<SpanIdLow, SpanFacts> | undefined;
+  #lowsCollide = false;
+
+  constructor(spans: readonly SpanFacts[]) {
+    this.#byLow = spans.length > SMALL_TRACE ? new Map() : undefined;
+    for (const span of spans) {
+      if (this.find(span.idHigh, span.idLow) !== undefined) {
+        this.duplicates++;
+        continue;
+      }
+      this.unique.push(span);
+      if (this.#byLow === undefined) continue;
+      if (this.#byLow.has(span.idLow)) this.#lowsCollide = true;
+      else this.#byLow.set(span.idLow, span);
+    }
+  }
+
+  find(high: number, low: SpanIdLow): SpanFacts | undefined {
+    if (this.#byLow !== undefined && !this.#lowsCollide) {
+      const span = this.#byLow.get(low);
+      return span !== undefined && span.idHigh === high ? span : undefined;
+    }
+    for (const span of this.unique) if (span.idLow === low && span.idHigh === high) return span;
+    return undefined;
+  }
+}
+
+function linksTo(span: SpanFacts, high: number, low: SpanIdLow): boolean {
+  const links = span.links;
+  if (links === undefined) return false;
+  for (let i = 0; i < links.length; i += 2) if (links[i] === high && links[i + 1] === low) return true;
+  return false;
+}
+
+/** Whether time (aHigh, aLow) is before (bHigh, bLow), both split as in SpanFacts. */
+function before(aHigh: number, aLow: number, bHigh: number, bLow: number): boolean {
+  return aHigh < bHigh || (aHigh === bHigh && aLow < bLow);
+}
+
+function startsBefore(span: SpanFacts, parent: SpanFacts): boolean {
+  return before(span.startHigh, span.startLow, parent.startHigh, parent.startLow);
 }
 
 /** A consumer legitimately starts after its producer ends and outlives it: the message waits in a queue. */

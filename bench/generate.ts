@@ -2,9 +2,8 @@
 // Prints one JSON line per example. Runs unpaced on one thread with the null exporter, so the figure is
 // what the generator alone can do.
 import { join } from "node:path";
-import { systemClock } from "../src/clock.ts";
 import { loadConfig } from "../src/load-config.ts";
-import { executeRun } from "../src/run/execute-run.ts";
+import { runFast } from "../test/helpers/run.ts";
 
 const ROOT = join(import.meta.dirname!, "..");
 const examples = process.argv.slice(2);
@@ -31,16 +30,5 @@ for (const example of examples.length > 0 ? examples : ["ecommerce.yaml", "marke
 }
 
 function run(loaded: Awaited<ReturnType<typeof loadConfig>>, requests: number) {
-  const config = { ...loaded.config, workload: { ratePerSecond: 1000, durationSeconds: requests / 1000 } };
-  return executeRun({ ...loaded, config }, {
-    fast: true,
-    startTimeUs: Date.UTC(2026, 0, 1) * 1000,
-    endpoint: { url: "http://unused", tls: false },
-    exporter: "none",
-    metricsIntervalUs: 10e6,
-    timeoutMs: 10_000,
-    clock: systemClock,
-    stop: new AbortController().signal,
-    drainMs: 1000,
-  });
+  return runFast(loaded, { requests, exporter: "none", drainMs: 1000 });
 }

@@ -8,14 +8,13 @@
 //   generator's concurrency (4 exports in flight), into `dreamweaver sink` in its own process, so the
 //   figure is the receiver's, not the generator's; with the receiver's peak RSS and CPU time.
 // SINK_RUNTIME=deno runs the receiver of the second on Deno.
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import otlpGrpc from "../plugins/otlp-grpc.ts";
-import { systemClock } from "../src/clock.ts";
 import { loadConfig } from "../src/load-config.ts";
 import type { ExportRequest } from "../src/plugin.ts";
-import { executeRun } from "../src/run/execute-run.ts";
+import { captureExports, runFast } from "../test/helpers/run.ts";
+import { spawnSink } from "./spawn-sink.ts";
 import { SinkRecorder } from "../src/sink/sink-recorder.ts";
 import { SINK_DEFAULTS } from "../src/sink/start-sink.ts";
 
@@ -89,30 +88,14 @@ function recorder() {
 }
 
 async function overGrpc() {
-  const sinkCommand = process.env.SINK_RUNTIME === "deno"
-    ? [join(ROOT, "node_modules", ".bin", "deno"), "run", "-A", join(ROOT, "src", "main.ts")]
-    : [process.execPath, join(ROOT, "src", "main.ts")];
-  const sink = spawn(sinkCommand[0]!, [...sinkCommand.slice(1), "sink", "--grpc-port", "0", "--json"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let text = "";
-    sink.stderr.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = /listening on [^:]+:(\d+)/.exec(text);
-      if (match) resolve(Number(match[1]));
-    });
-    sink.on("exit", () => reject(new Error(`sink exited: ${text}`)));
-  });
-  let reportText = "";
-  sink.stdout.on("data", (chunk: Buffer) => (reportText += chunk.toString()));
-
+  const sink = await spawnSink();
+  const { port } = sink;
   const exporter = otlpGrpc.exporters!["otlp-grpc"]!({
     url: `http://127.0.0.1:${port}`,
     tls: false,
     timeoutMs: 60_000,
   });
-  const cpuBefore = cpuTime(sink.pid);
+  const cpuBefore = cpuTime(sink.process.pid);
   const started = performance.now();
   let next = 0;
   let failed = 0;
@@ -124,12 +107,10 @@ async function overGrpc() {
     }
   }));
   const seconds = (performance.now() - started) / 1000;
-  const cpuAfter = cpuTime(sink.pid);
+  const cpuAfter = cpuTime(sink.process.pid);
   await exporter.close();
-  const peakRssMb = peakRss(sink.pid);
-  sink.kill("SIGTERM");
-  await new Promise((resolve) => sink.on("exit", resolve));
-  const report = JSON.parse(reportText);
+  const peakRssMb = peakRss(sink.process.pid);
+  const report = await sink.stop();
   return {
     seconds: round3(seconds),
     spansPerSecond: Math.round(items.traces / seconds),
@@ -147,30 +128,8 @@ async function overGrpc() {
 /** The export requests of `requests` user requests of an example, generated unpaced and kept in memory. */
 async function capture(example: string, requests: number): Promise<ExportRequest[]> {
   const loaded = await loadConfig(join(ROOT, "examples", example));
-  const out: ExportRequest[] = [];
-  loaded.registry.exporters.set("capture", {
-    name: "capture",
-    plugin: "bench",
-    value: () => ({
-      export(request) {
-        out.push(request);
-        return Promise.resolve({ rejected: 0 });
-      },
-      close: () => Promise.resolve(),
-    }),
-  });
-  const config = { ...loaded.config, workload: { ratePerSecond: 1000, durationSeconds: requests / 1000 } };
-  await executeRun({ ...loaded, config }, {
-    fast: true,
-    startTimeUs: Date.UTC(2026, 0, 1) * 1000,
-    endpoint: { url: "http://unused", tls: false },
-    exporter: "capture",
-    metricsIntervalUs: 10e6,
-    timeoutMs: 10_000,
-    clock: systemClock,
-    stop: new AbortController().signal,
-    drainMs: 1000,
-  });
+  const out = captureExports(loaded);
+  await runFast(loaded, { requests, exporter: "capture", drainMs: 1000 });
   return out;
 }
 

@@ -9,10 +9,9 @@ import {
   ResourceSpansSchema,
   Span_SpanKind,
 } from "../src/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
-import { systemClock } from "../src/clock.ts";
 import { loadConfig } from "../src/load-config.ts";
 import type { ExportRequest } from "../src/plugin.ts";
-import { executeRun } from "../src/run/execute-run.ts";
+import { captureExports, runFast } from "./helpers/run.ts";
 import { stringAttribute } from "../src/sink/otlp-attributes.ts";
 import { type SpanIdLow, traceKeyHex, TraceKeys } from "../src/sink/otlp-ids.ts";
 import { MalformedMessage } from "../src/sink/proto-reader.ts";
@@ -139,30 +138,8 @@ function decoderRefuses(bytes: Uint8Array): boolean {
 
 async function generatedRequests(): Promise<ExportRequest[]> {
   const loaded = await loadConfig(join(ROOT, "examples", "marketplace.yaml"));
-  const requests: ExportRequest[] = [];
-  loaded.registry.exporters.set("capture", {
-    name: "capture",
-    plugin: "test",
-    value: () => ({
-      export(request) {
-        requests.push(request);
-        return Promise.resolve({ rejected: 0 });
-      },
-      close: () => Promise.resolve(),
-    }),
-  });
-  const config = { ...loaded.config, workload: { ratePerSecond: 1000, durationSeconds: 0.5 } };
-  await executeRun({ ...loaded, config }, {
-    fast: true,
-    startTimeUs: Date.UTC(2026, 0, 1) * 1000,
-    endpoint: { url: "http://unused", tls: false },
-    exporter: "capture",
-    metricsIntervalUs: 10e6,
-    timeoutMs: 10_000,
-    clock: systemClock,
-    stop: new AbortController().signal,
-    drainMs: 1000,
-  });
+  const requests = captureExports(loaded);
+  await runFast(loaded, { requests: 500, exporter: "capture", drainMs: 1000 });
   return requests;
 }
 

@@ -51,7 +51,8 @@ export const runCommand = defineCommand({
     });
     let stopProgress = () => {};
     try {
-      writeErr(`dreamweaver: ${loaded.file} -> ${endpoint.url}${sink ? " (built-in receiver)" : ""}`);
+      const target = args.exporter === "otlp-grpc" ? endpoint.url : `exporter ${args.exporter}`;
+      writeErr(`dreamweaver: ${loaded.file} -> ${target}${sink ? " (built-in receiver)" : ""}`);
       const summary = await executeRun(loaded, {
         fast: args.fast === true,
         ...(startTimeUs !== undefined && { startTimeUs }),

@@ -51,3 +51,10 @@ export function configError(problems: readonly Problem[], file?: string): Dreamw
   const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
   return new DreamweaverError("CONFIG_INVALID", `${file ?? "config"}: ${count}`, problems);
 }
+
+/** PLUGIN_FAILED for a plugin's code that threw: names the plugin and what it was doing. */
+export function pluginFailure(plugin: string, what: string, error: unknown): DreamweaverError {
+  if (error instanceof DreamweaverError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DreamweaverError("PLUGIN_FAILED", `plugin "${plugin}": ${what} failed: ${reason}`, [], { cause: error });
+}

@@ -1,4 +1,4 @@
-import { DreamweaverError } from "./errors.ts";
+import { DreamweaverError, pluginFailure } from "./errors.ts";
 import type {
   ExporterFactory,
   MetricHeuristic,
@@ -164,9 +164,7 @@ function blame<T>(plugin: string, what: string, run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof DreamweaverError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new DreamweaverError("PLUGIN_FAILED", `plugin "${plugin}": ${what} failed: ${reason}`, [], { cause: error });
+    throw pluginFailure(plugin, what, error);
   }
 }
 
@@ -184,15 +182,6 @@ function wrapHeuristic(plugin: string, index: number, heuristic: MetricHeuristic
 
 function wrapPlaceholder(plugin: string, name: string, placeholder: Placeholder): ResolvedPlaceholder {
   const definition = typeof placeholder === "function" ? { generate: placeholder } : placeholder;
-  const failed = (step: string, error: unknown) =>
-    new DreamweaverError(
-      "PLUGIN_FAILED",
-      `plugin "${plugin}": placeholder "{${name}}" ${step} failed: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
-      [],
-      { cause: error },
-    );
   return {
     description: definition.description ?? "",
     check(args) {
@@ -200,14 +189,14 @@ function wrapPlaceholder(plugin: string, name: string, placeholder: Placeholder)
         if (definition.check) return definition.check(args);
         return args.length === 0 ? undefined : "takes no arguments";
       } catch (error) {
-        throw failed("argument check", error);
+        throw pluginFailure(plugin, `placeholder "{${name}}" argument check`, error);
       }
     },
     generate(context: PlaceholderContext) {
       try {
         return String(definition.generate(context));
       } catch (error) {
-        throw failed("generate", error);
+        throw pluginFailure(plugin, `placeholder "{${name}}" generate`, error);
       }
     },
   };

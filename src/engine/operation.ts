@@ -1,4 +1,4 @@
-import { DreamweaverError } from "../errors.ts";
+import { pluginFailure } from "../errors.ts";
 import type { DescribedCall, OperationContext, OperationModel, SpanKindDefinition } from "../plugin.ts";
 import type { Contribution } from "../registry.ts";
 import { attribute } from "../telemetry/attribute.ts";
@@ -27,14 +27,7 @@ export function compileOperation(kind: Contribution<SpanKindDefinition>, context
     };
   }
   const fail = (what: string, error: unknown) =>
-    new DreamweaverError(
-      "PLUGIN_FAILED",
-      `plugin "${kind.plugin}": span kind "${kind.name}" ${what} of "${context.operation}" failed: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
-      [],
-      { cause: error },
-    );
+    pluginFailure(kind.plugin, `span kind "${kind.name}" ${what} of "${context.operation}"`, error);
   let model: OperationModel;
   try {
     model = compile(context);

@@ -1,3 +1,4 @@
+import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import {
@@ -39,10 +40,67 @@ function createOtlpGrpcExporter(options: ExporterOptions): Exporter {
   };
 }
 
-/** One line a user can act on: the endpoint, the gRPC status, and what the transport said. */
+/**
+ * One line a user can act on: the endpoint, the gRPC status, and what the transport said; marked
+ * `retryable` (see ExportError) as the OTLP specification says for gRPC.
+ */
 function describe(error: ConnectError, url: string): Error {
   const code = Code[error.code]?.replace(/[A-Z]/g, (c, i) => (i === 0 ? c.toLowerCase() : `_${c.toLowerCase()}`));
-  return new Error(`${url}: ${code ?? "unknown"}: ${error.rawMessage.split("\n")[0]}`, { cause: error });
+  const retryInfo = findRetryInfo(error);
+  const retryAfterMs = retryInfo?.delayMs;
+  // RESOURCE_EXHAUSTED is retryable only when the server says to come back (RetryInfo): otherwise it
+  // is a limit such as the message size, which a retry would hit again.
+  const retryable = RETRYABLE.has(error.code) || (error.code === Code.ResourceExhausted && retryInfo !== undefined);
+  return Object.assign(
+    new Error(`${url}: ${code ?? "unknown"}: ${error.rawMessage.split("\n")[0]}`, { cause: error }),
+    { retryable, ...(retryAfterMs !== undefined && { retryAfterMs }) },
+  );
+}
+
+/** The gRPC statuses the OTLP specification calls retryable (RESOURCE_EXHAUSTED aside, see describe). */
+const RETRYABLE: ReadonlySet<Code> = new Set([
+  Code.Unavailable,
+  Code.Canceled,
+  Code.DeadlineExceeded,
+  Code.Aborted,
+  Code.OutOfRange,
+  Code.DataLoss,
+]);
+
+/**
+ * The google.rpc.RetryInfo error detail, with its retry delay in ms if it has one. Read by hand
+ * (RetryInfo { Duration retry_delay = 1 }, Duration { int64 seconds = 1; int32 nanos = 2 }) rather than
+ * generating the google.rpc protos for one message of two numbers.
+ */
+function findRetryInfo(error: ConnectError): { delayMs?: number } | undefined {
+  for (const detail of error.details) {
+    if (!("type" in detail) || detail.type !== "google.rpc.RetryInfo") continue;
+    try {
+      const info = new BinaryReader(detail.value);
+      while (info.pos < info.len) {
+        const [field, wireType] = info.tag();
+        if (field !== 1 || wireType !== WireType.LengthDelimited) {
+          info.skip(wireType);
+          continue;
+        }
+        const duration = new BinaryReader(info.bytes());
+        let ms = 0;
+        while (duration.pos < duration.len) {
+          const [part, type] = duration.tag();
+          if (part === 1 && type === WireType.Varint) ms += Number(duration.int64()) * 1000;
+          else if (part === 2 && type === WireType.Varint) ms += duration.int32() / 1e6;
+          else duration.skip(type);
+        }
+        return { delayMs: Math.max(0, ms) };
+      }
+      // A RetryInfo without a delay still says "retry", after the pipeline's own backoff.
+      return {};
+    } catch {
+      // A malformed detail gives no delay, but it still says "retry".
+      return {};
+    }
+  }
+  return undefined;
 }
 
 /** OTLP over gRPC (HTTP/2), the seed's transport and the default exporter. */

@@ -5,6 +5,7 @@ export type {
   DescribedCall,
   Exporter,
   ExporterFactory,
+  ExportError,
   ExporterOptions,
   ExportRequest,
   ExportResult,

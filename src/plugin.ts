@@ -129,10 +129,31 @@ export interface ExportResult {
   readonly rejected: number;
 }
 
-/** Sends export requests somewhere. `export` rejects with an Error when the call failed. */
+/**
+ * Sends export requests somewhere. `export` rejects with an Error when the call failed; the Error may
+ * carry the optional properties of `ExportError` to have the call retried.
+ */
 export interface Exporter {
   export(request: ExportRequest, signal: AbortSignal): Promise<ExportResult>;
   close(): Promise<void>;
+}
+
+/**
+ * What an exporter's rejection may say about retrying, as plain optional properties of the Error it
+ * throws (a plain Error is not retried, so exporters that know nothing of this keep working). The run
+ * retries a `retryable` call with exponential backoff, keeping its concurrency slot, for up to 30 s.
+ *
+ * @example
+ * throw Object.assign(new Error(`${url}: unavailable: ...`), { retryable: true });
+ */
+export interface ExportError extends Error {
+  /**
+   * Sending the same request again may succeed: for OTLP/gRPC UNAVAILABLE, CANCELLED, DEADLINE_EXCEEDED,
+   * ABORTED, OUT_OF_RANGE, DATA_LOSS, and RESOURCE_EXHAUSTED with RetryInfo; for OTLP/HTTP 429, 502, 503, 504.
+   */
+  readonly retryable?: boolean;
+  /** How long the receiver asked the client to wait before retrying (gRPC RetryInfo, HTTP Retry-After). */
+  readonly retryAfterMs?: number;
 }
 
 /** Where and how to export, resolved from the config, flags and environment. */

@@ -19,9 +19,20 @@ export const sinkCommand = defineCommand({
     "grpc-port": { type: "string", default: "4317", description: "Port to listen on (0 picks a free one)" },
     host: { type: "string", default: "127.0.0.1", description: "Interface to listen on" },
     json: { type: "boolean", description: "Print the final report as JSON" },
+    "fail-rate": {
+      type: "string",
+      default: "0",
+      description: "Answer this fraction of calls (0 to 1, every k-th) with UNAVAILABLE, to test retries",
+    },
+    "delay-ms": { type: "string", default: "0", description: "Answer every call this many milliseconds later" },
   },
   run: guarded(async ({ args }) => {
-    const sink = await startSink({ host: args.host, port: parsePort(args["grpc-port"]) });
+    const sink = await startSink({
+      host: args.host,
+      port: parsePort(args["grpc-port"]),
+      failRate: parseNumber("--fail-rate", args["fail-rate"]),
+      delayMs: parseNumber("--delay-ms", args["delay-ms"]),
+    });
     writeErr(`dreamweaver sink listening on ${displayHost(sink.host)}:${sink.port} (OTLP/gRPC)`);
     const stopFigures = showLiveFigures(sink);
     let unsubscribe = () => {};
@@ -36,7 +47,10 @@ export const sinkCommand = defineCommand({
       unsubscribe();
     }
     const report = sink.report();
-    writeOut(args.json ? JSON.stringify(report, null, 2) : formatReport(report));
+    const injected = report.injectedFailures === undefined
+      ? ""
+      : `\ninjected failures ${report.injectedFailures.toLocaleString("en-US")} calls answered UNAVAILABLE`;
+    writeOut(args.json ? JSON.stringify(report, null, 2) : formatReport(report) + injected);
     if (report.violations > 0) setExitCode(1);
   }),
 });
@@ -66,6 +80,15 @@ function parsePort(text: string): number {
     throw new DreamweaverError("USAGE", `--grpc-port must be a port number from 0 to 65535 (was "${text}")`);
   }
   return port;
+}
+
+/** A number; startSink checks its range. */
+function parseNumber(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value)) {
+    throw new DreamweaverError("USAGE", `${flag} must be a number (was "${text}")`);
+  }
+  return value;
 }
 
 /** IPv6 literals need brackets to be followed by a port. */

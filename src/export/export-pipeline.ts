@@ -1,10 +1,13 @@
-import type { Exporter, ExportRequest } from "../plugin.ts";
+import type { Exporter, ExportRequest, ExportResult } from "../plugin.ts";
 import type { RunStats } from "../run/run-stats.ts";
+import { FIRST_CONTACT_POLICY, RETRY_POLICY, retryDelayMs, sleep } from "./retry.ts";
 
 /**
  * Runs export calls with bounded concurrency. `send` waits for a free slot (the generator slows down
  * to what the receiver accepts); `offer` never waits: it queues up to `maxQueued` requests and drops
  * beyond that, counting what was dropped, so a paced run keeps its schedule and its memory bounded.
+ * A failed export the exporter marks retryable is sent again (see retry.ts) within the same slot, so
+ * retries never raise the concurrency and a struggling receiver slows generation down instead.
  */
 export class ExportPipeline {
   private readonly inFlight = new Set<Promise<void>>();
@@ -55,7 +58,7 @@ export class ExportPipeline {
 
   private start(request: ExportRequest): void {
     this.stats.bytes += request.bytes;
-    const call: Promise<void> = this.exporter.export(request, this.abort.signal).then(
+    const call: Promise<void> = this.exportWithRetries(request).then(
       (result) => {
         this.stats.exports++;
         this.stats.rejected += result.rejected;
@@ -69,6 +72,25 @@ export class ExportPipeline {
       this.slotFreed = undefined;
     });
     this.inFlight.add(call);
+  }
+
+  /** One export, attempted until it succeeds, fails for good, runs out of retry time or the run shuts down. */
+  private async exportWithRetries(request: ExportRequest): Promise<ExportResult> {
+    const startedMs = performance.now();
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await this.exporter.export(request, this.abort.signal);
+      } catch (error) {
+        // Until something got through, a failure most likely means a wrong endpoint: give up quickly.
+        const policy = this.stats.exports === 0 ? FIRST_CONTACT_POLICY : RETRY_POLICY;
+        const elapsedMs = performance.now() - startedMs;
+        const delayMs = retryDelayMs(error, attempt, elapsedMs, policy, Math.random());
+        if (delayMs === undefined || this.abort.signal.aborted) throw error;
+        this.stats.retries++;
+        await sleep(delayMs, this.abort.signal);
+        if (this.abort.signal.aborted) throw error;
+      }
+    }
   }
 
   private recordFailure(request: ExportRequest, error: unknown): void {

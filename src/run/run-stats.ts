@@ -10,6 +10,8 @@ export class RunStats {
   bytes = 0;
   exports = 0;
   failedExports = 0;
+  /** Export attempts repeated after a retryable failure (each retry of each export counts). */
+  retries = 0;
   /** Items in failed exports, per signal: telemetry that did not arrive. */
   readonly lost: Record<Signal, number> = { traces: 0, metrics: 0, logs: 0 };
   /** Items the receiver rejected (OTLP partial success). */

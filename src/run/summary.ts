@@ -9,6 +9,8 @@ export interface RunSummary {
   readonly bytes: number;
   readonly exports: number;
   readonly failedExports: number;
+  /** Export attempts repeated after a retryable failure. */
+  readonly retries: number;
   readonly lost: RunStats["lost"];
   readonly rejected: number;
   readonly droppedExports: number;
@@ -33,6 +35,7 @@ export function summarize(
     bytes: stats.bytes,
     exports: stats.exports,
     failedExports: stats.failedExports,
+    retries: stats.retries,
     lost: { ...stats.lost },
     rejected: stats.rejected,
     droppedExports: stats.droppedExports,
@@ -59,6 +62,7 @@ export function formatSummary(s: RunSummary): string {
       n(s.lost.metrics)
     } data points, ${n(s.lost.logs)} log records)`,
   ];
+  if (s.retries > 0) lines.push(`retried       ${n(s.retries)} export attempts after retryable failures`);
   if (s.rejected > 0) lines.push(`rejected      ${n(s.rejected)} items (partial success)`);
   if (s.droppedExports > 0) {
     lines.push(

@@ -118,6 +118,21 @@ export function servePlainUnary(
   request.on("error", () => {});
 }
 
+/**
+ * Answers a request with a gRPC error without looking at it (an injected failure): the body is read to
+ * its end first and thrown away, so the client sees an ordinary error answer, not a reset stream.
+ */
+export function answerWithError(request: Http2ServerRequest, response: Http2ServerResponse, error: ConnectError): void {
+  request.on("data", () => {});
+  request.on("end", () => {
+    answer(response, request, [], undefined, {
+      "grpc-status": String(error.code),
+      "grpc-message": encodeURIComponent(error.rawMessage),
+    });
+  });
+  request.on("error", () => {});
+}
+
 /** Reused to join a request body's chunks: one buffer instead of a new one of the body's size per request. */
 let joined = new Uint8Array(64 * 1024);
 

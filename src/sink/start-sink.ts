@@ -1,4 +1,4 @@
-import { createServer, type Http2Session } from "node:http2";
+import { createServer, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
@@ -22,7 +22,7 @@ import { ResourceSpansSchema } from "../gen/opentelemetry/proto/trace/v1/trace_p
 import { preEncodedExportMethod } from "../otlp-methods.ts";
 import type { Signal } from "../plugin.ts";
 import { createGrpcHandler, grpcPayload, receivedBody } from "./grpc-handler.ts";
-import type { PlainUnaryRoute } from "./plain-unary.ts";
+import { answerWithError, type PlainUnaryRoute } from "./plain-unary.ts";
 import { MalformedMessage } from "./proto-reader.ts";
 import { splitExportRequest } from "./split-export-request.ts";
 import type { SinkReport, SinkStats } from "./sink-report.ts";
@@ -51,6 +51,21 @@ export interface SinkOptions {
    * binary, otherwise re-encoded from the decoded message (canonical, so still comparable).
    */
   readonly onRequest?: (signal: Signal, bytes: Uint8Array) => void;
+  /**
+   * Fault injection: this fraction (0 to 1) of calls is answered with `failCode` without being read or
+   * counted. Deterministic, to make tests repeatable: with 0.2 every 5th call fails. Default 0.
+   */
+  readonly failRate?: number;
+  /** The gRPC status of injected failures; default 14, UNAVAILABLE (which exporters retry). */
+  readonly failCode?: Code;
+  /** Fault injection: every call is answered this much later (ms); default 0. */
+  readonly delayMs?: number;
+}
+
+/** Counts of the fault injection, in the stats and the report only when failures are injected. */
+export interface FaultCounts {
+  /** Calls answered with an injected failure. */
+  injectedFailures?: number;
 }
 
 /** A running OTLP/gRPC receiver that counts and checks what it receives. */
@@ -59,9 +74,9 @@ export interface Sink {
   /** The port actually bound. */
   readonly port: number;
   /** Live figures. */
-  stats(): SinkStats;
+  stats(): SinkStats & FaultCounts;
   /** Checks every trace still open and reports everything received so far. */
-  report(): SinkReport;
+  report(): SinkReport & FaultCounts;
   /** Stops accepting, lets requests in flight finish, and resolves once the server is closed. */
   close(): Promise<void>;
 }
@@ -118,9 +133,10 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     now: () => performance.now(),
   });
   const routes = sinkRoutes(recorder, options.onRequest);
+  const faults = injectFaults(options);
   const server = createServer(
     { settings: { initialWindowSize: WINDOW_BYTES } },
-    createGrpcHandler({
+    faults.wrap(createGrpcHandler({
       routes: routes.binary,
       jsonRoutes: routes.json,
       plainUnary: routes.plain,
@@ -131,7 +147,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
         if (signal !== undefined) recorder.received(signal, bytes);
       },
       onRejected: () => recorder.rejected(),
-    }),
+    })),
   );
   const sessions = new Set<Http2Session>();
   server.on("session", (session) => {
@@ -146,13 +162,43 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   return {
     host,
     port,
-    stats: () => recorder.stats(),
-    report: () => recorder.report(),
+    stats: () => ({ ...recorder.stats(), ...faults.counts() }),
+    report: () => ({ ...recorder.report(), ...faults.counts() }),
     close() {
       closing ??= closeServer(server, sessions).finally(() => clearInterval(sweeper));
       return closing;
     },
   };
+}
+
+type RequestHandler = (request: Http2ServerRequest, response: Http2ServerResponse) => void;
+
+/** Wraps the request handler to fail a `failRate` share of calls and delay every answer by `delayMs`. */
+function injectFaults(
+  options: SinkOptions,
+): { wrap: (handler: RequestHandler) => RequestHandler; counts(): FaultCounts } {
+  const failRate = options.failRate ?? 0;
+  const delayMs = options.delayMs ?? 0;
+  if (!(failRate >= 0 && failRate <= 1)) {
+    throw new DreamweaverError("USAGE", `--fail-rate must be from 0 to 1 (was ${failRate})`);
+  }
+  if (!(delayMs >= 0)) throw new DreamweaverError("USAGE", `--delay-ms must be 0 or more (was ${delayMs})`);
+  const failure = new ConnectError("injected failure (sink --fail-rate)", options.failCode ?? Code.Unavailable);
+  let calls = 0;
+  let injectedFailures = 0;
+  const wrap = (handler: RequestHandler): RequestHandler => {
+    if (failRate === 0 && delayMs === 0) return handler;
+    return (request, response) => {
+      calls++;
+      // Call n fails when n * rate passes a whole number: exactly the rate's share, evenly spread, no randomness.
+      const fail = Math.floor(calls * failRate) > Math.floor((calls - 1) * failRate);
+      if (fail) injectedFailures++;
+      const serve = () => (fail ? answerWithError(request, response, failure) : handler(request, response));
+      if (delayMs > 0) setTimeout(serve, delayMs);
+      else serve();
+    };
+  };
+  return { wrap, counts: () => (failRate > 0 ? { injectedFailures } : {}) };
 }
 
 /**

@@ -28,10 +28,12 @@ export const runCommand = defineCommand({
     timeout: { type: "string", default: "10s", description: "Timeout of one export call" },
     json: { type: "boolean", description: "Print the summary as JSON on stdout" },
     "dry-run": { type: "boolean", description: "Print three sample requests as span trees and send nothing" },
+    shard: { type: "string", description: "k/n: generate only requests i = k (mod n), at rate/n (0 <= k < n)" },
   },
   run: guarded(async ({ args }) => {
     const loaded = withOverrides(await loadConfig(args.config, { plugins: pluginArgs(args.plugin) }), args);
     const startTimeUs = parseStartTime(args["start-time"], args.fast === true);
+    const shard = args.shard === undefined ? undefined : parseShard(args.shard);
     if (args["dry-run"]) {
       const plan = planRun(loaded);
       const indices = [0, 1, 2].filter((i) => i < plan.totalRequests);
@@ -63,6 +65,7 @@ export const runCommand = defineCommand({
         clock: systemClock,
         stop: stop.signal,
         drainMs: 5000,
+        ...(shard && { shard }),
         onStart: (stats) => {
           stopProgress = startProgress(stats, {
             clock: systemClock,
@@ -132,4 +135,13 @@ function parseStartTime(text: string | undefined, fast: boolean): number | undef
     throw new DreamweaverError("USAGE", `--start-time: "${text}" is not an RFC 3339 time, e.g. 2026-01-01T00:00:00Z`);
   }
   return ms * 1000;
+}
+
+function parseShard(text: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const [index, count] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!(count >= 1 && index >= 0 && index < count)) {
+    throw new DreamweaverError("USAGE", `--shard: "${text}" is not k/n with 0 <= k < n, e.g. 0/4`);
+  }
+  return { index, count };
 }

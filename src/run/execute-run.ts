@@ -6,7 +6,7 @@ import { ExportPipeline } from "../export/export-pipeline.ts";
 import type { LoadedConfig } from "../load-config.ts";
 import { Registry } from "../registry.ts";
 import { RunStats } from "./run-stats.ts";
-import { runWorkload } from "./run-workload.ts";
+import { runWorkload, type Shard } from "./run-workload.ts";
 import { type RunSummary, summarize } from "./summary.ts";
 
 export interface RunOptions {
@@ -21,6 +21,8 @@ export interface RunOptions {
   readonly stop: AbortSignal;
   /** How long shutdown waits for exports in flight. */
   readonly drainMs: number;
+  /** Which part of the run this process generates (`--shard k/n`); default all of it. */
+  readonly shard?: Shard;
   /** Receives the stats object as soon as the run starts, for a progress display. */
   readonly onStart?: (stats: RunStats) => void;
 }
@@ -43,6 +45,7 @@ export async function executeRun(loaded: LoadedConfig, options: RunOptions): Pro
   const stats = new RunStats();
   const pipeline = new ExportPipeline(exporter, stats);
   const { clock } = options;
+  const shard = options.shard ?? { index: 0, count: 1 };
   const startedUs = clock.nowUs();
   const durationUs = plan.durationSeconds * 1e6;
   const startUs = options.fast ? options.startTimeUs ?? startedUs - durationUs : startedUs;
@@ -57,6 +60,7 @@ export async function executeRun(loaded: LoadedConfig, options: RunOptions): Pro
       stop: options.stop,
       pipeline,
       stats,
+      shard,
     });
     await pipeline.drain(options.stop.aborted ? options.drainMs : Math.max(options.drainMs, options.timeoutMs));
     if (stats.exports === 0 && pipeline.firstFailure) {
@@ -67,11 +71,12 @@ export async function executeRun(loaded: LoadedConfig, options: RunOptions): Pro
     }
     // Paced: request i is due at i/rate, so n requests take n/rate; fast: however long generation took.
     const generatedSeconds = (stats.generatedAtUs - startedUs) / 1e6;
-    const generationSeconds = options.fast ? generatedSeconds : generatedSeconds + 1 / plan.ratePerSecond;
+    const shardRate = plan.ratePerSecond / shard.count;
+    const generationSeconds = options.fast ? generatedSeconds : generatedSeconds + 1 / shardRate;
     return summarize(stats, {
       elapsedSeconds: (clock.nowUs() - startedUs) / 1e6,
       generationSeconds,
-      configuredRate: plan.ratePerSecond,
+      configuredRate: shardRate,
     });
   } finally {
     await pipeline.close();

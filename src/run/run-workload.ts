@@ -20,6 +20,13 @@ export interface WorkloadOptions {
   readonly stop: AbortSignal;
   readonly pipeline: ExportPipeline;
   readonly stats: RunStats;
+  /** Shard k of n generates exactly the requests i = k (mod n) of the whole run, on the whole run's schedule. */
+  readonly shard: Shard;
+}
+
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
 }
 
 /** A sealed batch: sent once its last span has ended (paced mode never sends telemetry from the future). */
@@ -81,10 +88,11 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
   };
 
   if (options.mode === "fast") {
-    for (let i = 0; i < plan.totalRequests && !options.stop.aborted; i++) {
+    const { index: first, count: step } = options.shard;
+    for (let i = first, n = 1; i < plan.totalRequests && !options.stop.aborted; i += step, n++) {
       for (const request of generate(i)) await pipeline.send(request);
       if (builder.requests >= plan.batchSize) { for (const request of seal().requests) await pipeline.send(request); }
-      if (i % 256 === 255) await clock.yield();
+      if (n % 256 === 0) await clock.yield();
       if (pipeline.firstFailure) return;
     }
     stats.generatedAtUs = clock.nowUs();
@@ -105,8 +113,9 @@ async function runPaced(
   intervalUs: number,
 ): Promise<void> {
   const { clock, pipeline, stats } = options;
+  const { index: first, count: step } = options.shard;
   const sealed: SealedBatch[] = [];
-  let next = 0;
+  let next = first;
   let batchOpenedUs = 0;
   const sendReady = (nowUs: number) => {
     while (sealed.length > 0 && sealed[0]!.readyUs <= nowUs) {
@@ -118,7 +127,7 @@ async function runPaced(
     // Open loop: every request whose start time has come is generated now, however late we are.
     const due = Math.min(plan.totalRequests, Math.floor((nowUs - options.startUs) / intervalUs) + 1);
     if (next < due) stats.maxLagMs = Math.max(stats.maxLagMs, (nowUs - (options.startUs + next * intervalUs)) / 1000);
-    for (; next < due; next++) {
+    for (; next < due; next += step) {
       for (const request of generate(next)) pipeline.offer(request);
       if (batchRequests() === 1) batchOpenedUs = nowUs;
       if (batchRequests() >= plan.batchSize) sealed.push(seal());

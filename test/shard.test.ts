@@ -3,6 +3,7 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { join } from "node:path";
 import { ResourceLogsSchema } from "../src/gen/opentelemetry/proto/logs/v1/logs_pb.ts";
 import { ResourceSpansSchema } from "../src/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
+import { planRun } from "../src/engine/plan.ts";
 import { loadConfig } from "../src/load-config.ts";
 import { ROOT, runCli } from "./helpers/cli.ts";
 import { captureExports, runFast } from "./helpers/run.ts";
@@ -45,4 +46,14 @@ test("a malformed --shard is one line", () => {
   const result = runCli(["run", "examples/ecommerce.yaml", "--fast", "--exporter", "none", "--shard", "3/3"]);
   expect(result.code).toBe(2);
   expect(result.stderr).toBe('--shard: "3/3" is not k/n with 0 <= k < n, e.g. 0/4\n');
+});
+
+test("each shard reports instances of its own, so metric streams never collide", async () => {
+  const loaded = await loadConfig(join(ROOT, "examples", "ecommerce.yaml"));
+  const ids = [0, 1].map((index) =>
+    planRun(loaded, { index, count: 2 }).instances.map((i) =>
+      i.resource.attributes.find((a) => a.key === "service.instance.id")!.value
+    )
+  );
+  for (const id of ids[0]!) expect(ids[1]).not.toContainEqual(id);
 });

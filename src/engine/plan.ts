@@ -114,8 +114,12 @@ type MutableService = Omit<ServicePlan, "instances" | "downstream"> & {
   downstream: ServicePlan[];
 };
 
-/** Resolves a loaded config into what the engine runs: done once, before the first request. */
-export function planRun({ config, graph, registry }: LoadedConfig): RunPlan {
+/**
+ * Resolves a loaded config into what the engine runs: done once, before the first request. Shard k of
+ * n > 1 gets instances of its own (ids, hosts), as separate processes would have, so that metric streams
+ * of different shards never collide.
+ */
+export function planRun({ config, graph, registry }: LoadedConfig, shard = { index: 0, count: 1 }): RunPlan {
   const seedHash = hashSeed(config.seed);
   const plans = new Map<ServiceNode, MutableService>();
   const instances: InstancePlan[] = [];
@@ -129,7 +133,8 @@ export function planRun({ config, graph, registry }: LoadedConfig): RunPlan {
         namedRandom(seedHash, `patch/${node.name}`).int(0, 9)
       }`;
     for (let replica = 0; replica < definition.replicas; replica++) {
-      const random = namedRandom(seedHash, `instance/${node.name}/${replica}`);
+      const shardName = shard.count > 1 ? `/shard-${shard.index}-of-${shard.count}` : "";
+      const random = namedRandom(seedHash, `instance/${node.name}/${replica}${shardName}`);
       const attributes = instanceResource({
         service: node.name,
         language,

@@ -29,7 +29,8 @@ export interface RunOptions {
 
 /** Runs the workload of a loaded config to the end (or until `stop`), then reports what happened. */
 export async function executeRun(loaded: LoadedConfig, options: RunOptions): Promise<RunSummary> {
-  const plan = planRun(loaded);
+  const shard = options.shard ?? { index: 0, count: 1 };
+  const plan = planRun(loaded, shard);
   const factory = loaded.registry.exporters.get(options.exporter);
   if (!factory) {
     throw new DreamweaverError(
@@ -45,7 +46,6 @@ export async function executeRun(loaded: LoadedConfig, options: RunOptions): Pro
   const stats = new RunStats();
   const pipeline = new ExportPipeline(exporter, stats);
   const { clock } = options;
-  const shard = options.shard ?? { index: 0, count: 1 };
   const startedUs = clock.nowUs();
   const durationUs = plan.durationSeconds * 1e6;
   const startUs = options.fast ? options.startTimeUs ?? startedUs - durationUs : startedUs;

@@ -25,6 +25,7 @@ describe("a valid config", () => {
       endpoint: { url: "http://localhost:4317", tls: false },
       batchSize: 100,
       temporality: "cumulative",
+      maxMessageBytes: 4 * 1024 * 1024,
     });
     expect(config.workload).toEqual({ ratePerSecond: 10, durationSeconds: 60 });
   });

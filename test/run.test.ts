@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { type Sink, startSink } from "../src/sink/start-sink.ts";
 import { command, ROOT, runCli } from "./helpers/cli.ts";
-import { FIXED_START_US, runExampleFast } from "./helpers/run.ts";
+import { captureExports, FIXED_START_US, runExampleFast, runFast } from "./helpers/run.ts";
+import { loadConfig } from "../src/load-config.ts";
 
 const sinks: Sink[] = [];
 afterAll(() => Promise.all(sinks.map((s) => s.close())));
@@ -122,3 +123,22 @@ test("Ctrl-C stops generating, sends what was generated and prints the summary",
   expect(summary.receiver.spans).toBe(summary.spans);
   expect(summary.receiver.logRecords).toBe(summary.logRecords);
 }, 15_000);
+
+test("export requests stay under the receiver's message limit, split by resource and by items", async () => {
+  const sink = await startSink({ port: 0, maxMessageBytes: 65_536, traceIdleMs: 60_000 });
+  sinks.push(sink);
+  const loaded = await loadConfig(join(ROOT, "examples", "marketplace.yaml"));
+  const config = { ...loaded.config, output: { ...loaded.config.output, batchSize: 500, maxMessageBytes: 65_536 } };
+  const exports = captureExports({ ...loaded, config });
+  const summary = await runFast({ ...loaded, config }, { requests: 1000, exporter: "capture" });
+  expect(Math.max(...exports.map((e) => e.bytes))).toBeLessThanOrEqual(65_536);
+  expect(exports.reduce((n, e) => n + (e.signal === "traces" ? e.items : 0), 0)).toBe(summary.spans);
+  const sent = await runFast({ ...loaded, config }, {
+    requests: 1000,
+    endpoint: { url: `http://127.0.0.1:${sink.port}`, tls: false },
+  });
+  const report = sink.report();
+  expect(sent.failedExports).toBe(0);
+  expect([report.spans, report.logRecords, report.dataPoints]).toEqual([sent.spans, sent.logRecords, sent.dataPoints]);
+  expect(report.rejectedRequests).toBe(0);
+});

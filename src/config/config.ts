@@ -99,6 +99,8 @@ export interface Config {
     readonly endpoint: Endpoint;
     readonly batchSize: number;
     readonly temporality: "cumulative" | "delta";
+    /** Export requests stay under this size, the receiver's message limit. */
+    readonly maxMessageBytes: number;
   };
   readonly plugins: readonly string[];
   readonly deployment: Deployment;
@@ -116,4 +118,5 @@ export const DEFAULTS = {
   errorPropagation: 1,
   environment: "production",
   temporality: "cumulative",
+  maxMessageBytes: 4 * 1024 * 1024,
 } as const;

@@ -88,6 +88,7 @@ export const outputSchema = type({
   endpoint: "string",
   "batch_size?": "number.integer > 0",
   "temporality?": "'cumulative' | 'delta'",
+  "max_message_bytes?": "number.integer >= 65536",
 });
 
 export const configSchema = type({

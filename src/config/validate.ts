@@ -83,6 +83,7 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
       endpoint: endpoint!,
       batchSize: raw.output.batch_size ?? DEFAULTS.batchSize,
       temporality: raw.output.temporality ?? DEFAULTS.temporality,
+      maxMessageBytes: raw.output.max_message_bytes ?? DEFAULTS.maxMessageBytes,
     },
     plugins: raw.plugins ?? [],
     deployment: {

@@ -98,6 +98,7 @@ export interface RunPlan {
   readonly totalRequests: number;
   readonly batchSize: number;
   readonly temporality: "cumulative" | "delta";
+  readonly maxMessageBytes: number;
 }
 
 const SEVERITY_TEXT: Readonly<Record<Severity, string>> = {
@@ -160,6 +161,7 @@ export function planRun({ config, graph, registry }: LoadedConfig, shard = { ind
     totalRequests: Math.floor(config.workload.ratePerSecond * config.workload.durationSeconds),
     batchSize: config.output.batchSize,
     temporality: config.output.temporality,
+    maxMessageBytes: config.output.maxMessageBytes,
   };
 }
 

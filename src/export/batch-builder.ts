@@ -11,9 +11,17 @@ import { varintSize } from "../otlp/proto-writer.ts";
 import type { ExportRequest } from "../plugin.ts";
 import type { LogRecord, SpanRecord } from "../telemetry/records.ts";
 
+/** One encoded ResourceSpans/ResourceLogs/ResourceMetrics and how many items it holds. */
+interface Chunk {
+  readonly bytes: Uint8Array;
+  readonly items: number;
+}
+
 /**
- * Collects the spans and logs of a batch of requests per service instance and encodes them into one
- * export request per signal, with one ResourceSpans/ResourceLogs per instance, as its SDK would send.
+ * Collects the spans and logs of a batch of requests per service instance and encodes them into export
+ * requests, one ResourceSpans/ResourceLogs per instance as its SDK would send, each request under the
+ * receiver's message limit: requests are split by resource and, when one resource alone is too big, by
+ * halving its items.
  */
 export class BatchBuilder {
   private readonly writer = new ProtoWriter(1 << 20);
@@ -24,7 +32,10 @@ export class BatchBuilder {
   private logCount = 0;
   requests = 0;
 
-  constructor(private readonly instances: readonly InstancePlan[]) {
+  constructor(
+    private readonly instances: readonly InstancePlan[],
+    private readonly maxMessageBytes: number,
+  ) {
     this.resources = instances.map((instance) => encodeResource(instance.resource));
     this.spans = instances.map(() => []);
     this.logs = instances.map(() => []);
@@ -45,9 +56,8 @@ export class BatchBuilder {
     const out: ExportRequest[] = [];
     if (this.spanCount > 0) {
       out.push(
-        request(
+        ...this.pack(
           "traces",
-          this.spanCount,
           this.encodeEach(
             this.spans,
             (resource, instance, spans) => encodeResourceSpans(this.writer, resource, instance.service.scope, spans),
@@ -57,9 +67,8 @@ export class BatchBuilder {
     }
     if (this.logCount > 0) {
       out.push(
-        request(
+        ...this.pack(
           "logs",
-          this.logCount,
           this.encodeEach(
             this.logs,
             (resource, instance, logs) => encodeResourceLogs(this.writer, resource, instance.service.scope, logs),
@@ -73,34 +82,68 @@ export class BatchBuilder {
     return out;
   }
 
-  /** One metrics export request holding every instance's collected metrics. */
-  metrics(collected: readonly InstanceMetrics[]): ExportRequest | undefined {
-    const withPoints = collected.filter((c) => c.points > 0);
-    if (withPoints.length === 0) return undefined;
-    const resources = withPoints.map(({ instance, metrics }) =>
-      encodeResourceMetrics(this.writer, this.resources[instance.index]!, instance.service.scope, metrics)
+  /** The metrics export requests holding every instance's collected metrics. */
+  metrics(collected: readonly InstanceMetrics[]): ExportRequest[] {
+    const chunks = collected.filter((c) => c.points > 0).flatMap(({ instance, metrics }) =>
+      this.chunked(
+        metrics,
+        (items) => encodeResourceMetrics(this.writer, this.resources[instance.index]!, instance.service.scope, items),
+        (m) => m.data.points.length,
+      )
     );
-    return request("metrics", withPoints.reduce((sum, c) => sum + c.points, 0), resources);
+    return this.pack("metrics", chunks);
   }
 
   private encodeEach<T>(
-    perService: T[][],
-    encode: (resource: Uint8Array, instance: InstancePlan, items: T[]) => Uint8Array,
-  ): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    for (let i = 0; i < perService.length; i++) {
-      const items = perService[i]!;
+    perInstance: T[][],
+    encode: (resource: Uint8Array, instance: InstancePlan, items: readonly T[]) => Uint8Array,
+  ): Chunk[] {
+    const out: Chunk[] = [];
+    for (let i = 0; i < perInstance.length; i++) {
+      const items = perInstance[i]!;
       if (items.length === 0) continue;
-      out.push(encode(this.resources[i]!, this.instances[i]!, items));
-      perService[i] = [];
+      out.push(...this.chunked(items, (part) => encode(this.resources[i]!, this.instances[i]!, part), () => 1));
+      perInstance[i] = [];
     }
+    return out;
+  }
+
+  /** Encodes `items` as one resource message, or, when that is over the limit, as several of halves. */
+  private chunked<T>(
+    items: readonly T[],
+    encode: (items: readonly T[]) => Uint8Array,
+    count: (item: T) => number,
+  ): Chunk[] {
+    const bytes = encode(items);
+    if (framed(bytes) <= this.maxMessageBytes || items.length === 1) {
+      return [{ bytes, items: items.reduce((n, item) => n + count(item), 0) }];
+    }
+    const half = Math.ceil(items.length / 2);
+    return [...this.chunked(items.slice(0, half), encode, count), ...this.chunked(items.slice(half), encode, count)];
+  }
+
+  /** Packs resource messages, in order, into as few requests as fit under the limit. */
+  private pack(signal: ExportRequest["signal"], chunks: readonly Chunk[]): ExportRequest[] {
+    const out: ExportRequest[] = [];
+    let resources: Uint8Array[] = [];
+    let items = 0;
+    let bytes = 0;
+    for (const chunk of chunks) {
+      const size = framed(chunk.bytes);
+      if (resources.length > 0 && bytes + size > this.maxMessageBytes) {
+        out.push({ signal, items, resources, bytes });
+        [resources, items, bytes] = [[], 0, 0];
+      }
+      resources.push(chunk.bytes);
+      items += chunk.items;
+      bytes += size;
+    }
+    if (resources.length > 0) out.push({ signal, items, resources, bytes });
     return out;
   }
 }
 
-function request(signal: ExportRequest["signal"], items: number, resources: Uint8Array[]): ExportRequest {
-  // Each resource is framed as field 1: a tag byte and its length varint.
-  let bytes = 0;
-  for (const resource of resources) bytes += 1 + varintSize(resource.length) + resource.length;
-  return { signal, items, resources, bytes };
+/** Size of a resource message inside the request: field 1's tag byte, its length varint, and the message. */
+function framed(message: Uint8Array): number {
+  return 1 + varintSize(message.length) + message.length;
 }

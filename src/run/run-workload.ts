@@ -42,7 +42,7 @@ interface SealedBatch {
  */
 export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Promise<void> {
   const { stats, pipeline, clock } = options;
-  const builder = new BatchBuilder(plan.instances);
+  const builder = new BatchBuilder(plan.instances, plan.maxMessageBytes);
   const aggregator = new MetricsAggregator(plan, options.startUs);
   const intervalUs = 1_000_000 / plan.ratePerSecond;
   let nextCollectUs = options.startUs + options.metricsIntervalUs;
@@ -60,18 +60,17 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
     },
     handled: (instance, startUs, endUs, span) => aggregator.handled(instance, startUs, endUs, span),
   };
-  const collect = (timeUs: number) => {
-    const request = builder.metrics(aggregator.collect(timeUs));
-    if (request) stats.dataPoints += request.items;
-    return request;
+  const collect = (timeUs: number): ExportRequest[] => {
+    const requests = builder.metrics(aggregator.collect(timeUs));
+    for (const request of requests) stats.dataPoints += request.items;
+    return requests;
   };
   /** Simulates request i; returns the metrics request of any interval boundary crossed first. */
   const generate = (index: number): ExportRequest[] => {
     const startUs = options.startUs + index * intervalUs;
     const metrics: ExportRequest[] = [];
     while (startUs >= nextCollectUs) {
-      const request = collect(nextCollectUs);
-      if (request) metrics.push(request);
+      metrics.push(...collect(nextCollectUs));
       nextCollectUs += options.metricsIntervalUs;
     }
     const endUs = simulateRequest(plan, index, Math.round(startUs), out);
@@ -100,8 +99,10 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
   } else {
     await runPaced(plan, options, generate, seal, () => builder.requests, intervalUs);
   }
-  const final = collect(Math.round(latestEndUs));
-  if (final) pipeline[options.mode === "fast" ? "send" : "offer"](final);
+  for (const request of collect(Math.round(latestEndUs))) {
+    if (options.mode === "fast") await pipeline.send(request);
+    else pipeline.offer(request);
+  }
 }
 
 async function runPaced(

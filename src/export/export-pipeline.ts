@@ -4,7 +4,7 @@ import { FIRST_CONTACT_POLICY, RETRY_POLICY, retryDelayMs, sleep } from "./retry
 
 /**
  * Runs export calls with bounded concurrency. `send` waits for a free slot (the generator slows down
- * to what the receiver accepts); `offer` never waits: it queues up to `maxQueued` requests and drops
+ * to what the receiver accepts); `offer` never waits: it queues up to `maxQueuedBytes` of requests and drops
  * beyond that, counting what was dropped, so a paced run keeps its schedule and its memory bounded.
  * A failed export the exporter marks retryable is sent again (see retry.ts) within the same slot, so
  * retries never raise the concurrency and a struggling receiver slows generation down instead.
@@ -12,6 +12,7 @@ import { FIRST_CONTACT_POLICY, RETRY_POLICY, retryDelayMs, sleep } from "./retry
 export class ExportPipeline {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly queue: ExportRequest[] = [];
+  private queuedBytes = 0;
   private readonly abort = new AbortController();
   private slotFreed: (() => void) | undefined;
   /** The first failure before any export succeeded: the receiver is most likely not there at all. */
@@ -21,7 +22,8 @@ export class ExportPipeline {
     private readonly exporter: Exporter,
     private readonly stats: RunStats,
     private readonly concurrency = 4,
-    private readonly maxQueued = 64,
+    /** Memory the paced mode may hold for a slow receiver before it drops. */
+    private readonly maxQueuedBytes = 64 * 1024 * 1024,
   ) {}
 
   async send(request: ExportRequest): Promise<void> {
@@ -33,8 +35,9 @@ export class ExportPipeline {
 
   offer(request: ExportRequest): void {
     if (this.inFlight.size < this.concurrency) return this.start(request);
-    if (this.queue.length < this.maxQueued) {
+    if (this.queuedBytes + request.bytes <= this.maxQueuedBytes) {
       this.queue.push(request);
+      this.queuedBytes += request.bytes;
       return;
     }
     this.stats.droppedExports++;
@@ -50,6 +53,7 @@ export class ExportPipeline {
     this.abort.abort();
     await Promise.allSettled(this.inFlight);
     for (const request of this.queue.splice(0)) this.recordFailure(request, new Error("not sent before shutdown"));
+    this.queuedBytes = 0;
   }
 
   async close(): Promise<void> {
@@ -67,7 +71,10 @@ export class ExportPipeline {
     ).finally(() => {
       this.inFlight.delete(call);
       const next = this.queue.shift();
-      if (next) this.start(next);
+      if (next) {
+        this.queuedBytes -= next.bytes;
+        this.start(next);
+      }
       this.slotFreed?.();
       this.slotFreed = undefined;
     });

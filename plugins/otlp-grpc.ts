@@ -1,6 +1,6 @@
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { compressionGzip, createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import {
   definePlugin,
   type Exporter,
@@ -14,7 +14,14 @@ const REJECTED = { traces: "rejectedSpans", metrics: "rejectedDataPoints", logs:
 
 function createOtlpGrpcExporter(options: ExporterOptions): Exporter {
   const sessionManager = new Http2SessionManager(options.url);
-  const transport = createGrpcTransport({ baseUrl: options.url, sessionManager });
+  const gzip = options.compression === "gzip";
+  const transport = createGrpcTransport({
+    baseUrl: options.url,
+    sessionManager,
+    ...(gzip && { sendCompression: compressionGzip, acceptCompression: [compressionGzip] }),
+  });
+  // Sent as call metadata (e.g. an API key); never logged, as they may be secrets.
+  const headers = options.headers && Object.keys(options.headers).length > 0 ? { ...options.headers } : undefined;
   const methods = {
     traces: preEncodedExportMethod("traces"),
     metrics: preEncodedExportMethod("metrics"),
@@ -23,7 +30,7 @@ function createOtlpGrpcExporter(options: ExporterOptions): Exporter {
   return {
     async export(request, signal) {
       try {
-        const response = await transport.unary(methods[request.signal], signal, options.timeoutMs, undefined, {
+        const response = await transport.unary(methods[request.signal], signal, options.timeoutMs, headers, {
           resources: [...request.resources],
         });
         const { partialSuccess } = response.message as { partialSuccess?: Record<string, bigint> };

@@ -27,3 +27,5 @@ export { DreamweaverError, type ErrorCode, type Problem } from "./errors.ts";
 export { preEncodedExportMethod } from "./otlp-methods.ts";
 export type { AnyValue, KeyValue } from "./telemetry/records.ts";
 export { attribute } from "./telemetry/attribute.ts";
+export { encodeExportRequest } from "./otlp/encode.ts";
+export { encodeOtlpJson } from "./otlp/otlp-json.ts";

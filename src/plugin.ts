@@ -162,6 +162,12 @@ export interface ExporterOptions {
   readonly url: string;
   readonly tls: boolean;
   readonly timeoutMs: number;
+  /** `output.protocol`: which body an OTLP/HTTP exporter sends; default `grpc` (and `http/protobuf` over HTTP). */
+  readonly protocol?: "grpc" | "http/protobuf" | "http/json";
+  /** `output.headers`, sent with every call. They may carry credentials: never print them. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** `output.compression` of request bodies; default `none`. */
+  readonly compression?: "gzip" | "none";
 }
 
 export type ExporterFactory = (options: ExporterOptions) => Exporter;

@@ -26,6 +26,10 @@ describe("a valid config", () => {
       batchSize: 100,
       temporality: "cumulative",
       maxMessageBytes: 4 * 1024 * 1024,
+      protocol: "grpc",
+      compression: "none",
+      headers: {},
+      timeoutMs: 10_000,
     });
     expect(config.workload).toEqual({ ratePerSecond: 10, durationSeconds: 60 });
   });

@@ -1,12 +1,12 @@
 import { defineCommand } from "citty";
 import { systemClock } from "../clock.ts";
-import { type Endpoint, parseDuration, parseEndpoint, parseRate } from "../config/units.ts";
+import { defaultOtlpPort, type Endpoint, parseDuration, parseEndpoint, parseRate } from "../config/units.ts";
 import { planRun } from "../engine/plan.ts";
 import { DreamweaverError } from "../errors.ts";
 import { explainRequests } from "../explain.ts";
 import { isInteractive, onStopSignal, setExitCode, writeErr, writeOut, writeStatus } from "../host.ts";
 import { loadConfig, type LoadedConfig } from "../load-config.ts";
-import { executeRun } from "../run/execute-run.ts";
+import { defaultExporter, executeRun } from "../run/execute-run.ts";
 import { startProgress } from "../run/progress.ts";
 import { formatSummary } from "../run/summary.ts";
 import { formatReport } from "../sink/format-sink-report.ts";
@@ -23,9 +23,12 @@ export const runCommand = defineCommand({
     duration: { type: "string", description: "Override workload.duration, e.g. 30s" },
     endpoint: { type: "string", description: "Override output.endpoint" },
     sink: { type: "boolean", description: "Start the built-in receiver and send to it (no collector needed)" },
-    exporter: { type: "string", default: "otlp-grpc", description: "Exporter: otlp-grpc, none, or a plugin's" },
+    exporter: {
+      type: "string",
+      description: "Exporter: otlp-grpc, otlp-http, none, or a plugin's (default: the one of output.protocol)",
+    },
     "metrics-interval": { type: "string", default: "10s", description: "Metric export interval (simulated time)" },
-    timeout: { type: "string", default: "10s", description: "Timeout of one export call" },
+    timeout: { type: "string", description: "Timeout of one export call (default: output.timeout, else 10s)" },
     json: { type: "boolean", description: "Print the summary as JSON on stdout" },
     "dry-run": { type: "boolean", description: "Print three sample requests as span trees and send nothing" },
     shard: { type: "string", description: "k/n: generate only requests i = k (mod n), at rate/n (0 <= k < n)" },
@@ -41,11 +44,12 @@ export const runCommand = defineCommand({
       return;
     }
     const metricsIntervalUs = seconds("--metrics-interval", args["metrics-interval"]) * 1e6;
-    const timeoutMs = seconds("--timeout", args.timeout) * 1000;
+    const { output } = loaded.config;
+    const timeoutMs = args.timeout === undefined ? output.timeoutMs : seconds("--timeout", args.timeout) * 1000;
+    // The built-in receiver speaks OTLP/gRPC only, so --sink sends over gRPC whatever the protocol.
+    const exporter = args.exporter ?? (args.sink ? "otlp-grpc" : defaultExporter(output.protocol));
     const sink = args.sink ? await startSink({ port: 0 }) : undefined;
-    const endpoint: Endpoint = sink
-      ? { url: `http://127.0.0.1:${sink.port}`, tls: false }
-      : loaded.config.output.endpoint;
+    const endpoint: Endpoint = sink ? { url: `http://127.0.0.1:${sink.port}`, tls: false } : output.endpoint;
     const stop = new AbortController();
     const unsubscribe = onStopSignal(() => {
       writeErr("stopping: sending what was generated (Ctrl-C again to quit at once)");
@@ -53,13 +57,13 @@ export const runCommand = defineCommand({
     });
     let stopProgress = () => {};
     try {
-      const target = args.exporter === "otlp-grpc" ? endpoint.url : `exporter ${args.exporter}`;
+      const target = exporter === "otlp-grpc" || exporter === "otlp-http" ? endpoint.url : `exporter ${exporter}`;
       writeErr(`dreamweaver: ${loaded.file} -> ${target}${sink ? " (built-in receiver)" : ""}`);
       const summary = await executeRun(loaded, {
         fast: args.fast === true,
         ...(startTimeUs !== undefined && { startTimeUs }),
         endpoint,
-        exporter: args.exporter,
+        exporter,
         metricsIntervalUs,
         timeoutMs,
         clock: systemClock,
@@ -112,7 +116,9 @@ function withOverrides(loaded: LoadedConfig, args: RunArgs): LoadedConfig {
       },
       output: {
         ...output,
-        endpoint: args.endpoint === undefined ? output.endpoint : parsed("--endpoint", parseEndpoint(args.endpoint)),
+        endpoint: args.endpoint === undefined
+          ? output.endpoint
+          : parsed("--endpoint", parseEndpoint(args.endpoint, defaultOtlpPort(output.protocol))),
       },
     },
   };

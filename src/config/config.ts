@@ -101,12 +101,22 @@ export interface Config {
     readonly temporality: "cumulative" | "delta";
     /** Export requests stay under this size, the receiver's message limit. */
     readonly maxMessageBytes: number;
+    /** The OTLP transport, named as the OTLP SDKs name it (OTEL_EXPORTER_OTLP_PROTOCOL). */
+    readonly protocol: OtlpProtocol;
+    readonly compression: "gzip" | "none";
+    /** Sent with every export call; may hold secrets, so never printed. */
+    readonly headers: Readonly<Record<string, string>>;
+    /** Timeout of one export call; `--timeout` overrides it. */
+    readonly timeoutMs: number;
   };
   readonly plugins: readonly string[];
   readonly deployment: Deployment;
   /** Emit the semantic-convention duration histograms of each span kind (http.server.request.duration...). */
   readonly semconvMetrics: boolean;
 }
+
+/** OTLP over gRPC, or over HTTP/1.1 with a protobuf or JSON body. */
+export type OtlpProtocol = "grpc" | "http/protobuf" | "http/json";
 
 /** The seed's defaults. */
 export const DEFAULTS = {
@@ -119,4 +129,7 @@ export const DEFAULTS = {
   environment: "production",
   temporality: "cumulative",
   maxMessageBytes: 4 * 1024 * 1024,
+  protocol: "grpc",
+  compression: "none",
+  timeoutMs: 10_000,
 } as const;

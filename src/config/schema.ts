@@ -89,6 +89,10 @@ export const outputSchema = type({
   "batch_size?": "number.integer > 0",
   "temporality?": "'cumulative' | 'delta'",
   "max_message_bytes?": "number.integer >= 65536",
+  "protocol?": "'grpc' | 'http/protobuf' | 'http/json'",
+  "compression?": "'gzip' | 'none'",
+  "headers?": type.Record("string", "string"),
+  "timeout?": "string",
 });
 
 export const configSchema = type({

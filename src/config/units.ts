@@ -51,10 +51,20 @@ export interface Endpoint {
 }
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
-const DEFAULT_OTLP_GRPC_PORT = "4317";
+/** The OTLP ports: 4317 for gRPC, 4318 for HTTP (both protobuf and JSON). */
+export const DEFAULT_OTLP_GRPC_PORT = "4317";
+export const DEFAULT_OTLP_HTTP_PORT = "4318";
 
-/** `grpc://host:port` (plain HTTP/2), `http://`, `https://` or a bare `host:port` (plain HTTP/2). */
-export function parseEndpoint(text: string): Parsed<Endpoint> {
+/** Where an endpoint without a port points: the port of the protocol (`output.protocol`, if valid). */
+export function defaultOtlpPort(protocol: unknown): string {
+  return protocol === "http/protobuf" || protocol === "http/json" ? DEFAULT_OTLP_HTTP_PORT : DEFAULT_OTLP_GRPC_PORT;
+}
+
+/**
+ * `grpc://host:port` (plain HTTP/2), `http://`, `https://` or a bare `host:port` (plain HTTP/2).
+ * `defaultPort` is used when none is written: the protocol's own (4318 for OTLP/HTTP).
+ */
+export function parseEndpoint(text: string, defaultPort: string = DEFAULT_OTLP_GRPC_PORT): Parsed<Endpoint> {
   const scheme = SCHEME.exec(text)?.[1]?.toLowerCase();
   const invalid = {
     ok: false as const,
@@ -71,10 +81,8 @@ export function parseEndpoint(text: string): Parsed<Endpoint> {
     return invalid;
   }
   if (url.hostname === "" || url.username !== "" || url.search !== "" || url.hash !== "") return invalid;
-  // The seed's gRPC endpoints always name a port; when one is left out, OTLP/gRPC's own is meant.
-  const port = url.port === "" && scheme !== "https" && !/^[^/]*:\d+(\/|$)/.test(rest)
-    ? DEFAULT_OTLP_GRPC_PORT
-    : url.port;
+  // The seed's gRPC endpoints always name a port; when one is left out, the protocol's own is meant.
+  const port = url.port === "" && scheme !== "https" && !/^[^/]*:\d+(\/|$)/.test(rest) ? defaultPort : url.port;
   const origin = `${url.protocol}//${url.hostname}${port === "" ? "" : `:${port}`}`;
   return { ok: true, value: { url: origin + url.pathname.replace(/\/$/, ""), tls: url.protocol === "https:" } };
 }

@@ -14,7 +14,7 @@ import {
   type UserAttribute,
 } from "./config.ts";
 import { configSchema, declaredKeys, type RawConfig } from "./schema.ts";
-import { parseDuration, parseEndpoint, parseLatency, parseRate } from "./units.ts";
+import { defaultOtlpPort, parseDuration, parseEndpoint, parseLatency, parseRate } from "./units.ts";
 import { formatPath, type PathSegment, type YamlSource } from "./yaml-source.ts";
 import type { RenderText } from "../text-template.ts";
 
@@ -51,12 +51,15 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
     parseDuration,
     report,
   );
+  const output = isRecord(data.output) ? data.output : {};
   const endpoint = checkFormat(
     ["output", "endpoint"],
-    (data.output as Record<string, unknown>)?.endpoint,
-    parseEndpoint,
+    output.endpoint,
+    (text) => parseEndpoint(text, defaultOtlpPort(output.protocol)),
     report,
   );
+  const timeoutSeconds = checkFormat(["output", "timeout"], output.timeout, parseDuration, report);
+  checkHeaders(output.headers, report);
   if (problems.length > 0) throw configError(sortByPosition(problems), file);
 
   const raw = source.data as RawConfig;
@@ -84,6 +87,12 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
       batchSize: raw.output.batch_size ?? DEFAULTS.batchSize,
       temporality: raw.output.temporality ?? DEFAULTS.temporality,
       maxMessageBytes: raw.output.max_message_bytes ?? DEFAULTS.maxMessageBytes,
+      protocol: raw.output.protocol ?? DEFAULTS.protocol,
+      compression: raw.output.compression ?? DEFAULTS.compression,
+      headers: Object.fromEntries(
+        Object.entries(raw.output.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+      ),
+      timeoutMs: timeoutSeconds === undefined ? DEFAULTS.timeoutMs : timeoutSeconds * 1000,
     },
     plugins: raw.plugins ?? [],
     deployment: {
@@ -128,7 +137,8 @@ function checkShape(data: unknown, report: Report): void {
         "key",
       );
     } else if (error.code === "required") missing.push({ path, message: error.problem });
-    else report(path, error.problem);
+    // arktype puts the path in front of some problems (unions of two literals); the report adds its own.
+    else report(path, error.problem.replace(`${path.join(".")} must`, "must"));
   }
   // A misspelt key is one mistake: its "did you mean" already names the missing key.
   for (const { path, message } of missing) {
@@ -272,6 +282,25 @@ function checkServices(services: unknown, templates: unknown, report: Report): v
   const called = new Set([...edges.values()].flat());
   if (serviceNames.length > 0 && serviceNames.every((name) => called.has(name))) {
     report(["services"], "no entry point: every service is called by another; at least one must have no callers");
+  }
+}
+
+/** An HTTP field name (RFC 9110 token); resolved to lowercase, as HTTP/2 and gRPC metadata require. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
+
+/**
+ * Header names and values a transport would refuse at the first export are reported here instead.
+ * Values may be secrets (tokens), so messages never quote them.
+ */
+function checkHeaders(headers: unknown, report: Report): void {
+  if (!isRecord(headers)) return; // absent, or the shape check has reported it
+  for (const [name, value] of Object.entries(headers)) {
+    const path = ["output", "headers", name];
+    if (!HEADER_NAME.test(name)) {
+      report(path, `"${name}" is not a header name; use letters, digits and -`, "key");
+    } else if (typeof value === "string" && /[\r\n\0]/.test(value)) {
+      report(path, "a header value must not contain line breaks or NUL");
+    }
   }
 }
 

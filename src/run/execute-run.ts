@@ -1,4 +1,5 @@
 import type { Clock } from "../clock.ts";
+import type { OtlpProtocol } from "../config/config.ts";
 import type { Endpoint } from "../config/units.ts";
 import { planRun } from "../engine/plan.ts";
 import { DreamweaverError } from "../errors.ts";
@@ -27,6 +28,11 @@ export interface RunOptions {
   readonly onStart?: (stats: RunStats) => void;
 }
 
+/** The exporter a run uses when `--exporter` is not given: the one speaking `output.protocol`. */
+export function defaultExporter(protocol: OtlpProtocol): string {
+  return protocol === "grpc" ? "otlp-grpc" : "otlp-http";
+}
+
 /** Runs the workload of a loaded config to the end (or until `stop`), then reports what happened. */
 export async function executeRun(loaded: LoadedConfig, options: RunOptions): Promise<RunSummary> {
   const shard = options.shard ?? { index: 0, count: 1 };
@@ -38,10 +44,14 @@ export async function executeRun(loaded: LoadedConfig, options: RunOptions): Pro
       `--exporter: ${Registry.unknown("exporter", options.exporter, loaded.registry.exporters.keys())}`,
     );
   }
+  const { protocol, headers, compression } = loaded.config.output;
   const exporter = factory.value({
     url: options.endpoint.url,
     tls: options.endpoint.tls,
     timeoutMs: options.timeoutMs,
+    protocol,
+    headers,
+    compression,
   });
   const stats = new RunStats();
   const pipeline = new ExportPipeline(exporter, stats);

@@ -60,3 +60,8 @@ export function onStopSignal(handler: () => void): () => void {
 export function writeStatus(text: string): void {
   process.stderr.write(`\r\x1b[2K${text}`);
 }
+
+/** The process environment, read-only: handed to pure code (e.g. the OTEL_EXPORTER_OTLP_* variables). */
+export function environment(): Readonly<Record<string, string | undefined>> {
+  return process.env;
+}

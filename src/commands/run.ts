@@ -1,10 +1,11 @@
 import { defineCommand } from "citty";
 import { systemClock } from "../clock.ts";
+import { applyOtelEnvironment } from "../config/otel-environment.ts";
 import { defaultOtlpPort, type Endpoint, parseDuration, parseEndpoint, parseRate } from "../config/units.ts";
 import { planRun } from "../engine/plan.ts";
 import { DreamweaverError } from "../errors.ts";
 import { explainRequests } from "../explain.ts";
-import { isInteractive, onStopSignal, setExitCode, writeErr, writeOut, writeStatus } from "../host.ts";
+import { environment, isInteractive, onStopSignal, setExitCode, writeErr, writeOut, writeStatus } from "../host.ts";
 import { loadConfig, type LoadedConfig } from "../load-config.ts";
 import { defaultExporter, executeRun } from "../run/execute-run.ts";
 import { startProgress } from "../run/progress.ts";
@@ -103,9 +104,13 @@ async function closeSink(sink: Sink) {
 
 type RunArgs = { rate?: string; duration?: string; endpoint?: string };
 
-/** `--rate`, `--duration` and `--endpoint` replace the config's values; a bad one is a usage error. */
+/**
+ * `--rate`, `--duration` and `--endpoint` replace the config's values; a bad one is a usage error.
+ * The OTEL_EXPORTER_OTLP_* variables come in between: flags > environment > config file.
+ */
 function withOverrides(loaded: LoadedConfig, args: RunArgs): LoadedConfig {
-  const { workload, output } = loaded.config;
+  const { workload } = loaded.config;
+  const output = applyOtelEnvironment(environment(), loaded.config.output);
   return {
     ...loaded,
     config: {

@@ -69,10 +69,10 @@ async function encodeBody(request: ExportRequest, json: boolean, gzip: boolean):
   const plain = json
     ? new TextEncoder().encode(encodeOtlpJson(request.signal, request.resources))
     : encodeExportRequest(request.resources);
-  const stream = new Blob([plain as Uint8Array<ArrayBuffer>]).stream();
+  if (!gzip) return plain as Uint8Array<ArrayBuffer>;
   // CompressionStream is the web standard (Bun, Deno, Node): no runtime-specific zlib needed.
-  if (gzip) return new Uint8Array(await new Response(stream.pipeThrough(new CompressionStream("gzip"))).arrayBuffer());
-  return plain as Uint8Array<ArrayBuffer>;
+  const compressed = new Blob([plain as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(compressed).arrayBuffer());
 }
 
 /**

@@ -43,3 +43,17 @@ test("--fast waits for a free slot instead of dropping", async () => {
   await pipeline.drain(1000);
   expect([stats.exports, stats.droppedExports, most]).toEqual([10, 0, 2]);
 });
+
+test("shutdown counts everything still in flight or queued as not sent", async () => {
+  const never: Exporter = {
+    export: (_request, signal) =>
+      new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("aborted")))),
+    close: () => Promise.resolve(),
+  };
+  const stats = new RunStats();
+  const pipeline = new ExportPipeline(never, stats, 2, 10_000);
+  for (let i = 0; i < 8; i++) pipeline.offer(request(400));
+  await pipeline.drain(50);
+  expect(stats.lost.traces + stats.dropped.traces).toBe(80);
+  expect([stats.failedExports, stats.exports]).toEqual([8, 0]);
+});

@@ -142,3 +142,18 @@ test("export requests stay under the receiver's message limit, split by resource
   expect([report.spans, report.logRecords, report.dataPoints]).toEqual([sent.spans, sent.logRecords, sent.dataPoints]);
   expect(report.rejectedRequests).toBe(0);
 });
+
+test("a paced run keeps its schedule while the receiver is down, and reports what was lost", async () => {
+  const loaded = await loadConfig(join(ROOT, "examples", "ecommerce.yaml"));
+  const config = { ...loaded.config, workload: { ratePerSecond: 50, durationSeconds: 2 } };
+  const summary = await runFast({ ...loaded, config }, {
+    fast: false,
+    endpoint: { url: "http://127.0.0.1:9", tls: false },
+    drainMs: 2000,
+  });
+  expect(summary.requests).toBe(100);
+  expect(summary.exports).toBe(0);
+  expect(summary.failedExports + summary.droppedExports).toBeGreaterThan(0);
+  expect(summary.lost.traces + summary.dropped.traces).toBe(summary.spans);
+  expect(summary.lastError).toMatch(/^http:\/\/127\.0\.0\.1:9: unavailable: /);
+}, 15_000);

@@ -70,7 +70,8 @@ export class ExportPipeline {
       (error: unknown) => this.recordFailure(request, error),
     ).finally(() => {
       this.inFlight.delete(call);
-      const next = this.queue.shift();
+      // After shutdown aborted the calls, what is queued stays queued: drain() counts it as not sent.
+      const next = this.abort.signal.aborted ? undefined : this.queue.shift();
       if (next) {
         this.queuedBytes -= next.bytes;
         this.start(next);

@@ -123,7 +123,9 @@ async function runPaced(
       for (const r of sealed.shift()!.requests) pipeline.offer(r);
     }
   };
-  while (next < plan.totalRequests && !options.stop.aborted && !pipeline.firstFailure) {
+  // A paced run keeps its schedule even when nothing gets through: what cannot be sent is counted as
+  // lost or dropped, and memory stays bounded by the export queue.
+  while (next < plan.totalRequests && !options.stop.aborted) {
     const nowUs = clock.nowUs();
     // Open loop: every request whose start time has come is generated now, however late we are.
     const due = Math.min(plan.totalRequests, Math.floor((nowUs - options.startUs) / intervalUs) + 1);

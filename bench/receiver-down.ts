@@ -1,0 +1,47 @@
+// A paced run while the receiver is down: `bun bench/receiver-down.ts [rate/s] [seconds] [refused|silent]`.
+// `refused`: nothing listens (connections are refused); `silent`: a TCP server accepts and never answers,
+// so export calls hang until their timeout and the queue fills. Prints JSON with the summary's losses
+// and the generator's peak RSS, sampled every 100 ms.
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { systemClock } from "../src/clock.ts";
+import { loadConfig } from "../src/load-config.ts";
+import { executeRun } from "../src/run/execute-run.ts";
+
+const [rate = "1000", seconds = "60", mode = "silent"] = process.argv.slice(2);
+const silent = createServer(() => {}); // accepts, never answers
+const port = mode === "silent"
+  ? await new Promise<number>((resolve) =>
+    silent.listen(0, "127.0.0.1", () => resolve((silent.address() as { port: number }).port))
+  )
+  : 9;
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+const loaded = await loadConfig(join(import.meta.dirname!, "..", "examples", "marketplace.yaml"));
+const config = { ...loaded.config, workload: { ratePerSecond: Number(rate), durationSeconds: Number(seconds) } };
+const summary = await executeRun({ ...loaded, config }, {
+  fast: false,
+  endpoint: { url: `http://127.0.0.1:${port}`, tls: false },
+  exporter: "otlp-grpc",
+  metricsIntervalUs: 10e6,
+  timeoutMs: 10_000,
+  clock: systemClock,
+  stop: new AbortController().signal,
+  drainMs: 5000,
+});
+clearInterval(sampler);
+silent.close();
+console.log(JSON.stringify({
+  benchmark: `paced run, receiver down (${mode})`,
+  configuredRate: summary.configuredRate,
+  achievedRate: summary.achievedRate,
+  requests: summary.requests,
+  spans: summary.spans,
+  failedExports: summary.failedExports,
+  lost: summary.lost,
+  droppedExports: summary.droppedExports,
+  dropped: summary.dropped,
+  peakRssMb: Math.round(peakRss / 2 ** 20),
+  lastError: summary.lastError,
+}));
+process.exit(0);

@@ -1,3 +1,4 @@
+import fileExporter from "./file-exporter.ts";
 import metricHeuristics from "./metric-heuristics.ts";
 import metricTypes from "./metric-types.ts";
 import nullExporter from "./null-exporter.ts";
@@ -5,6 +6,7 @@ import otlpGrpc from "./otlp-grpc.ts";
 import otlpHttp from "./otlp-http.ts";
 import placeholders from "./placeholders.ts";
 import spanKinds from "./span-kinds.ts";
+import stdoutExporter from "./stdout-exporter.ts";
 
 /** The plugins every run starts with; their contributions are addressed without a namespace. */
 export const builtinPlugins = [
@@ -15,4 +17,6 @@ export const builtinPlugins = [
   otlpGrpc,
   otlpHttp,
   nullExporter,
+  fileExporter,
+  stdoutExporter,
 ];

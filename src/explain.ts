@@ -11,6 +11,54 @@ interface Emitted {
 }
 
 /**
+ * One span as a tree line shows it, whatever it was decoded from: the simulator's records (explain,
+ * `--dry-run`) or OTLP protobuf (the stdout exporter), so both print the same trees.
+ */
+export interface TreeSpan {
+  /** Hex span id. */
+  readonly spanId: string;
+  /** Hex parent span id, empty for a root. */
+  readonly parentSpanId: string;
+  readonly name: string;
+  /** OTLP `Span.SpanKind` value. */
+  readonly kind: number;
+  readonly service: string;
+  readonly startUs: number;
+  readonly endUs: number;
+  /** Present when the status is ERROR: its message, possibly empty. */
+  readonly error?: string | undefined;
+  /** Lines printed under the span: attributes, links, events, logs. */
+  readonly details?: readonly string[];
+}
+
+/**
+ * Spans as indented trees, children in start order; offsets are relative to `originUs`. A span whose
+ * parent is not in the list is a root, so a batch that holds part of a trace still prints.
+ */
+export function formatSpanTree(spans: readonly TreeSpan[], originUs: number): string[] {
+  const ids = new Set(spans.map((s) => s.spanId));
+  const children = Map.groupBy(spans, (s) => (ids.has(s.parentSpanId) ? s.parentSpanId : ""));
+  for (const list of children.values()) list.sort((a, b) => a.startUs - b.startUs);
+  const lines: string[] = [];
+  const walk = (span: TreeSpan, prefix: string, last: boolean, depth: number) => {
+    const branch = depth === 0 ? "" : last ? "└─ " : "├─ ";
+    const inner = depth === 0 ? "" : last ? "   " : "│  ";
+    const status = span.error !== undefined ? `  ✗ ERROR${span.error ? ` (${span.error})` : ""}` : "";
+    lines.push(
+      `${prefix}${branch}${span.name}  [${KIND_NAMES[span.kind] ?? span.kind} ${span.service}]  +${
+        ms(span.startUs - originUs)
+      }  ${ms(span.endUs - span.startUs)}${status}`,
+    );
+    const kids = children.get(span.spanId) ?? [];
+    const detail = `${prefix}${inner}${kids.length > 0 ? "│ " : "  "}`;
+    for (const line of span.details ?? []) lines.push(`${detail}${line}`);
+    kids.forEach((child, i) => walk(child, prefix + inner, i === kids.length - 1, depth + 1));
+  };
+  for (const root of children.get("") ?? []) walk(root, "", true, 0);
+  return lines;
+}
+
+/**
  * Sample requests as trees, to see what will be sent before sending it: each span with its kind,
  * service, offset and duration, attributes, status, links and the log records written for it.
  */
@@ -29,34 +77,31 @@ function explainRequest(plan: RunPlan, index: number, startUs: number): string {
   });
   const byId = new Map(spans.map((e) => [hex(e.span.spanId), e]));
   for (const { log } of logs) byId.get(hex(log.spanId!))?.logs.push(log);
-  const children = Map.groupBy(spans, (e) => (e.span.parentSpanId ? hex(e.span.parentSpanId) : ""));
-  for (const list of children.values()) list.sort((a, b) => a.span.startUs - b.span.startUs);
-  const roots = children.get("") ?? [];
+  const roots = spans.filter((e) => !e.span.parentSpanId);
   const endUs = Math.max(...spans.map((e) => e.span.endUs));
   const header =
     `request ${index}: ${roots.length === 1 ? `trace ${hex(roots[0]!.span.traceId)}` : `${roots.length} traces`}, ` +
     `${spans.length} spans, ${logs.length} log records, ${ms(endUs - startUs)}`;
-  const lines = [header];
-  const walk = (emitted: Emitted, prefix: string, last: boolean, depth: number) => {
-    const branch = depth === 0 ? "" : last ? "└─ " : "├─ ";
-    const inner = depth === 0 ? "" : last ? "   " : "│  ";
-    const { span } = emitted;
-    const status = span.status ? `  ✗ ERROR${span.status.message ? ` (${span.status.message})` : ""}` : "";
-    lines.push(
-      `${prefix}${branch}${span.name}  [${KIND_NAMES[span.kind]} ${emitted.service}]  +${ms(span.startUs - startUs)}  ${
-        ms(span.endUs - span.startUs)
-      }${status}`,
-    );
-    const detail = `${prefix}${inner}${(children.get(hex(span.spanId))?.length ?? 0) > 0 ? "│ " : "  "}`;
-    if (span.attributes.length > 0) lines.push(`${detail}${formatAttributes(span.attributes)}`);
-    for (const link of span.links) lines.push(`${detail}↪ links to span ${hex(link.spanId)}`);
-    for (const event of span.events) lines.push(`${detail}⚑ ${event.name}: ${formatAttributes(event.attributes)}`);
-    for (const log of emitted.logs) lines.push(`${detail}▸ ${log.severityText} ${text(log.body)}`);
-    const kids = children.get(hex(span.spanId)) ?? [];
-    kids.forEach((child, i) => walk(child, prefix + inner, i === kids.length - 1, depth + 1));
+  return [header, ...formatSpanTree(spans.map(treeSpan), startUs)].join("\n");
+}
+
+function treeSpan({ span, service, logs }: Emitted): TreeSpan {
+  const details: string[] = [];
+  if (span.attributes.length > 0) details.push(formatAttributes(span.attributes));
+  for (const link of span.links) details.push(`↪ links to span ${hex(link.spanId)}`);
+  for (const event of span.events) details.push(`⚑ ${event.name}: ${formatAttributes(event.attributes)}`);
+  for (const log of logs) details.push(`▸ ${log.severityText} ${text(log.body)}`);
+  return {
+    spanId: hex(span.spanId),
+    parentSpanId: span.parentSpanId ? hex(span.parentSpanId) : "",
+    name: span.name,
+    kind: span.kind,
+    service,
+    startUs: span.startUs,
+    endUs: span.endUs,
+    error: span.status ? span.status.message : undefined,
+    details,
   };
-  for (const root of roots) walk(root, "", true, 0);
-  return lines.join("\n");
 }
 
 function formatAttributes(attributes: readonly KeyValue[]): string {

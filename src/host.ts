@@ -1,8 +1,10 @@
 // The one module that touches the host: arguments, environment, files, output streams and exit status.
 // Everything else is handed what it needs, so it runs the same on Bun, Deno and Node.
+import { close, openSync, write } from "node:fs";
 import { readFile } from "node:fs/promises";
 import process from "node:process";
 import { DreamweaverError } from "./errors.ts";
+import type { AppendFile, ExporterHost } from "./plugin.ts";
 
 /** Command-line arguments after the program name. */
 export function argv(): string[] {
@@ -64,4 +66,66 @@ export function writeStatus(text: string): void {
 /** The process environment, read-only: handed to pure code (e.g. the OTEL_EXPORTER_OTLP_* variables). */
 export function environment(): Readonly<Record<string, string | undefined>> {
   return process.env;
+}
+
+/** What local exporters (`file`, `stdout`) are handed: stdout and append-only files. */
+export const exporterHost: ExporterHost = {
+  writeStdout: (text) => void process.stdout.write(text),
+  openAppend,
+};
+
+/**
+ * Opens `path` for appending, creating it. Opened synchronously so that a bad path fails the run before
+ * it starts, naming the path; writes are chained so that concurrent export calls never interleave lines.
+ */
+function openAppend(path: string): AppendFile {
+  let fd: number;
+  try {
+    fd = openSync(path, "a");
+  } catch (error) {
+    throw new DreamweaverError("EXPORT_FAILED", `cannot open "${path}" for appending: ${reason(error)}`, [], {
+      cause: error,
+    });
+  }
+  let last: Promise<void> = Promise.resolve();
+  const writeAll = async (bytes: Uint8Array) => {
+    // A write may take fewer bytes than given; append mode puts each part at the end.
+    for (let offset = 0; offset < bytes.length;) {
+      offset += await new Promise<number>((resolve, reject) =>
+        write(
+          fd,
+          bytes,
+          offset,
+          bytes.length - offset,
+          null,
+          (error, written) => error ? reject(error) : resolve(written),
+        )
+      );
+    }
+  };
+  return {
+    write(text) {
+      const bytes = new TextEncoder().encode(text);
+      const done = last.then(() => writeAll(bytes)).catch((error: unknown) => {
+        throw new DreamweaverError("EXPORT_FAILED", `cannot write to "${path}": ${reason(error)}`, [], {
+          cause: error,
+        });
+      });
+      // The next write waits for this one, whether or not it failed.
+      last = done.catch(() => {});
+      return done;
+    },
+    async close() {
+      await last;
+      await new Promise<void>((resolve, reject) => close(fd, (error) => error ? reject(error) : resolve()));
+    },
+  };
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such directory";
+  if (code === "EACCES") return "permission denied";
+  if (code === "EISDIR") return "is a directory";
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,10 +1,12 @@
 // The whole public API: built-in plugins and third-party plugins import from here and nothing else.
 export { definePlugin, OtlpSpanKind } from "./plugin.ts";
 export type {
+  AppendFile,
   CallShape,
   DescribedCall,
   Exporter,
   ExporterFactory,
+  ExporterHost,
   ExporterOptions,
   ExportError,
   ExportRequest,
@@ -29,3 +31,4 @@ export type { AnyValue, KeyValue } from "./telemetry/records.ts";
 export { attribute } from "./telemetry/attribute.ts";
 export { encodeExportRequest } from "./otlp/encode.ts";
 export { encodeOtlpJson } from "./otlp/otlp-json.ts";
+export { formatResourceSpans } from "./otlp/span-trees.ts";

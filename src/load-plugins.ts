@@ -1,11 +1,12 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Plugin } from "./plugin.ts";
 
 /**
- * Imports a plugin module by path (relative to `baseDir`) or package name (resolved from `baseDir`, so
- * a project's own node_modules wins). The module's default export is the plugin. Returns the plugin or
+ * Imports a plugin module by path (relative to `baseDir`; with or without a leading `./`) or package name
+ * (resolved from `baseDir`, so a project's own node_modules wins). The module's default export is the plugin. Returns the plugin or
  * what went wrong, in one line.
  */
 export async function loadPlugin(spec: string, baseDir: string): Promise<{ plugin: Plugin } | { problem: string }> {
@@ -24,7 +25,10 @@ export async function loadPlugin(spec: string, baseDir: string): Promise<{ plugi
 }
 
 function resolveSpecifier(spec: string, baseDir: string): string {
-  if (spec.startsWith(".") || isAbsolute(spec)) return pathToFileURL(resolve(baseDir, spec)).href;
+  // `plugins/acme.ts` is a file when there is one; package names like `@acme/plugin` have no such file.
+  if (spec.startsWith(".") || isAbsolute(spec) || existsSync(resolve(baseDir, spec))) {
+    return pathToFileURL(resolve(baseDir, spec)).href;
+  }
   try {
     return pathToFileURL(createRequire(join(baseDir, "noop.js")).resolve(spec)).href;
   } catch {

@@ -168,6 +168,31 @@ export interface ExporterOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** `output.compression` of request bodies; default `none`. */
   readonly compression?: "gzip" | "none";
+  /** The text after the first `:` of `--exporter name:argument`, e.g. the path of `file:out.jsonl`. */
+  readonly argument?: string;
+  /**
+   * Files and stdout, for exporters that write locally (`file`, `stdout`). Handed in by the CLI, since
+   * only its host module touches the process; absent when a run is started without it.
+   */
+  readonly host?: ExporterHost;
+}
+
+/** What of the host an exporter may use. */
+export interface ExporterHost {
+  /** Writes text to standard output as is. */
+  writeStdout(text: string): void;
+  /**
+   * Opens a file for appending, creating it; fails at once, with an error naming the path, when it cannot.
+   * Writes land in call order.
+   */
+  openAppend(path: string): AppendFile;
+}
+
+/** A file opened by `ExporterHost.openAppend`. */
+export interface AppendFile {
+  write(text: string): Promise<void>;
+  /** Waits for the writes in flight, then closes the file. */
+  close(): Promise<void>;
 }
 
 export type ExporterFactory = (options: ExporterOptions) => Exporter;

@@ -75,3 +75,16 @@ for (const launcher of launchers) {
     });
   });
 }
+
+test("--plugin is repeatable", () => {
+  const result = runCli([
+    "validate",
+    "examples/ecommerce.yaml",
+    "--json",
+    "--plugin",
+    "test/fixtures/order-ids-plugin.ts",
+    "--plugin=examples/plugins/acme.ts",
+  ]);
+  expect(result.code).toBe(0);
+  expect(JSON.parse(result.stdout).plugins).toEqual(expect.arrayContaining(["shop", "acme"]));
+});

@@ -14,13 +14,13 @@ export const explainCommand = defineCommand({
     requests: { type: "string", default: "3", description: "How many requests to show" },
     from: { type: "string", default: "0", description: "Index of the first request" },
   },
-  run: guarded(async ({ args }) => {
+  run: guarded(async ({ args, rawArgs }) => {
     const count = Number(args.requests);
     const from = Number(args.from);
     if (!Number.isInteger(count) || count < 1 || !Number.isInteger(from) || from < 0) {
       throw new DreamweaverError("USAGE", "--requests must be a positive integer and --from a non-negative one");
     }
-    const plan = planRun(await loadConfig(args.config, { plugins: pluginArgs(args.plugin) }));
+    const plan = planRun(await loadConfig(args.config, { plugins: pluginArgs(rawArgs) }));
     const indices = Array.from({ length: Math.min(count, plan.totalRequests) }, (_, i) => from + i);
     writeOut(explainRequests(plan, indices, systemClock.nowUs()));
   }),

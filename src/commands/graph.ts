@@ -11,12 +11,12 @@ export const graphCommand = defineCommand({
     ...configArgs,
     format: { type: "enum", options: [...GRAPH_FORMATS], default: "mermaid", description: "Output format" },
   },
-  run: guarded(async ({ args }) => {
+  run: guarded(async ({ args, rawArgs }) => {
     const format = args.format;
     if (!(GRAPH_FORMATS as readonly string[]).includes(format)) {
       throw new DreamweaverError("USAGE", `--format must be ${GRAPH_FORMATS.join(" or ")} (was "${format}")`);
     }
-    const { graph } = await loadConfig(args.config, { plugins: pluginArgs(args.plugin) });
+    const { graph } = await loadConfig(args.config, { plugins: pluginArgs(rawArgs) });
     writeOut(formatGraph(graph, format as GraphFormat));
   }),
 });

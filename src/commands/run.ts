@@ -5,14 +5,26 @@ import { defaultOtlpPort, type Endpoint, parseDuration, parseEndpoint, parseRate
 import { planRun } from "../engine/plan.ts";
 import { DreamweaverError } from "../errors.ts";
 import { explainRequests } from "../explain.ts";
-import { environment, isInteractive, onStopSignal, setExitCode, writeErr, writeOut, writeStatus } from "../host.ts";
+import { createMultiExporter, type NamedExporter } from "../export/multi-exporter.ts";
+import {
+  environment,
+  exporterHost,
+  isInteractive,
+  onStopSignal,
+  setExitCode,
+  writeErr,
+  writeOut,
+  writeStatus,
+} from "../host.ts";
 import { loadConfig, type LoadedConfig } from "../load-config.ts";
+import type { ExporterFactory } from "../plugin.ts";
+import { Registry } from "../registry.ts";
 import { defaultExporter, executeRun } from "../run/execute-run.ts";
 import { startProgress } from "../run/progress.ts";
 import { formatSummary } from "../run/summary.ts";
 import { formatReport } from "../sink/format-sink-report.ts";
 import { type Sink, startSink } from "../sink/start-sink.ts";
-import { configArgs, guarded, pluginArgs } from "./guarded.ts";
+import { configArgs, guarded, pluginArgs, repeatedArg } from "./guarded.ts";
 
 export const runCommand = defineCommand({
   meta: { name: "run", description: "Generate telemetry and send it to the OTLP endpoint (the default command)" },
@@ -26,7 +38,9 @@ export const runCommand = defineCommand({
     sink: { type: "boolean", description: "Start the built-in receiver and send to it (no collector needed)" },
     exporter: {
       type: "string",
-      description: "Exporter: otlp-grpc, otlp-http, none, or a plugin's (default: the one of output.protocol)",
+      description:
+        "Exporter: otlp-grpc, otlp-http, file[:path], stdout, none, or a plugin's; repeatable, to send to several " +
+        "(default: the one of output.protocol)",
     },
     "metrics-interval": { type: "string", default: "10s", description: "Metric export interval (simulated time)" },
     timeout: { type: "string", description: "Timeout of one export call (default: output.timeout, else 10s)" },
@@ -34,8 +48,8 @@ export const runCommand = defineCommand({
     "dry-run": { type: "boolean", description: "Print three sample requests as span trees and send nothing" },
     shard: { type: "string", description: "k/n: generate only requests i = k (mod n), at rate/n (0 <= k < n)" },
   },
-  run: guarded(async ({ args }) => {
-    const loaded = withOverrides(await loadConfig(args.config, { plugins: pluginArgs(args.plugin) }), args);
+  run: guarded(async ({ args, rawArgs }) => {
+    const loaded = withOverrides(await loadConfig(args.config, { plugins: pluginArgs(rawArgs) }), args);
     const startTimeUs = parseStartTime(args["start-time"], args.fast === true);
     const shard = args.shard === undefined ? undefined : parseShard(args.shard);
     if (args["dry-run"]) {
@@ -47,8 +61,13 @@ export const runCommand = defineCommand({
     const metricsIntervalUs = seconds("--metrics-interval", args["metrics-interval"]) * 1e6;
     const { output } = loaded.config;
     const timeoutMs = args.timeout === undefined ? output.timeoutMs : seconds("--timeout", args.timeout) * 1000;
+    const specs = repeatedArg(rawArgs, "exporter");
     // The built-in receiver speaks OTLP/gRPC only, so --sink sends over gRPC whatever the protocol.
-    const exporter = args.exporter ?? (args.sink ? "otlp-grpc" : defaultExporter(output.protocol));
+    const exporter = specs.length > 0
+      ? registerExporters(loaded.registry, specs)
+      : args.sink
+      ? "otlp-grpc"
+      : defaultExporter(output.protocol);
     const sink = args.sink ? await startSink({ port: 0 }) : undefined;
     const endpoint: Endpoint = sink ? { url: `http://127.0.0.1:${sink.port}`, tls: false } : output.endpoint;
     const stop = new AbortController();
@@ -58,7 +77,11 @@ export const runCommand = defineCommand({
     });
     let stopProgress = () => {};
     try {
-      const target = exporter === "otlp-grpc" || exporter === "otlp-http" ? endpoint.url : `exporter ${exporter}`;
+      const target = exporter === "otlp-grpc" || exporter === "otlp-http"
+        ? endpoint.url
+        : specs.length > 1
+        ? `exporters ${specs.join(", ")}`
+        : `exporter ${exporter}`;
       writeErr(`dreamweaver: ${loaded.file} -> ${target}${sink ? " (built-in receiver)" : ""}`);
       const summary = await executeRun(loaded, {
         fast: args.fast === true,
@@ -100,6 +123,56 @@ async function closeSink(sink: Sink) {
   const report = sink.report();
   await sink.close();
   return report;
+}
+
+/** The registry name of the exporter that combines all of several `--exporter` flags. */
+const MULTI_EXPORTER = "multi";
+
+/**
+ * Makes the `--exporter` values runnable and returns the name the run should use. The run creates its
+ * exporter from the registry with options it builds itself, so what only the CLI has (the host's files
+ * and stdout, the `:argument` of `file:out.jsonl`) is added by registering wrappers, under the flag's
+ * exact text, that call the plugin's factory with it. Several flags become one exporter, `multi`, that
+ * fans every request out to all of them.
+ */
+function registerExporters(registry: Registry, specs: readonly string[]): string {
+  const factories = specs.map((spec): [string, ExporterFactory, string] => {
+    const colon = spec.indexOf(":");
+    const name = colon < 0 ? spec : spec.slice(0, colon);
+    const argument = colon < 0 ? "" : spec.slice(colon + 1);
+    const contribution = registry.exporters.get(name);
+    if (!contribution) {
+      throw new DreamweaverError(
+        "USAGE",
+        `--exporter: ${Registry.unknown("exporter", name, registry.exporters.keys())}`,
+      );
+    }
+    const factory = contribution.value;
+    const wrapped: ExporterFactory = (options) =>
+      factory({ ...options, host: exporterHost, ...(argument !== "" && { argument }) });
+    return [spec, wrapped, contribution.plugin];
+  });
+  if (factories.length === 1) {
+    const [spec, factory, plugin] = factories[0]!;
+    registry.exporters.set(spec, { name: spec, plugin, value: factory });
+    return spec;
+  }
+  registry.exporters.set(MULTI_EXPORTER, {
+    name: MULTI_EXPORTER,
+    plugin: "cli",
+    value: (options) => {
+      const created: NamedExporter[] = [];
+      try {
+        for (const [name, factory] of factories) created.push({ name, exporter: factory(options) });
+      } catch (error) {
+        // One that cannot start (a bad path) fails the run: release the ones already created.
+        for (const { exporter } of created) exporter.close().catch(() => {});
+        throw error;
+      }
+      return createMultiExporter(created);
+    },
+  });
+  return MULTI_EXPORTER;
 }
 
 type RunArgs = { rate?: string; duration?: string; endpoint?: string };

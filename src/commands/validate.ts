@@ -7,8 +7,8 @@ import { configArgs, guarded, pluginArgs } from "./guarded.ts";
 export const validateCommand = defineCommand({
   meta: { name: "validate", description: "Check a config and print what Dreamweaver understood" },
   args: { ...configArgs, json: { type: "boolean", description: "Print the description as JSON" } },
-  run: guarded(async ({ args }) => {
-    const description = describeConfig(await loadConfig(args.config, { plugins: pluginArgs(args.plugin) }));
+  run: guarded(async ({ args, rawArgs }) => {
+    const description = describeConfig(await loadConfig(args.config, { plugins: pluginArgs(rawArgs) }));
     writeOut(args.json ? JSON.stringify(description, null, 2) : formatDescription(description));
   }),
 });

@@ -1,0 +1,43 @@
+import type { Exporter, ExportError, ExportResult } from "../plugin.ts";
+
+/** One exporter of several, with the name (`--exporter` value) its failures are reported under. */
+export interface NamedExporter {
+  readonly name: string;
+  readonly exporter: Exporter;
+}
+
+/**
+ * Sends every request to all `exporters` at once (`--exporter a --exporter b`). The call fails when any
+ * of them fails, naming which; it is retryable only when every failure is, since a retry sends to all of
+ * them again (those that succeeded receive the request twice, as with any at-least-once delivery).
+ */
+export function createMultiExporter(exporters: readonly NamedExporter[]): Exporter {
+  return {
+    async export(request, signal): Promise<ExportResult> {
+      const results = await Promise.allSettled(exporters.map(({ exporter }) => exporter.export(request, signal)));
+      const failures = results.flatMap((result, i) =>
+        result.status === "rejected" ? [{ name: exporters[i]!.name, error: asExportError(result.reason) }] : []
+      );
+      if (failures.length > 0) {
+        const retryAfter = failures.flatMap(({ error }) => error.retryAfterMs ?? []);
+        throw Object.assign(new Error(failures.map(({ name, error }) => `${name}: ${error.message}`).join("; ")), {
+          retryable: failures.every(({ error }) => error.retryable === true),
+          ...(retryAfter.length > 0 && { retryAfterMs: Math.max(...retryAfter) }),
+        });
+      }
+      // The most any one destination rejected: each of them holds its own copy.
+      return { rejected: Math.max(0, ...results.map((r) => r.status === "fulfilled" ? r.value.rejected : 0)) };
+    },
+    async close() {
+      const results = await Promise.allSettled(exporters.map(({ exporter }) => exporter.close()));
+      const failures = results.flatMap((r, i) =>
+        r.status === "rejected" ? [`${exporters[i]!.name}: ${asExportError(r.reason).message}`] : []
+      );
+      if (failures.length > 0) throw new Error(failures.join("; "));
+    },
+  };
+}
+
+function asExportError(reason: unknown): ExportError {
+  return reason instanceof Error ? reason : new Error(String(reason));
+}

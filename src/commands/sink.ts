@@ -9,14 +9,19 @@ const TERMINAL_REFRESH_MS = 1000;
 const LOG_INTERVAL_MS = 5000;
 
 /**
- * `dreamweaver sink`: a built-in OTLP/gRPC receiver that counts what arrives, checks trace shape and
- * metric streams, and prints a report on SIGINT/SIGTERM. Status lines go to stderr and the report to
- * stdout, so `dreamweaver sink --json > report.json` works. Exit status 1 when a check failed.
+ * `dreamweaver sink`: a built-in OTLP/gRPC (and, with --http-port, OTLP/HTTP) receiver that counts what
+ * arrives, checks trace shape and metric streams, and prints a report on SIGINT/SIGTERM. Status lines go
+ * to stderr and the report to stdout, so `dreamweaver sink --json > report.json` works. Exit status 1 when
+ * a check failed.
  */
 export const sinkCommand = defineCommand({
-  meta: { name: "sink", description: "Receive OTLP/gRPC, count and check it, and report on Ctrl-C" },
+  meta: { name: "sink", description: "Receive OTLP/gRPC (and OTLP/HTTP), count and check it, and report on Ctrl-C" },
   args: {
     "grpc-port": { type: "string", default: "4317", description: "Port to listen on (0 picks a free one)" },
+    "http-port": {
+      type: "string",
+      description: "Also receive OTLP/HTTP on this port, e.g. 4318 (0 picks a free one; default: no OTLP/HTTP)",
+    },
     host: { type: "string", default: "127.0.0.1", description: "Interface to listen on" },
     json: { type: "boolean", description: "Print the final report as JSON" },
     "fail-rate": {
@@ -29,11 +34,13 @@ export const sinkCommand = defineCommand({
   run: guarded(async ({ args }) => {
     const sink = await startSink({
       host: args.host,
-      port: parsePort(args["grpc-port"]),
+      port: parsePort("--grpc-port", args["grpc-port"]),
+      ...(args["http-port"] !== undefined && { httpPort: parsePort("--http-port", args["http-port"]) }),
       failRate: parseNumber("--fail-rate", args["fail-rate"]),
       delayMs: parseNumber("--delay-ms", args["delay-ms"]),
     });
-    writeErr(`dreamweaver sink listening on ${displayHost(sink.host)}:${sink.port} (OTLP/gRPC)`);
+    const http = sink.httpPort === undefined ? "" : `, ${displayHost(sink.host)}:${sink.httpPort} (OTLP/HTTP)`;
+    writeErr(`dreamweaver sink listening on ${displayHost(sink.host)}:${sink.port} (OTLP/gRPC)${http}`);
     const stopFigures = showLiveFigures(sink);
     let unsubscribe = () => {};
     await new Promise<void>((resolve) => {
@@ -74,10 +81,10 @@ function showLiveFigures(sink: Sink): () => void {
   };
 }
 
-function parsePort(text: string): number {
+function parsePort(flag: string, text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) {
-    throw new DreamweaverError("USAGE", `--grpc-port must be a port number from 0 to 65535 (was "${text}")`);
+    throw new DreamweaverError("USAGE", `${flag} must be a port number from 0 to 65535 (was "${text}")`);
   }
   return port;
 }

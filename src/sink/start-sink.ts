@@ -1,5 +1,7 @@
-import { createServer, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from "node:http2";
-import type { AddressInfo } from "node:net";
+import { createServer as createHttpServer } from "node:http";
+import { createServer } from "node:http2";
+import type { Http2Session } from "node:http2";
+import type { AddressInfo, Server, Socket } from "node:net";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import { DreamweaverError } from "../errors.ts";
@@ -22,6 +24,7 @@ import { ResourceSpansSchema } from "../gen/opentelemetry/proto/trace/v1/trace_p
 import { preEncodedExportMethod } from "../otlp-methods.ts";
 import type { Signal } from "../plugin.ts";
 import { createGrpcHandler, grpcPayload, receivedBody } from "./grpc-handler.ts";
+import { answerUnavailable, createHttpHandler } from "./http-handler.ts";
 import { answerWithError, type PlainUnaryRoute } from "./plain-unary.ts";
 import { MalformedMessage } from "./proto-reader.ts";
 import { splitExportRequest } from "./split-export-request.ts";
@@ -33,6 +36,11 @@ export interface SinkOptions {
   readonly host?: string;
   /** TCP port; default 4317, and 0 picks a free one (see `Sink.port`). */
   readonly port?: number;
+  /**
+   * TCP port of a second listener for OTLP/HTTP (HTTP/1.1, as OTLP/HTTP exporters speak it); 0 picks a
+   * free one (see `Sink.httpPort`). Absent: no OTLP/HTTP listener.
+   */
+  readonly httpPort?: number;
   /** A trace is checked once nothing has arrived for it for this long; default 5000 ms. */
   readonly traceIdleMs?: number;
   /** Open (unchecked) traces kept at most; past it the least recently active is checked early. Default 100 000. */
@@ -56,7 +64,10 @@ export interface SinkOptions {
    * counted. Deterministic, to make tests repeatable: with 0.2 every 5th call fails. Default 0.
    */
   readonly failRate?: number;
-  /** The gRPC status of injected failures; default 14, UNAVAILABLE (which exporters retry). */
+  /**
+   * The gRPC status of injected failures; default 14, UNAVAILABLE (which exporters retry). OTLP/HTTP
+   * requests fail with 503 and `Retry-After: 0` whatever this is.
+   */
   readonly failCode?: Code;
   /** Fault injection: every call is answered this much later (ms); default 0. */
   readonly delayMs?: number;
@@ -73,6 +84,8 @@ export interface Sink {
   readonly host: string;
   /** The port actually bound. */
   readonly port: number;
+  /** The OTLP/HTTP port actually bound, when `httpPort` was given. */
+  readonly httpPort?: number;
   /** Live figures. */
   stats(): SinkStats & FaultCounts;
   /** Checks every trace still open and reports everything received so far. */
@@ -119,7 +132,8 @@ const WINDOW_BYTES = 4 * 1024 * 1024;
 const CLOSE_GRACE_MS = 2000;
 
 /**
- * Starts the built-in OTLP/gRPC receiver (TraceService, MetricsService, LogsService over h2c).
+ * Starts the built-in OTLP/gRPC receiver (TraceService, MetricsService, LogsService over h2c), and with
+ * `httpPort` an OTLP/HTTP one beside it, both recording into the same counts and checks.
  * A port that cannot be bound is a DreamweaverError.
  */
 export async function startSink(options: SinkOptions = {}): Promise<Sink> {
@@ -134,20 +148,25 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   });
   const routes = sinkRoutes(recorder, options.onRequest);
   const faults = injectFaults(options);
+  const readMaxBytes = options.maxMessageBytes ?? 4 * 1024 * 1024;
+  const failure = new ConnectError("injected failure (sink --fail-rate)", options.failCode ?? Code.Unavailable);
   const server = createServer(
     { settings: { initialWindowSize: WINDOW_BYTES } },
-    faults.wrap(createGrpcHandler({
-      routes: routes.binary,
-      jsonRoutes: routes.json,
-      plainUnary: routes.plain,
-      readMaxBytes: options.maxMessageBytes ?? 4 * 1024 * 1024,
-      keepChunks: options.onRequest !== undefined,
-      onBytes(service, bytes) {
-        const signal = SIGNALS.get(service);
-        if (signal !== undefined) recorder.received(signal, bytes);
-      },
-      onRejected: () => recorder.rejected(),
-    })),
+    faults.wrap(
+      createGrpcHandler({
+        routes: routes.binary,
+        jsonRoutes: routes.json,
+        plainUnary: routes.plain,
+        readMaxBytes,
+        keepChunks: options.onRequest !== undefined,
+        onBytes(service, bytes) {
+          const signal = SIGNALS.get(service);
+          if (signal !== undefined) recorder.received(signal, bytes);
+        },
+        onRejected: () => recorder.rejected(),
+      }),
+      (request, response) => answerWithError(request, response, failure),
+    ),
   );
   const sessions = new Set<Http2Session>();
   server.on("session", (session) => {
@@ -155,45 +174,79 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
   });
-  const port = await listen(server, host, options.port ?? 4317);
+  const port = await listen(server, host, options.port ?? 4317, "--grpc-port");
+  let http: HttpListener | undefined;
+  if (options.httpPort !== undefined) {
+    try {
+      http = await startHttpListener(
+        host,
+        options.httpPort,
+        faults.wrap(
+          createHttpHandler({
+            // The same entry point as plain gRPC requests: counting and checks cannot differ.
+            record: routes.record,
+            readMaxBytes,
+            onBytes: (signal, bytes) => recorder.received(signal, bytes),
+            onRejected: () => recorder.rejected(),
+          }),
+          (request, response) => answerUnavailable(request, response, failure.rawMessage),
+        ),
+      );
+    } catch (error) {
+      await closeServer(server, sessions);
+      throw error;
+    }
+  }
   const sweeper = setInterval(() => recorder.sweep(), Math.max(10, Math.min(MAX_SWEEP_INTERVAL_MS, traceIdleMs / 2)));
   let closing: Promise<void> | undefined;
 
   return {
     host,
     port,
+    ...(http !== undefined && { httpPort: http.port }),
     stats: () => ({ ...recorder.stats(), ...faults.counts() }),
     report: () => ({ ...recorder.report(), ...faults.counts() }),
     close() {
-      closing ??= closeServer(server, sessions).finally(() => clearInterval(sweeper));
+      closing ??= Promise.all([closeServer(server, sessions), http?.close()]).then(() => {}).finally(() =>
+        clearInterval(sweeper)
+      );
       return closing;
     },
   };
 }
 
-type RequestHandler = (request: Http2ServerRequest, response: Http2ServerResponse) => void;
+type RequestHandler<Request, Response> = (request: Request, response: Response) => void;
 
-/** Wraps the request handler to fail a `failRate` share of calls and delay every answer by `delayMs`. */
-function injectFaults(
-  options: SinkOptions,
-): { wrap: (handler: RequestHandler) => RequestHandler; counts(): FaultCounts } {
+/**
+ * Wraps request handlers to fail a `failRate` share of calls (answered by `fail`) and delay every answer
+ * by `delayMs`. Both listeners share one count of calls, so the rate holds whichever protocol is used.
+ */
+function injectFaults(options: SinkOptions): {
+  wrap<Request, Response>(
+    handler: RequestHandler<Request, Response>,
+    fail: RequestHandler<Request, Response>,
+  ): RequestHandler<Request, Response>;
+  counts(): FaultCounts;
+} {
   const failRate = options.failRate ?? 0;
   const delayMs = options.delayMs ?? 0;
   if (!(failRate >= 0 && failRate <= 1)) {
     throw new DreamweaverError("USAGE", `--fail-rate must be from 0 to 1 (was ${failRate})`);
   }
   if (!(delayMs >= 0)) throw new DreamweaverError("USAGE", `--delay-ms must be 0 or more (was ${delayMs})`);
-  const failure = new ConnectError("injected failure (sink --fail-rate)", options.failCode ?? Code.Unavailable);
   let calls = 0;
   let injectedFailures = 0;
-  const wrap = (handler: RequestHandler): RequestHandler => {
+  const wrap = <Request, Response>(
+    handler: RequestHandler<Request, Response>,
+    failed: RequestHandler<Request, Response>,
+  ): RequestHandler<Request, Response> => {
     if (failRate === 0 && delayMs === 0) return handler;
     return (request, response) => {
       calls++;
       // Call n fails when n * rate passes a whole number: exactly the rate's share, evenly spread, no randomness.
       const fail = Math.floor(calls * failRate) > Math.floor((calls - 1) * failRate);
       if (fail) injectedFailures++;
-      const serve = () => (fail ? answerWithError(request, response, failure) : handler(request, response));
+      const serve = () => (fail ? failed(request, response) : handler(request, response));
       if (delayMs > 0) setTimeout(serve, delayMs);
       else serve();
     };
@@ -258,27 +311,32 @@ function sinkRoutes(recorder: SinkRecorder, onRequest: SinkOptions["onRequest"])
     });
   };
 
+  /**
+   * Records one whole encoded Export request: plain gRPC requests and every OTLP/HTTP request come this
+   * way. Throws MalformedMessage for one that is not valid protobuf. The message is only lent to this call.
+   */
+  function record(signal: Signal, message: Uint8Array): void {
+    recorder[signal](splitExportRequest(message));
+    onRequest?.(signal, message.slice());
+  }
+
   /** Plain protobuf requests, answered without Connect (see PlainUnaryRoute): the same work on the raw message. */
   const plain = new Map<string, PlainUnaryRoute>();
   for (const signal of ["traces", "metrics", "logs"] as const) {
     const method = preEncodedExportMethod(signal);
     plain.set(`/${method.parent.typeName}/${method.name}`, {
       handle(message) {
-        let resources: Uint8Array[];
         try {
-          resources = splitExportRequest(message);
+          record(signal, message);
         } catch (error) {
           throw refusal(error);
         }
-        accept(signal, resources);
-        // The message is only lent to this call (see PlainUnaryRoute).
-        onRequest?.(signal, message.slice());
         return EMPTY;
       },
     });
   }
 
-  return { binary, json, plain };
+  return { binary, json, plain, record };
 }
 
 /** The empty response message: no partial_success. */
@@ -302,7 +360,47 @@ function canonicalEncoding(signal: Signal, bytes: Uint8Array): Uint8Array {
   }
 }
 
-async function listen(server: ReturnType<typeof createServer>, host: string, port: number): Promise<number> {
+interface HttpListener {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The OTLP/HTTP listener: plain HTTP/1.1 with `node:http`. Its connections are tracked because exporters
+ * keep them alive, and an idle keep-alive connection would hold close() up until the client dropped it.
+ */
+async function startHttpListener(
+  host: string,
+  port: number,
+  handler: ReturnType<typeof createHttpHandler>,
+): Promise<HttpListener> {
+  const server = createHttpServer(handler);
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  const bound = await listen(server, host, port, "--http-port");
+  return {
+    port: bound,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle connections go now; ones with a request in flight get the grace period to finish it.
+      server.closeIdleConnections?.();
+      const deadline = setTimeout(() => {
+        server.closeAllConnections?.();
+        for (const socket of sockets) socket.destroy();
+      }, CLOSE_GRACE_MS);
+      try {
+        await closed;
+      } finally {
+        clearTimeout(deadline);
+      }
+    },
+  };
+}
+
+async function listen(server: Server, host: string, port: number, flag: string): Promise<number> {
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -312,18 +410,18 @@ async function listen(server: ReturnType<typeof createServer>, host: string, por
       });
     });
   } catch (error) {
-    throw listenError(error, host, port);
+    throw listenError(error, host, port, flag);
   }
   return (server.address() as AddressInfo).port;
 }
 
-function listenError(error: unknown, host: string, port: number): DreamweaverError {
+function listenError(error: unknown, host: string, port: number, flag: string): DreamweaverError {
   const code = (error as NodeJS.ErrnoException).code;
   const where = `${host}:${port}`;
   const message = code === "EADDRINUSE"
-    ? `cannot listen on ${where}: the port is already in use (another OTLP receiver?); choose another with --grpc-port`
+    ? `cannot listen on ${where}: the port is already in use (another OTLP receiver?); choose another with ${flag}`
     : code === "EACCES"
-    ? `cannot listen on ${where}: permission denied; choose a port above 1023 with --grpc-port`
+    ? `cannot listen on ${where}: permission denied; choose a port above 1023 with ${flag}`
     : code === "EADDRNOTAVAIL" || code === "ENOTFOUND"
     ? `cannot listen on ${where}: no such local address; check --host`
     : `cannot listen on ${where}: ${(error as Error).message}`;

@@ -13,7 +13,18 @@ import {
 const REJECTED = { traces: "rejectedSpans", metrics: "rejectedDataPoints", logs: "rejectedLogRecords" } as const;
 
 function createOtlpGrpcExporter(options: ExporterOptions): Exporter {
-  const sessionManager = new Http2SessionManager(options.url);
+  const tls = options.tlsOptions;
+  // Node's TLS options of the HTTP/2 session: the CA replaces the system's certificates when given.
+  const sessionManager = new Http2SessionManager(
+    options.url,
+    undefined,
+    tls && {
+      ...(tls.ca !== undefined && { ca: tls.ca }),
+      ...(tls.cert !== undefined && { cert: tls.cert }),
+      ...(tls.key !== undefined && { key: tls.key }),
+      rejectUnauthorized: !tls.insecure,
+    },
+  );
   const gzip = options.compression === "gzip";
   const transport = createGrpcTransport({
     baseUrl: options.url,

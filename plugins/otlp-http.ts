@@ -6,6 +6,7 @@ import {
   type Exporter,
   type ExporterOptions,
   type ExportRequest,
+  fetchTls,
   type Signal,
 } from "../src/index.ts";
 
@@ -31,6 +32,8 @@ function createOtlpHttpExporter(options: ExporterOptions): Exporter {
     "content-type": json ? "application/json" : "application/x-protobuf",
     ...(gzip && { "content-encoding": "gzip" }),
   };
+  // Runtime-specific: Bun's `tls` init field or a Deno HTTP client, made once for all calls.
+  const tls = options.tlsOptions ? fetchTls(options.tlsOptions) : undefined;
   return {
     async export(request, signal) {
       const url = urls[request.signal];
@@ -42,6 +45,7 @@ function createOtlpHttpExporter(options: ExporterOptions): Exporter {
           headers: baseHeaders,
           body,
           signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
+          ...tls?.init,
         });
       } catch (error) {
         throw networkError(url, error, options.timeoutMs);
@@ -60,7 +64,10 @@ function createOtlpHttpExporter(options: ExporterOptions): Exporter {
         ...(retryAfterMs !== undefined && { retryAfterMs }),
       });
     },
-    close: () => Promise.resolve(),
+    close() {
+      tls?.close();
+      return Promise.resolve();
+    },
   };
 }
 

@@ -23,7 +23,9 @@ export type {
   Plugin,
   Signal,
   SpanKindDefinition,
+  TlsOptions,
 } from "./plugin.ts";
+export { type FetchTls, fetchTls } from "./runtime.ts";
 export { Random } from "./random.ts";
 export { DreamweaverError, type ErrorCode, type Problem } from "./errors.ts";
 export { preEncodedExportMethod } from "./otlp-methods.ts";

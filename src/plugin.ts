@@ -168,6 +168,11 @@ export interface ExporterOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** `output.compression` of request bodies; default `none`. */
   readonly compression?: "gzip" | "none";
+  /**
+   * `output.tls` with the PEM files' contents (`tls` above says whether the endpoint is `https://`);
+   * absent: the system's certificates.
+   */
+  readonly tlsOptions?: TlsOptions;
   /** The text after the first `:` of `--exporter name:argument`, e.g. the path of `file:out.jsonl`. */
   readonly argument?: string;
   /**
@@ -175,6 +180,17 @@ export interface ExporterOptions {
    * only its host module touches the process; absent when a run is started without it.
    */
   readonly host?: ExporterHost;
+}
+
+/** TLS settings of an OTLP exporter: PEM texts and the explicit insecure option. */
+export interface TlsOptions {
+  /** CA certificate(s) that verify the receiver, instead of the system's. */
+  readonly ca?: string;
+  /** Client certificate and key (mutual TLS). */
+  readonly cert?: string;
+  readonly key?: string;
+  /** Do not verify the receiver's certificate. */
+  readonly insecure?: boolean;
 }
 
 /** What of the host an exporter may use. */

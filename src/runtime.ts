@@ -1,5 +1,7 @@
 // The only module allowed to know which runtime it is on (Bun, Deno or Node).
+import { DreamweaverError } from "./errors.ts";
 import * as publicApi from "./index.ts";
+import type { TlsOptions } from "./plugin.ts";
 
 interface BunGlobal {
   plugin(plugin: {
@@ -22,4 +24,48 @@ export function exposePublicApi(): void {
       builder.module("dreamweaver", () => ({ exports: publicApi, loader: "object" }));
     },
   });
+}
+
+interface DenoGlobal {
+  createHttpClient(options: { caCerts?: string[]; cert?: string; key?: string }): { close(): void };
+}
+
+/** What `fetch` needs for `output.tls`: fields to add to every request's init, and how to let go of them. */
+export interface FetchTls {
+  readonly init: Readonly<Record<string, unknown>>;
+  close(): void;
+}
+
+/**
+ * The runtime-specific `fetch` options for a TLS configuration: Bun's `tls` init field, or a Deno HTTP
+ * client. Deno has no per-client "insecure" (only --unsafely-ignore-certificate-errors), and Node's fetch
+ * takes no TLS options without undici: both are reported as one-line errors.
+ */
+export function fetchTls(tls: TlsOptions): FetchTls {
+  const bun = (globalThis as { Bun?: unknown }).Bun;
+  const deno = (globalThis as { Deno?: DenoGlobal }).Deno;
+  if (bun !== undefined) {
+    const options = {
+      ...(tls.ca !== undefined && { ca: tls.ca }),
+      ...(tls.cert !== undefined && { cert: tls.cert }),
+      ...(tls.key !== undefined && { key: tls.key }),
+      ...(tls.insecure && { rejectUnauthorized: false }),
+    };
+    return { init: { tls: options }, close() {} };
+  }
+  if (deno !== undefined) {
+    if (tls.insecure) {
+      throw new DreamweaverError(
+        "USAGE",
+        "output.tls.insecure over OTLP/HTTP is not supported on Deno; run Deno with --unsafely-ignore-certificate-errors",
+      );
+    }
+    const client = deno.createHttpClient({
+      ...(tls.ca !== undefined && { caCerts: [tls.ca] }),
+      ...(tls.cert !== undefined && { cert: tls.cert }),
+      ...(tls.key !== undefined && { key: tls.key }),
+    });
+    return { init: { client }, close: () => client.close() };
+  }
+  throw new DreamweaverError("USAGE", "output.tls over OTLP/HTTP needs Bun or Deno: Node's fetch takes no TLS options");
 }

@@ -11,6 +11,7 @@ import {
   exporterHost,
   isInteractive,
   onStopSignal,
+  readTlsFiles,
   setExitCode,
   writeErr,
   writeOut,
@@ -70,6 +71,7 @@ export const runCommand = defineCommand({
       : defaultExporter(output.protocol);
     const sink = args.sink ? await startSink({ port: 0 }) : undefined;
     const endpoint: Endpoint = sink ? { url: `http://127.0.0.1:${sink.port}`, tls: false } : output.endpoint;
+    const tlsOptions = output.tls && !sink ? await readTlsFiles(output.tls) : undefined;
     const stop = new AbortController();
     const unsubscribe = onStopSignal(() => {
       writeErr("stopping: sending what was generated (Ctrl-C again to quit at once)");
@@ -87,6 +89,7 @@ export const runCommand = defineCommand({
         fast: args.fast === true,
         ...(startTimeUs !== undefined && { startTimeUs }),
         endpoint,
+        ...(tlsOptions && { tlsOptions }),
         exporter,
         metricsIntervalUs,
         timeoutMs,

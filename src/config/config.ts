@@ -108,11 +108,24 @@ export interface Config {
     readonly headers: Readonly<Record<string, string>>;
     /** Timeout of one export call; `--timeout` overrides it. */
     readonly timeoutMs: number;
+    /** TLS of the OTLP exporters (`output.tls`); absent: the system's certificates for `https://` endpoints. */
+    readonly tls?: TlsFiles;
   };
   readonly plugins: readonly string[];
   readonly deployment: Deployment;
   /** Emit the semantic-convention duration histograms of each span kind (http.server.request.duration...). */
   readonly semconvMetrics: boolean;
+}
+
+/** `output.tls`: PEM files (absolute, or relative to the working directory) and the explicit insecure option. */
+export interface TlsFiles {
+  /** CA certificate(s) that verify the receiver, instead of the system's. */
+  readonly caFile?: string;
+  /** Client certificate and key, for mutual TLS. */
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  /** Do not verify the receiver's certificate. */
+  readonly insecure?: boolean;
 }
 
 /** OTLP over gRPC, or over HTTP/1.1 with a protobuf or JSON body. */

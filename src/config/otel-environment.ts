@@ -7,7 +7,7 @@
  * otherwise it is a usage error naming the variable rather than silently applying to all signals.
  */
 import { DreamweaverError } from "../errors.ts";
-import type { Config, OtlpProtocol } from "./config.ts";
+import type { Config, OtlpProtocol, TlsFiles } from "./config.ts";
 import { defaultOtlpPort, type Endpoint, parseEndpoint } from "./units.ts";
 
 type Output = Config["output"];
@@ -42,7 +42,36 @@ export function applyOtelEnvironment(env: Environment, output: Output): Output {
   const temporality = temporalityText === undefined
     ? output.temporality
     : parseTemporality(`${PREFIX}METRICS_TEMPORALITY_PREFERENCE`, temporalityText);
-  return { ...output, protocol, compression, timeoutMs, headers, endpoint, temporality };
+  const tls = resolveTls(env, output.tls);
+  return { ...output, protocol, compression, timeoutMs, headers, endpoint, temporality, ...(tls && { tls }) };
+}
+
+/**
+ * `output.tls` with OTEL_EXPORTER_OTLP_CERTIFICATE, _CLIENT_CERTIFICATE, _CLIENT_KEY (PEM file paths,
+ * relative to the working directory) and _INSECURE (`true`/`false`) applied field by field.
+ */
+function resolveTls(env: Environment, tls: TlsFiles | undefined): TlsFiles | undefined {
+  const caFile = resolve(env, "CERTIFICATE", tls?.caFile, parsePath, same);
+  const certFile = resolve(env, "CLIENT_CERTIFICATE", tls?.certFile, parsePath, same);
+  const keyFile = resolve(env, "CLIENT_KEY", tls?.keyFile, parsePath, same);
+  const insecure = resolve(env, "INSECURE", tls?.insecure, parseBoolean, same);
+  if (caFile === undefined && certFile === undefined && keyFile === undefined && insecure === undefined) return tls;
+  return {
+    ...(caFile !== undefined && { caFile }),
+    ...(certFile !== undefined && { certFile }),
+    ...(keyFile !== undefined && { keyFile }),
+    ...(insecure !== undefined && { insecure }),
+  };
+}
+
+function parsePath(name: string, text: string): string {
+  return plain(name, text).trim();
+}
+
+function parseBoolean(name: string, text: string): boolean {
+  const flag = plain(name, text).trim().toLowerCase();
+  if (flag === "true" || flag === "false") return flag === "true";
+  throw usage(name, `"${text}" is not a boolean; use true or false`);
 }
 
 /** A variable's value; the SDKs treat an empty one as unset. */

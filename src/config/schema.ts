@@ -83,6 +83,14 @@ export const deploymentSchema = type({
 
 export const workloadSchema = type({ "+": "reject", rate: "string", duration: "string" });
 
+export const tlsSchema = type({
+  "+": "reject",
+  "ca_file?": nonEmptyString,
+  "cert_file?": nonEmptyString,
+  "key_file?": nonEmptyString,
+  "insecure?": "boolean",
+});
+
 export const outputSchema = type({
   "+": "reject",
   endpoint: "string",
@@ -93,6 +101,7 @@ export const outputSchema = type({
   "compression?": "'gzip' | 'none'",
   "headers?": type.Record("string", "string"),
   "timeout?": "string",
+  "tls?": tlsSchema,
 });
 
 export const configSchema = type({
@@ -129,6 +138,7 @@ export function declaredKeys(path: readonly (string | number)[]): string[] {
     "services.*": serviceSchema,
     workload: workloadSchema,
     output: outputSchema,
+    "output.tls": tlsSchema,
   }[shape.join(".")];
   return schema?.props.map((prop) => String(prop.key)) ?? [];
 }

@@ -1,4 +1,5 @@
 import { type } from "arktype";
+import { dirname, resolve } from "node:path";
 import { configError, type Problem } from "../errors.ts";
 import { findCycles } from "../graph.ts";
 import { Registry } from "../registry.ts";
@@ -11,6 +12,7 @@ import {
   type ServiceDefinition,
   type ServiceTemplate,
   type Severity,
+  type TlsFiles,
   type UserAttribute,
 } from "./config.ts";
 import { configSchema, declaredKeys, type RawConfig } from "./schema.ts";
@@ -60,6 +62,7 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
   );
   const timeoutSeconds = checkFormat(["output", "timeout"], output.timeout, parseDuration, report);
   checkHeaders(output.headers, report);
+  checkTls(output.tls, report);
   if (problems.length > 0) throw configError(sortByPosition(problems), file);
 
   const raw = source.data as RawConfig;
@@ -93,6 +96,7 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
         Object.entries(raw.output.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
       ),
       timeoutMs: timeoutSeconds === undefined ? DEFAULTS.timeoutMs : timeoutSeconds * 1000,
+      ...(raw.output.tls && { tls: resolveTls(raw.output.tls, file) }),
     },
     plugins: raw.plugins ?? [],
     deployment: {
@@ -103,6 +107,27 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
       ...(raw.deployment?.region !== undefined && { region: raw.deployment.region }),
     },
     semconvMetrics: raw.semconv_metrics ?? true,
+  };
+}
+
+/** A client certificate needs its key, and the other way round. */
+function checkTls(tls: unknown, report: Report): void {
+  if (!isRecord(tls)) return; // absent, or the shape check has reported it
+  if (typeof tls.cert_file === "string" && tls.key_file === undefined) {
+    report(["output", "tls", "cert_file"], "a client certificate needs its key: add key_file");
+  } else if (typeof tls.key_file === "string" && tls.cert_file === undefined) {
+    report(["output", "tls", "key_file"], "a client key needs its certificate: add cert_file");
+  }
+}
+
+/** `output.tls` with its paths relative to the config file's folder (to the working directory without a file). */
+function resolveTls(tls: NonNullable<RawConfig["output"]["tls"]>, file: string | undefined): TlsFiles {
+  const path = (p: string) => (file === undefined ? p : resolve(dirname(file), p));
+  return {
+    ...(tls.ca_file !== undefined && { caFile: path(tls.ca_file) }),
+    ...(tls.cert_file !== undefined && { certFile: path(tls.cert_file) }),
+    ...(tls.key_file !== undefined && { keyFile: path(tls.key_file) }),
+    ...(tls.insecure !== undefined && { insecure: tls.insecure }),
   };
 }
 

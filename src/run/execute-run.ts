@@ -5,6 +5,7 @@ import { planRun } from "../engine/plan.ts";
 import { DreamweaverError } from "../errors.ts";
 import { ExportPipeline } from "../export/export-pipeline.ts";
 import type { LoadedConfig } from "../load-config.ts";
+import type { TlsOptions } from "../plugin.ts";
 import { Registry } from "../registry.ts";
 import { RunStats } from "./run-stats.ts";
 import { runWorkload, type Shard } from "./run-workload.ts";
@@ -15,6 +16,8 @@ export interface RunOptions {
   /** `--fast` only: timestamp of the first request; default: the run ends now. */
   readonly startTimeUs?: number;
   readonly endpoint: Endpoint;
+  /** `output.tls` with the PEM files read (only src/host.ts reads files); absent: the system's certificates. */
+  readonly tlsOptions?: TlsOptions;
   readonly exporter: string;
   readonly metricsIntervalUs: number;
   readonly timeoutMs: number;
@@ -52,6 +55,7 @@ export async function executeRun(loaded: LoadedConfig, options: RunOptions): Pro
     protocol,
     headers,
     compression,
+    ...(options.tlsOptions && { tlsOptions: options.tlsOptions }),
   });
   const stats = new RunStats();
   const pipeline = new ExportPipeline(exporter, stats);

@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createSecureServer } from "node:http2";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { fromBinary } from "@bufbuild/protobuf";
+import type { ConnectRouter } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { LogsService } from "../src/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
+import { MetricsService } from "../src/gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.ts";
+import {
+  ExportTraceServiceRequestSchema,
+  TraceService,
+} from "../src/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import type { Config } from "../src/config/config.ts";
+import { applyOtelEnvironment } from "../src/config/otel-environment.ts";
+import { DreamweaverError } from "../src/errors.ts";
+import { readTlsFiles } from "../src/host.ts";
+import { loadConfig, type LoadedConfig } from "../src/load-config.ts";
+import type { TlsOptions } from "../src/plugin.ts";
+import type { RunSummary } from "../src/run/summary.ts";
+import { ROOT } from "./helpers/cli.ts";
+import { runFast } from "./helpers/run.ts";
+
+let dir = "";
+let pem = { cert: "", key: "" };
+const closers: (() => void)[] = [];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "dreamweaver-tls-"));
+  const [key, cert] = [join(dir, "server.key"), join(dir, "server.crt")];
+  const made = Bun.spawnSync([
+    "openssl",
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    key,
+    "-out",
+    cert,
+    "-days",
+    "1",
+    "-subj",
+    "/CN=localhost",
+    "-addext",
+    "subjectAltName=IP:127.0.0.1,DNS:localhost",
+  ], { stderr: "pipe" });
+  if (made.exitCode !== 0) throw new Error(`openssl failed: ${made.stderr.toString()}`);
+  pem = { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
+});
+
+afterAll(() => {
+  for (const close of closers) close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Seen {
+  spans: number;
+  dataPoints: number;
+  logRecords: number;
+  tenants: Set<string | null>;
+}
+
+/** An OTLP/gRPC receiver over TLS (HTTP/2) with the test certificate, counting what arrives. */
+async function grpcReceiver(): Promise<{ url: string; seen: Seen }> {
+  const seen: Seen = { spans: 0, dataPoints: 0, logRecords: 0, tenants: new Set() };
+  const routes = (router: ConnectRouter) => {
+    router.service(TraceService, {
+      export(request, context) {
+        seen.tenants.add(context.requestHeader.get("x-tenant"));
+        for (const r of request.resourceSpans) for (const s of r.scopeSpans) seen.spans += s.spans.length;
+        return {};
+      },
+    });
+    router.service(MetricsService, {
+      export(request, context) {
+        seen.tenants.add(context.requestHeader.get("x-tenant"));
+        for (const r of request.resourceMetrics) {
+          for (const s of r.scopeMetrics) {
+            for (const metric of s.metrics) seen.dataPoints += metric.data.value?.dataPoints.length ?? 0;
+          }
+        }
+        return {};
+      },
+    });
+    router.service(LogsService, {
+      export(request, context) {
+        seen.tenants.add(context.requestHeader.get("x-tenant"));
+        for (const r of request.resourceLogs) for (const s of r.scopeLogs) seen.logRecords += s.logRecords.length;
+        return {};
+      },
+    });
+  };
+  const server = createSecureServer({ key: pem.key, cert: pem.cert }, connectNodeAdapter({ routes }));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  closers.push(() => server.close());
+  server.unref();
+  return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+let example: LoadedConfig | undefined;
+
+async function configured(output: Partial<Config["output"]>): Promise<LoadedConfig> {
+  example ??= await loadConfig(join(ROOT, "examples", "ecommerce.yaml"));
+  return { ...example, config: { ...example.config, output: { ...example.config.output, ...output } } };
+}
+
+function run(loaded: LoadedConfig, url: string, tlsOptions: TlsOptions, exporter = "otlp-grpc"): Promise<RunSummary> {
+  return runFast(loaded, {
+    requests: 50,
+    endpoint: { url, tls: true },
+    tlsOptions,
+    exporter,
+    timeoutMs: 2000,
+    drainMs: 500,
+  });
+}
+
+function expectDelivered(summary: RunSummary, seen: Omit<Seen, "tenants">): void {
+  expect(summary.failedExports).toBe(0);
+  expect(summary.spans).toBeGreaterThan(0);
+  expect({ spans: seen.spans, dataPoints: seen.dataPoints, logRecords: seen.logRecords }).toEqual({
+    spans: summary.spans,
+    dataPoints: summary.dataPoints,
+    logRecords: summary.logRecords,
+  });
+}
+
+test("gRPC over TLS with output.tls's CA delivers everything, with the custom headers", async () => {
+  const { url, seen } = await grpcReceiver();
+  const loaded = await configured({ headers: { "x-tenant": "acme" } });
+  expectDelivered(await run(loaded, url, { ca: pem.cert }), seen);
+  expect([...seen.tenants]).toEqual(["acme"]);
+});
+
+test("gRPC over TLS without the CA fails with one line about the certificate", async () => {
+  const { url, seen } = await grpcReceiver();
+  const error = await run(await configured({}), url, {}).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(DreamweaverError);
+  const message = (error as Error).message;
+  expect(message).not.toContain("\n");
+  expect(message).toMatch(/certificate/i);
+  expect(seen.spans).toBe(0);
+});
+
+test("gRPC with the explicit insecure option and no CA delivers", async () => {
+  const { url, seen } = await grpcReceiver();
+  expectDelivered(await run(await configured({}), url, { insecure: true }), seen);
+});
+
+test("OTLP/HTTP (http/protobuf, gzip) over TLS with the CA delivers, with the custom headers", async () => {
+  const received: { path: string; tenant: unknown; encoding: unknown; body: Buffer }[] = [];
+  const server = createHttpsServer({ key: pem.key, cert: pem.cert }, (request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      received.push({
+        path: request.url ?? "",
+        tenant: request.headers["x-tenant"],
+        encoding: request.headers["content-encoding"],
+        body: gunzipSync(Buffer.concat(chunks)),
+      });
+      response.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  closers.push(() => server.close());
+  server.unref();
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const loaded = await configured({ protocol: "http/protobuf", compression: "gzip", headers: { "x-tenant": "acme" } });
+  const summary = await run(loaded, url, { ca: pem.cert }, "otlp-http");
+  expect(summary.failedExports).toBe(0);
+  expect(received.length).toBe(summary.exports);
+  expect(new Set(received.map((r) => r.tenant))).toEqual(new Set(["acme"]));
+  expect(new Set(received.map((r) => r.encoding))).toEqual(new Set(["gzip"]));
+  let spans = 0;
+  for (const { path, body } of received.filter((r) => r.path === "/v1/traces")) {
+    expect(path).toBe("/v1/traces");
+    const request = fromBinary(ExportTraceServiceRequestSchema, body);
+    for (const r of request.resourceSpans) for (const s of r.scopeSpans) spans += s.spans.length;
+  }
+  expect(spans).toBe(summary.spans);
+});
+
+test("output.tls: paths relative to the config file, unknown keys rejected, a certificate needs its key", async () => {
+  const base = readFileSync(join(ROOT, "examples", "ecommerce.yaml"), "utf8");
+  const file = join(dir, "tls.yaml");
+  writeFileSync(file, `${base}\n  tls: { ca_file: certs/ca.pem, insecure: false }\n`);
+  const loaded = await loadConfig(file);
+  expect(loaded.config.output.tls).toEqual({ caFile: join(dir, "certs", "ca.pem"), insecure: false });
+
+  const problems = async (tls: string) => {
+    writeFileSync(file, `${base}\n  tls: ${tls}\n`);
+    const error = await loadConfig(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DreamweaverError);
+    return (error as DreamweaverError).lines().join("\n");
+  };
+  expect(await problems("{ ca_fil: ca.pem }")).toContain("ca_file");
+  expect(await problems("{ cert_file: client.pem }")).toContain("key_file");
+});
+
+test("the OTEL_EXPORTER_OTLP_* TLS variables override output.tls", async () => {
+  const { output } = (await configured({ tls: { caFile: "/config/ca.pem", insecure: true } })).config;
+  const tls = applyOtelEnvironment({
+    OTEL_EXPORTER_OTLP_CERTIFICATE: "/env/ca.pem",
+    OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: "/env/client.pem",
+    OTEL_EXPORTER_OTLP_CLIENT_KEY: "/env/client.key",
+    OTEL_EXPORTER_OTLP_INSECURE: "false",
+  }, output).tls;
+  expect(tls).toEqual({
+    caFile: "/env/ca.pem",
+    certFile: "/env/client.pem",
+    keyFile: "/env/client.key",
+    insecure: false,
+  });
+  expect(applyOtelEnvironment({}, output).tls).toEqual(output.tls!);
+  expect(() => applyOtelEnvironment({ OTEL_EXPORTER_OTLP_INSECURE: "yes" }, output)).toThrow(
+    "OTEL_EXPORTER_OTLP_INSECURE",
+  );
+});
+
+test("readTlsFiles reads the PEM files, and names a missing one in one line", async () => {
+  const ca = join(dir, "server.crt");
+  expect(await readTlsFiles({ caFile: ca, insecure: false })).toEqual({ ca: pem.cert, insecure: false });
+  const missing = join(dir, "missing.pem");
+  const error = await readTlsFiles({ caFile: missing }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(DreamweaverError);
+  expect((error as Error).message).toBe(`cannot read CA certificate "${missing}": no such file`);
+});

@@ -26,6 +26,7 @@ describe("a valid config", () => {
       batchSize: 100,
       temporality: "cumulative",
       maxMessageBytes: 4 * 1024 * 1024,
+      concurrency: 4,
       protocol: "grpc",
       compression: "none",
       headers: {},

@@ -10,6 +10,7 @@ const config: Output = {
   batchSize: 100,
   temporality: "cumulative",
   maxMessageBytes: 4 * 1024 * 1024,
+  concurrency: 4,
   protocol: "grpc",
   compression: "none",
   headers: { "x-tenant": "from-config" },

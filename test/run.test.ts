@@ -157,3 +157,29 @@ test("a paced run keeps its schedule while the receiver is down, and reports wha
   expect(summary.lost.traces + summary.dropped.traces).toBe(summary.spans);
   expect(summary.lastError).toMatch(/^http:\/\/127\.0\.0\.1:9: unavailable: /);
 }, 15_000);
+
+test("output.concurrency bounds the export calls in flight", async () => {
+  const most: number[] = [];
+  for (const concurrency of [1, 3]) {
+    const loaded = await loadConfig(join(ROOT, "examples", "marketplace.yaml"));
+    let inFlight = 0;
+    let peak = 0;
+    loaded.registry.exporters.set("slow", {
+      name: "slow",
+      plugin: "test",
+      value: () => ({
+        async export() {
+          peak = Math.max(peak, ++inFlight);
+          await Bun.sleep(2);
+          inFlight--;
+          return { rejected: 0 };
+        },
+        close: () => Promise.resolve(),
+      }),
+    });
+    const config = { ...loaded.config, output: { ...loaded.config.output, concurrency, batchSize: 10 } };
+    await runFast({ ...loaded, config }, { requests: 300, exporter: "slow" });
+    most.push(peak);
+  }
+  expect(most).toEqual([1, 3]);
+});

@@ -101,6 +101,8 @@ export interface Config {
     readonly temporality: "cumulative" | "delta";
     /** Export requests stay under this size, the receiver's message limit. */
     readonly maxMessageBytes: number;
+    /** Export calls in flight at most. */
+    readonly concurrency: number;
     /** The OTLP transport, named as the OTLP SDKs name it (OTEL_EXPORTER_OTLP_PROTOCOL). */
     readonly protocol: OtlpProtocol;
     readonly compression: "gzip" | "none";
@@ -142,6 +144,7 @@ export const DEFAULTS = {
   environment: "production",
   temporality: "cumulative",
   maxMessageBytes: 4 * 1024 * 1024,
+  concurrency: 4,
   protocol: "grpc",
   compression: "none",
   timeoutMs: 10_000,

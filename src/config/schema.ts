@@ -97,6 +97,7 @@ export const outputSchema = type({
   "batch_size?": "number.integer > 0",
   "temporality?": "'cumulative' | 'delta'",
   "max_message_bytes?": "number.integer >= 65536",
+  "concurrency?": "1 <= number.integer <= 64",
   "protocol?": "'grpc' | 'http/protobuf' | 'http/json'",
   "compression?": "'gzip' | 'none'",
   "headers?": type.Record("string", "string"),

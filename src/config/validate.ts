@@ -90,6 +90,7 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
       batchSize: raw.output.batch_size ?? DEFAULTS.batchSize,
       temporality: raw.output.temporality ?? DEFAULTS.temporality,
       maxMessageBytes: raw.output.max_message_bytes ?? DEFAULTS.maxMessageBytes,
+      concurrency: raw.output.concurrency ?? DEFAULTS.concurrency,
       protocol: raw.output.protocol ?? DEFAULTS.protocol,
       compression: raw.output.compression ?? DEFAULTS.compression,
       headers: Object.fromEntries(

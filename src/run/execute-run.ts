@@ -58,7 +58,7 @@ export async function executeRun(loaded: LoadedConfig, options: RunOptions): Pro
     ...(options.tlsOptions && { tlsOptions: options.tlsOptions }),
   });
   const stats = new RunStats();
-  const pipeline = new ExportPipeline(exporter, stats);
+  const pipeline = new ExportPipeline(exporter, stats, loaded.config.output.concurrency);
   const { clock } = options;
   const startedUs = clock.nowUs();
   const durationUs = plan.durationSeconds * 1e6;

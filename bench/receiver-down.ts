@@ -4,9 +4,8 @@
 // and the generator's peak RSS, sampled every 100 ms.
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { systemClock } from "../src/clock.ts";
 import { loadConfig } from "../src/load-config.ts";
-import { executeRun } from "../src/run/execute-run.ts";
+import { runFast } from "../test/helpers/run.ts";
 
 const [rate = "1000", seconds = "60", mode = "silent"] = process.argv.slice(2);
 const silent = createServer(() => {}); // accepts, never answers
@@ -19,15 +18,9 @@ let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 const loaded = await loadConfig(join(import.meta.dirname!, "..", "examples", "marketplace.yaml"));
 const config = { ...loaded.config, workload: { ratePerSecond: Number(rate), durationSeconds: Number(seconds) } };
-const summary = await executeRun({ ...loaded, config }, {
+const summary = await runFast({ ...loaded, config }, {
   fast: false,
   endpoint: { url: `http://127.0.0.1:${port}`, tls: false },
-  exporter: "otlp-grpc",
-  metricsIntervalUs: 10e6,
-  timeoutMs: 10_000,
-  clock: systemClock,
-  stop: new AbortController().signal,
-  drainMs: 5000,
 });
 clearInterval(sampler);
 silent.close();

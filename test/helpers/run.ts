@@ -10,7 +10,7 @@ import { ROOT } from "./cli.ts";
 export const FIXED_START_US = Date.UTC(2026, 0, 1) * 1000;
 
 /**
- * Runs a loaded config unpaced (`--fast`) from FIXED_START_US; `requests` (at 1000/s) or `durationSeconds`
+ * Runs a loaded config unpaced (`--fast`, unless `fast: false` is given) from FIXED_START_US; `requests` (at 1000/s) or `durationSeconds`
  * resize the workload, and any run option can be replaced.
  */
 export function runFast(

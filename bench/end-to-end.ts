@@ -2,7 +2,7 @@
 // receiver runs in its own process (as `dreamweaver sink`), the generator here, unpaced; prints JSON with
 // spans/s from the first request to the last acknowledged export, and what the receiver counted.
 import { join } from "node:path";
-import { loadConfig } from "../src/load-config.ts";
+import { loadConfig } from "../src/config/load-config.ts";
 import { runFast } from "../test/helpers/run.ts";
 import { spawnSink } from "./spawn-sink.ts";
 

@@ -2,7 +2,7 @@
 // Prints one JSON line per example. Runs unpaced on one thread with the null exporter, so the figure is
 // what the generator alone can do.
 import { join } from "node:path";
-import { loadConfig } from "../src/load-config.ts";
+import { loadConfig } from "../src/config/load-config.ts";
 import { runFast } from "../test/helpers/run.ts";
 
 const ROOT = join(import.meta.dirname!, "..");

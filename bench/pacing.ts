@@ -1,10 +1,10 @@
 // Paced-mode accuracy: `bun bench/pacing.ts <rate/s> <seconds> [example.yaml] [exporter]`, e.g. `2000 30`.
 // Runs on the wall clock and prints JSON with the achieved request rate and the worst lag behind schedule.
 import { join } from "node:path";
-import { systemClock } from "../src/clock.ts";
-import { loadConfig } from "../src/load-config.ts";
+import { systemClock } from "../src/runtime/clock.ts";
+import { loadConfig } from "../src/config/load-config.ts";
 import { executeRun } from "../src/run/execute-run.ts";
-import { startSink } from "../src/sink/start-sink.ts";
+import { startSink } from "../src/receiver/start-receiver.ts";
 
 const [rate = "2000", seconds = "30", example = "ecommerce.yaml", exporter = "none"] = process.argv.slice(2);
 const loaded = await loadConfig(join(import.meta.dirname!, "..", "examples", example));

@@ -4,7 +4,7 @@
 // and the generator's peak RSS, sampled every 100 ms.
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { loadConfig } from "../src/load-config.ts";
+import { loadConfig } from "../src/config/load-config.ts";
 import { runFast } from "../test/helpers/run.ts";
 
 const [rate = "1000", seconds = "60", mode = "silent"] = process.argv.slice(2);

@@ -10,13 +10,13 @@
 // SINK_RUNTIME=deno runs the receiver of the second on Deno.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import otlpGrpc from "../plugins/otlp-grpc.ts";
-import { loadConfig } from "../src/load-config.ts";
-import type { ExportRequest } from "../src/plugin.ts";
+import otlpGrpc from "../plugins/exporters/otlp-grpc.ts";
+import { loadConfig } from "../src/config/load-config.ts";
+import type { ExportRequest } from "../src/plugin-host/plugin.ts";
 import { captureExports, runFast } from "../test/helpers/run.ts";
 import { spawnSink } from "./spawn-sink.ts";
-import { SinkRecorder } from "../src/sink/sink-recorder.ts";
-import { SINK_DEFAULTS } from "../src/sink/start-sink.ts";
+import { SinkRecorder } from "../src/receiver/recorder.ts";
+import { SINK_DEFAULTS } from "../src/receiver/start-receiver.ts";
 
 const ROOT = join(import.meta.dirname!, "..");
 const [example = "marketplace.yaml", requests = "50000"] = process.argv.slice(2);

@@ -1,5 +1,5 @@
 // The whole public API: built-in plugins and third-party plugins import from here and nothing else.
-export { definePlugin, OtlpSpanKind } from "./plugin.ts";
+export { definePlugin, OtlpSpanKind } from "./plugin-host/plugin.ts";
 export type {
   AppendFile,
   CallShape,
@@ -24,11 +24,11 @@ export type {
   Signal,
   SpanKindDefinition,
   TlsOptions,
-} from "./plugin.ts";
-export { type FetchTls, fetchTls } from "./runtime.ts";
-export { Random } from "./random.ts";
-export { DreamweaverError, type ErrorCode, type Problem } from "./errors.ts";
-export { preEncodedExportMethod } from "./otlp-methods.ts";
+} from "./plugin-host/plugin.ts";
+export { type FetchTls, fetchTls } from "./runtime/fetch-tls.ts";
+export { Random } from "./plugin-host/random.ts";
+export { DreamweaverError, type ErrorCode, type Problem } from "./plugin-host/errors.ts";
+export { preEncodedExportMethod } from "./otlp/otlp-methods.ts";
 export type { AnyValue, KeyValue } from "./telemetry/records.ts";
 export { attribute } from "./telemetry/attribute.ts";
 export { encodeExportRequest } from "./otlp/encode.ts";

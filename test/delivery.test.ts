@@ -3,12 +3,12 @@ import { createServer } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Code } from "@connectrpc/connect";
-import otlpGrpc from "../plugins/otlp-grpc.ts";
-import type { ExportError } from "../src/plugin.ts";
+import otlpGrpc from "../plugins/exporters/otlp-grpc.ts";
+import type { ExportError } from "../src/plugin-host/plugin.ts";
 import { retryDelayMs } from "../src/export/retry.ts";
-import type { RunStats } from "../src/run/run-stats.ts";
+import type { RunStats } from "../src/export/run-stats.ts";
 import { formatSummary } from "../src/run/summary.ts";
-import { type Sink, type SinkOptions, startSink } from "../src/sink/start-sink.ts";
+import { type Sink, type SinkOptions, startSink } from "../src/receiver/start-receiver.ts";
 import { runExampleFast } from "./helpers/run.ts";
 
 const sinks: Sink[] = [];

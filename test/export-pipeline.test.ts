@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { ExportPipeline } from "../src/export/export-pipeline.ts";
-import type { Exporter, ExportRequest } from "../src/plugin.ts";
-import { RunStats } from "../src/run/run-stats.ts";
+import type { Exporter, ExportRequest } from "../src/plugin-host/plugin.ts";
+import { RunStats } from "../src/export/run-stats.ts";
 
 const request = (bytes: number): ExportRequest => ({ signal: "traces", items: 10, resources: [], bytes });
 

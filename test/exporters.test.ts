@@ -8,7 +8,7 @@ import { ExportLogsServiceRequestSchema } from "../src/gen/opentelemetry/proto/c
 import { ExportMetricsServiceRequestSchema } from "../src/gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.ts";
 import { ExportTraceServiceRequestSchema } from "../src/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import { createMultiExporter } from "../src/export/multi-exporter.ts";
-import type { Exporter, ExportRequest } from "../src/plugin.ts";
+import type { Exporter, ExportRequest } from "../src/plugin-host/plugin.ts";
 import type { RunSummary } from "../src/run/summary.ts";
 import { runCli } from "./helpers/cli.ts";
 

@@ -1,8 +1,8 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
-import { findCycles, spansPerRequest } from "../src/graph.ts";
-import { formatGraph } from "../src/graph-format.ts";
-import { loadConfig } from "../src/load-config.ts";
+import { findCycles, spansPerRequest } from "../src/config/graph.ts";
+import { formatGraph } from "../src/cli/graph-format.ts";
+import { loadConfig } from "../src/config/load-config.ts";
 import { ROOT } from "./helpers/cli.ts";
 
 const marketplace = () => loadConfig(join(ROOT, "examples", "marketplace.yaml"));

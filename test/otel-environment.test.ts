@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import type { Config } from "../src/config/config.ts";
 import { applyOtelEnvironment } from "../src/config/otel-environment.ts";
-import { DreamweaverError } from "../src/errors.ts";
+import { DreamweaverError } from "../src/plugin-host/errors.ts";
 
 type Output = Config["output"];
 

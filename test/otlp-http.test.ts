@@ -18,9 +18,9 @@ import {
   ExportTraceServiceRequestSchema,
 } from "../src/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import type { Config } from "../src/config/config.ts";
-import { loadConfig, type LoadedConfig } from "../src/load-config.ts";
+import { loadConfig, type LoadedConfig } from "../src/config/load-config.ts";
 import type { RunSummary } from "../src/run/summary.ts";
-import { startSink } from "../src/sink/start-sink.ts";
+import { startSink } from "../src/receiver/start-receiver.ts";
 import { ROOT } from "./helpers/cli.ts";
 import { runFast } from "./helpers/run.ts";
 

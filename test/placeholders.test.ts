@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import placeholders from "../plugins/placeholders.ts";
-import { Registry } from "../src/registry.ts";
-import { hashSeed, requestRandom } from "../src/seed.ts";
-import { compileText } from "../src/text-template.ts";
+import placeholders from "../plugins/placeholders/index.ts";
+import { Registry } from "../src/plugin-host/registry.ts";
+import { hashSeed, requestRandom } from "../src/engine/seed.ts";
+import { compileText } from "../src/config/text-template.ts";
 import { checkPlugin } from "./conformance/plugin.ts";
 
 const registry = new Registry([{ plugin: placeholders, builtin: true }]);

@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import metricTypes from "../plugins/metric-types.ts";
-import placeholders from "../plugins/placeholders.ts";
-import spanKinds from "../plugins/span-kinds.ts";
-import { Registry } from "../src/registry.ts";
-import { hashSeed, requestRandom } from "../src/seed.ts";
-import { compileText } from "../src/text-template.ts";
+import metricTypes from "../plugins/metrics/types.ts";
+import placeholders from "../plugins/placeholders/index.ts";
+import spanKinds from "../plugins/span-kinds/index.ts";
+import { Registry } from "../src/plugin-host/registry.ts";
+import { hashSeed, requestRandom } from "../src/engine/seed.ts";
+import { compileText } from "../src/config/text-template.ts";
 import { checkPlugin } from "./conformance/plugin.ts";
 import orderIds from "./fixtures/order-ids-plugin.ts";
 import { loadYaml, problemsOf, VALID } from "./helpers/config.ts";

@@ -6,7 +6,7 @@ import { startGrpcJsReceiver } from "./helpers/grpc-js-receiver.ts";
 import { type OfficialLog, type OfficialMetric, type OfficialSpan, serviceName } from "./helpers/official-decoder.ts";
 import { runExampleFast } from "./helpers/run.ts";
 import { join } from "node:path";
-import { loadConfig } from "../src/load-config.ts";
+import { loadConfig } from "../src/config/load-config.ts";
 import { ROOT } from "./helpers/cli.ts";
 
 type Receiver = Awaited<ReturnType<typeof startGrpcJsReceiver>>;

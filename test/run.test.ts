@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { type Sink, startSink } from "../src/sink/start-sink.ts";
+import { type Sink, startSink } from "../src/receiver/start-receiver.ts";
 import { command, ROOT, runCli } from "./helpers/cli.ts";
 import { captureExports, FIXED_START_US, runExampleFast, runFast } from "./helpers/run.ts";
-import { loadConfig } from "../src/load-config.ts";
+import { loadConfig } from "../src/config/load-config.ts";
 
 const sinks: Sink[] = [];
 afterAll(() => Promise.all(sinks.map((s) => s.close())));

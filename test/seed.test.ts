@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { hashSeed, requestRandom } from "../src/seed.ts";
+import { hashSeed, requestRandom } from "../src/engine/seed.ts";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 

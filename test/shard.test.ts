@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ResourceLogsSchema } from "../src/gen/opentelemetry/proto/logs/v1/logs_pb.ts";
 import { ResourceSpansSchema } from "../src/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
 import { planRun } from "../src/engine/plan.ts";
-import { loadConfig } from "../src/load-config.ts";
+import { loadConfig } from "../src/config/load-config.ts";
 import { ROOT, runCli } from "./helpers/cli.ts";
 import { captureExports, runFast } from "./helpers/run.ts";
 

@@ -9,9 +9,9 @@ import {
   TraceService,
 } from "../src/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import { ResourceSpansSchema, Span_SpanKind } from "../src/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
-import { preEncodedExportMethod } from "../src/otlp-methods.ts";
-import { createGrpcHandler } from "../src/sink/grpc-handler.ts";
-import { type Sink, type SinkOptions, startSink } from "../src/sink/start-sink.ts";
+import { preEncodedExportMethod } from "../src/otlp/otlp-methods.ts";
+import { createGrpcHandler } from "../src/receiver/grpc-handler.ts";
+import { type Sink, type SinkOptions, startSink } from "../src/receiver/start-receiver.ts";
 
 // The receiver answers plain protobuf requests without Connect. These tests hold that path to Connect's
 // answers, and check that what goes to Connect (compressed, JSON) is recorded the same way.

@@ -5,9 +5,9 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import type { OtlpProtocol } from "../src/config/config.ts";
 import { ExportTraceServiceRequestSchema } from "../src/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import { Span_SpanKind } from "../src/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
-import { loadConfig, type LoadedConfig } from "../src/load-config.ts";
+import { loadConfig, type LoadedConfig } from "../src/config/load-config.ts";
 import type { RunSummary } from "../src/run/summary.ts";
-import { type Sink, type SinkOptions, startSink } from "../src/sink/start-sink.ts";
+import { type Sink, type SinkOptions, startSink } from "../src/receiver/start-receiver.ts";
 import { ROOT } from "./helpers/cli.ts";
 import { runFast } from "./helpers/run.ts";
 

@@ -9,17 +9,17 @@ import {
   ResourceSpansSchema,
   Span_SpanKind,
 } from "../src/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
-import { loadConfig } from "../src/load-config.ts";
-import type { ExportRequest } from "../src/plugin.ts";
+import { loadConfig } from "../src/config/load-config.ts";
+import type { ExportRequest } from "../src/plugin-host/plugin.ts";
 import { captureExports, runFast } from "./helpers/run.ts";
-import { stringAttribute } from "../src/sink/otlp-attributes.ts";
-import { type SpanIdLow, traceKeyHex, TraceKeys } from "../src/sink/otlp-ids.ts";
-import { MalformedMessage } from "../src/sink/proto-reader.ts";
-import { scanResourceLogs } from "../src/sink/scan-logs.ts";
-import { scanResourceSpans } from "../src/sink/scan-spans.ts";
-import { splitExportRequest } from "../src/sink/split-export-request.ts";
-import type { ReceivedLogTargets, ReceivedSpans } from "../src/sink/trace-check.ts";
-import { isValidUtf8 } from "../src/sink/valid-utf8.ts";
+import { stringAttribute } from "../src/receiver/otlp-attributes.ts";
+import { type SpanIdLow, traceKeyHex, TraceKeys } from "../src/receiver/otlp-ids.ts";
+import { MalformedMessage } from "../src/otlp/proto-reader.ts";
+import { scanResourceLogs } from "../src/receiver/scan-logs.ts";
+import { scanResourceSpans } from "../src/receiver/scan-spans.ts";
+import { splitExportRequest } from "../src/receiver/split-export-request.ts";
+import type { ReceivedLogTargets, ReceivedSpans } from "../src/receiver/trace-check.ts";
+import { isValidUtf8 } from "../src/receiver/valid-utf8.ts";
 import { ROOT } from "./helpers/cli.ts";
 
 // The receiver reads requests with its own scanner instead of decoding them. These tests hold it to

@@ -3,7 +3,7 @@ import * as grpc from "@grpc/grpc-js";
 import { create, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { compressionGzip, createGrpcTransport } from "@connectrpc/connect-node";
-import { DreamweaverError } from "../src/errors.ts";
+import { DreamweaverError } from "../src/plugin-host/errors.ts";
 import {
   type ExportLogsServiceRequest,
   ExportLogsServiceRequestSchema,
@@ -23,10 +23,10 @@ import type { KeyValueSchema } from "../src/gen/opentelemetry/proto/common/v1/co
 import type { LogRecordSchema } from "../src/gen/opentelemetry/proto/logs/v1/logs_pb.ts";
 import { AggregationTemporality, type MetricSchema } from "../src/gen/opentelemetry/proto/metrics/v1/metrics_pb.ts";
 import { Span_SpanKind, type SpanSchema } from "../src/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
-import type { Signal } from "../src/plugin.ts";
-import { formatLiveLine, formatReport } from "../src/sink/format-sink-report.ts";
-import type { SinkReport } from "../src/sink/sink-report.ts";
-import { type Sink, type SinkOptions, startSink } from "../src/sink/start-sink.ts";
+import type { Signal } from "../src/plugin-host/plugin.ts";
+import { formatLiveLine, formatReport } from "../src/receiver/format-report.ts";
+import type { SinkReport } from "../src/receiver/report.ts";
+import { type Sink, type SinkOptions, startSink } from "../src/receiver/start-receiver.ts";
 import { command } from "./helpers/cli.ts";
 
 const BASE_NS = 1_750_000_000_000_000_000n;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import spanKinds from "../plugins/span-kinds.ts";
+import spanKinds from "../plugins/span-kinds/index.ts";
 import type { DescribedCall, KeyValue, OperationContext, OperationModel } from "../src/index.ts";
-import { hashSeed, requestRandom } from "../src/seed.ts";
+import { hashSeed, requestRandom } from "../src/engine/seed.ts";
 import { checkOperations, checkPlugin } from "./conformance/plugin.ts";
 
 type Kind = keyof typeof spanKinds.spanKinds;

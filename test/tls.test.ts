@@ -17,10 +17,10 @@ import {
 } from "../src/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import type { Config } from "../src/config/config.ts";
 import { applyOtelEnvironment } from "../src/config/otel-environment.ts";
-import { DreamweaverError } from "../src/errors.ts";
-import { readTlsFiles } from "../src/host.ts";
-import { loadConfig, type LoadedConfig } from "../src/load-config.ts";
-import type { TlsOptions } from "../src/plugin.ts";
+import { DreamweaverError } from "../src/plugin-host/errors.ts";
+import { readTlsFiles } from "../src/cli/host.ts";
+import { loadConfig, type LoadedConfig } from "../src/config/load-config.ts";
+import type { TlsOptions } from "../src/plugin-host/plugin.ts";
 import type { RunSummary } from "../src/run/summary.ts";
 import { ROOT } from "./helpers/cli.ts";
 import { runFast } from "./helpers/run.ts";

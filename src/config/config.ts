@@ -1,4 +1,4 @@
-import type { RenderText } from "../text-template.ts";
+import type { RenderText } from "./text-template.ts";
 import type { Endpoint } from "./units.ts";
 
 /** A log severity of the seed's schema. */

@@ -6,7 +6,7 @@
  * (OTEL_EXPORTER_OTLP_TRACES_HEADERS...) is honoured only when every signal ends up with the same value;
  * otherwise it is a usage error naming the variable rather than silently applying to all signals.
  */
-import { DreamweaverError } from "../errors.ts";
+import { DreamweaverError } from "../plugin-host/errors.ts";
 import type { Config, OtlpProtocol, TlsFiles } from "./config.ts";
 import { defaultOtlpPort, type Endpoint, parseEndpoint } from "./units.ts";
 

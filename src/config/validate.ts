@@ -1,10 +1,10 @@
 import { type } from "arktype";
 import { dirname, resolve } from "node:path";
-import { configError, type Problem } from "../errors.ts";
-import { findCycles } from "../graph.ts";
-import { Registry } from "../registry.ts";
-import { didYouMean } from "../suggest.ts";
-import { compileText } from "../text-template.ts";
+import { configError, type Problem } from "../plugin-host/errors.ts";
+import { findCycles } from "./graph.ts";
+import { Registry } from "../plugin-host/registry.ts";
+import { didYouMean } from "../plugin-host/suggest.ts";
+import { compileText } from "./text-template.ts";
 import {
   type Config,
   DEFAULTS,
@@ -18,7 +18,7 @@ import {
 import { configSchema, declaredKeys, type RawConfig } from "./schema.ts";
 import { defaultOtlpPort, parseDuration, parseEndpoint, parseLatency, parseRate } from "./units.ts";
 import { formatPath, type PathSegment, type YamlSource } from "./yaml-source.ts";
-import type { RenderText } from "../text-template.ts";
+import type { RenderText } from "./text-template.ts";
 
 type Report = (path: readonly PathSegment[], message: string, at?: "key" | "value") => void;
 

@@ -1,5 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
-import type { Problem } from "../errors.ts";
+import type { Problem } from "../plugin-host/errors.ts";
 
 export type PathSegment = string | number;
 

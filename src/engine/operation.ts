@@ -1,6 +1,6 @@
-import { pluginFailure } from "../errors.ts";
-import type { DescribedCall, OperationContext, OperationModel, SpanKindDefinition } from "../plugin.ts";
-import type { Contribution } from "../registry.ts";
+import { pluginFailure } from "../plugin-host/errors.ts";
+import type { DescribedCall, OperationContext, OperationModel, SpanKindDefinition } from "../plugin-host/plugin.ts";
+import type { Contribution } from "../plugin-host/registry.ts";
 import { attribute } from "../telemetry/attribute.ts";
 
 const NONE: readonly never[] = [];

@@ -6,15 +6,15 @@ import {
   SEVERITY_NUMBER,
   type UserAttribute,
 } from "../config/config.ts";
-import type { ServiceNode } from "../graph.ts";
-import type { LoadedConfig } from "../load-config.ts";
-import { durationBounds, microsecondsPer } from "../metrics/duration-unit.ts";
-import type { CallShape, MetricModel, OperationModel } from "../plugin.ts";
-import type { Random } from "../random.ts";
-import { hashSeed, namedRandom } from "../seed.ts";
+import type { ServiceNode } from "../config/graph.ts";
+import type { LoadedConfig } from "../config/load-config.ts";
+import { durationBounds, microsecondsPer } from "./metrics/duration-unit.ts";
+import type { CallShape, MetricModel, OperationModel } from "../plugin-host/plugin.ts";
+import type { Random } from "../plugin-host/random.ts";
+import { hashSeed, namedRandom } from "./seed.ts";
 import { attribute } from "../telemetry/attribute.ts";
 import type { KeyValue, ResourceRecord, ScopeRecord } from "../telemetry/records.ts";
-import type { RenderText } from "../text-template.ts";
+import type { RenderText } from "../config/text-template.ts";
 import { type DurationModel, percentileDuration, uniformDuration } from "./latency.ts";
 import { compileOperation } from "./operation.ts";
 import { COMMON_LANGUAGES, instanceResource } from "./resource.ts";

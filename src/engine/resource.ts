@@ -1,6 +1,6 @@
 import packageJson from "../../package.json" with { type: "json" };
 import type { Deployment, UserAttribute } from "../config/config.ts";
-import type { Random } from "../random.ts";
+import type { Random } from "../plugin-host/random.ts";
 import { attribute } from "../telemetry/attribute.ts";
 import type { KeyValue } from "../telemetry/records.ts";
 

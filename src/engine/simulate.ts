@@ -1,6 +1,6 @@
-import type { DescribedCall } from "../plugin.ts";
-import type { Random } from "../random.ts";
-import { requestRandom } from "../seed.ts";
+import type { DescribedCall } from "../plugin-host/plugin.ts";
+import type { Random } from "../plugin-host/random.ts";
+import { requestRandom } from "./seed.ts";
 import { attribute } from "../telemetry/attribute.ts";
 import {
   type EventRecord,

@@ -1,5 +1,5 @@
-import type { Exporter, ExportRequest, ExportResult } from "../plugin.ts";
-import type { RunStats } from "../run/run-stats.ts";
+import type { Exporter, ExportRequest, ExportResult } from "../plugin-host/plugin.ts";
+import type { RunStats } from "./run-stats.ts";
 import { FIRST_CONTACT_POLICY, RETRY_POLICY, retryDelayMs, sleep } from "./retry.ts";
 
 /**

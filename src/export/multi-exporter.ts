@@ -1,4 +1,4 @@
-import type { Exporter, ExportError, ExportResult } from "../plugin.ts";
+import type { Exporter, ExportError, ExportResult } from "../plugin-host/plugin.ts";
 
 /** One exporter of several, with the name (`--exporter` value) its failures are reported under. */
 export interface NamedExporter {

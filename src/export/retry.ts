@@ -1,4 +1,4 @@
-import type { ExportError } from "../plugin.ts";
+import type { ExportError } from "../plugin-host/plugin.ts";
 
 /**
  * When to send a failed export again. The exporter decides whether a failure is retryable (it knows the

@@ -7,7 +7,7 @@ import { base64Decode } from "@bufbuild/protobuf/wire";
 import { ExportLogsServiceRequestSchema } from "../gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import { ExportMetricsServiceRequestSchema } from "../gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.ts";
 import { ExportTraceServiceRequestSchema } from "../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
-import type { Signal } from "../plugin.ts";
+import type { Signal } from "../plugin-host/plugin.ts";
 import { encodeExportRequest } from "./encode.ts";
 
 /** The bytes fields OTLP/JSON writes as hex: in spans, links, span events' parents, log records and exemplars. */

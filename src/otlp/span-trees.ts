@@ -1,6 +1,6 @@
 // Encoded ResourceSpans back into readable trees: what the stdout exporter prints.
 import { fromBinary } from "@bufbuild/protobuf";
-import { formatSpanTree, type TreeSpan } from "../explain.ts";
+import { formatSpanTree, type TreeSpan } from "./span-tree.ts";
 import { ResourceSpansSchema, Status_StatusCode } from "../gen/opentelemetry/proto/trace/v1/trace_pb.ts";
 
 /**

@@ -1,13 +1,13 @@
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../runtime/clock.ts";
 import type { OtlpProtocol } from "../config/config.ts";
 import type { Endpoint } from "../config/units.ts";
 import { planRun } from "../engine/plan.ts";
-import { DreamweaverError } from "../errors.ts";
+import { DreamweaverError } from "../plugin-host/errors.ts";
 import { ExportPipeline } from "../export/export-pipeline.ts";
-import type { LoadedConfig } from "../load-config.ts";
-import type { TlsOptions } from "../plugin.ts";
-import { Registry } from "../registry.ts";
-import { RunStats } from "./run-stats.ts";
+import type { LoadedConfig } from "../config/load-config.ts";
+import type { TlsOptions } from "../plugin-host/plugin.ts";
+import { Registry } from "../plugin-host/registry.ts";
+import { RunStats } from "../export/run-stats.ts";
 import { runWorkload, type Shard } from "./run-workload.ts";
 import { type RunSummary, summarize } from "./summary.ts";
 

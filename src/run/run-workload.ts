@@ -1,11 +1,11 @@
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../runtime/clock.ts";
 import type { RunPlan } from "../engine/plan.ts";
 import { simulateRequest, type TelemetryOut } from "../engine/simulate.ts";
-import { BatchBuilder } from "../export/batch-builder.ts";
+import { BatchBuilder } from "./batch-builder.ts";
 import type { ExportPipeline } from "../export/export-pipeline.ts";
-import { MetricsAggregator } from "../metrics/aggregator.ts";
-import type { ExportRequest } from "../plugin.ts";
-import type { RunStats } from "./run-stats.ts";
+import { MetricsAggregator } from "../engine/metrics/aggregator.ts";
+import type { ExportRequest } from "../plugin-host/plugin.ts";
+import type { RunStats } from "../export/run-stats.ts";
 
 export interface WorkloadOptions {
   /** `paced`: request i starts at startUs + i/rate on the wall clock. `fast`: as fast as exports go. */

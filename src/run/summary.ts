@@ -1,4 +1,4 @@
-import type { RunStats } from "./run-stats.ts";
+import type { RunStats } from "../export/run-stats.ts";
 
 /** What a run did, printed at the end and with `--json` as JSON. */
 export interface RunSummary {

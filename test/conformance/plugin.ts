@@ -1,7 +1,7 @@
 import { expect } from "bun:test";
 import type { DescribedCall, KeyValue, OperationContext, Plugin } from "../../src/index.ts";
-import { Registry } from "../../src/registry.ts";
-import { hashSeed, requestRandom } from "../../src/seed.ts";
+import { Registry } from "../../src/plugin-host/registry.ts";
+import { hashSeed, requestRandom } from "../../src/engine/seed.ts";
 
 /**
  * The checks every plugin passes, built-in or third-party: its shape is accepted by the registry, and

@@ -15,9 +15,9 @@ export type Launcher = { runtime: "bun" } | { runtime: "deno" } | { runtime: "bi
 export function command(launcher: Launcher): string[] {
   switch (launcher.runtime) {
     case "bun":
-      return [process.execPath, join(ROOT, "src", "main.ts")];
+      return [process.execPath, join(ROOT, "src", "cli", "main.ts")];
     case "deno":
-      return [join(BIN, "deno"), "run", "-A", "--quiet", join(ROOT, "src", "main.ts")];
+      return [join(BIN, "deno"), "run", "-A", "--quiet", join(ROOT, "src", "cli", "main.ts")];
     case "binary":
       return [launcher.path];
   }
@@ -32,7 +32,7 @@ export function runCli(args: string[], launcher: Launcher = { runtime: "bun" }):
 /** Builds the standalone binary into `outfile` with `bun build --compile`. */
 export function compileBinary(outfile: string): void {
   const result = Bun.spawnSync(
-    [process.execPath, "build", "--compile", join(ROOT, "src", "main.ts"), "--outfile", outfile],
+    [process.execPath, "build", "--compile", join(ROOT, "src", "cli", "main.ts"), "--outfile", outfile],
     { cwd: ROOT },
   );
   if (result.exitCode !== 0) throw new Error(`bun build --compile failed: ${result.stderr.toString()}`);

@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DreamweaverError } from "../../src/errors.ts";
-import { loadConfig, type LoadedConfig } from "../../src/load-config.ts";
+import { DreamweaverError } from "../../src/plugin-host/errors.ts";
+import { loadConfig, type LoadedConfig } from "../../src/config/load-config.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dreamweaver-test-"));
 let count = 0;

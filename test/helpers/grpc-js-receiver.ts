@@ -1,5 +1,5 @@
 import * as grpc from "@grpc/grpc-js";
-import type { Signal } from "../../src/plugin.ts";
+import type { Signal } from "../../src/plugin-host/plugin.ts";
 import { decodeOfficially, type OfficialRequest } from "./official-decoder.ts";
 
 /** A received request: its signal, its raw bytes and the independent decoder's reading of them. */

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import type { Signal } from "../../src/plugin.ts";
+import type { Signal } from "../../src/plugin-host/plugin.ts";
 
 // An independent OTLP decoder: the protobufjs module generated from the official opentelemetry-proto
 // definitions that @opentelemetry/otlp-transformer ships (CommonJS, loaded by file path because the

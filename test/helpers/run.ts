@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { systemClock } from "../../src/clock.ts";
-import { loadConfig, type LoadedConfig } from "../../src/load-config.ts";
-import type { ExportRequest } from "../../src/plugin.ts";
+import { systemClock } from "../../src/runtime/clock.ts";
+import { loadConfig, type LoadedConfig } from "../../src/config/load-config.ts";
+import type { ExportRequest } from "../../src/plugin-host/plugin.ts";
 import { executeRun, type RunOptions } from "../../src/run/execute-run.ts";
 import type { RunSummary } from "../../src/run/summary.ts";
 import { ROOT } from "./cli.ts";

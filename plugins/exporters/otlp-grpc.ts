@@ -1,0 +1,128 @@
+import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { compressionGzip, createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import {
+  definePlugin,
+  type Exporter,
+  type ExporterOptions,
+  preEncodedExportMethod,
+  type Signal,
+} from "../../src/index.ts";
+
+/** The partial-success field of each signal's response that counts rejected items. */
+const REJECTED = { traces: "rejectedSpans", metrics: "rejectedDataPoints", logs: "rejectedLogRecords" } as const;
+
+function createOtlpGrpcExporter(options: ExporterOptions): Exporter {
+  const tls = options.tlsOptions;
+  // Node's TLS options of the HTTP/2 session: the CA replaces the system's certificates when given.
+  const sessionManager = new Http2SessionManager(
+    options.url,
+    undefined,
+    tls && {
+      ...(tls.ca !== undefined && { ca: tls.ca }),
+      ...(tls.cert !== undefined && { cert: tls.cert }),
+      ...(tls.key !== undefined && { key: tls.key }),
+      rejectUnauthorized: !tls.insecure,
+    },
+  );
+  const gzip = options.compression === "gzip";
+  const transport = createGrpcTransport({
+    baseUrl: options.url,
+    sessionManager,
+    ...(gzip && { sendCompression: compressionGzip, acceptCompression: [compressionGzip] }),
+  });
+  // Sent as call metadata (e.g. an API key); never logged, as they may be secrets.
+  const headers = options.headers && Object.keys(options.headers).length > 0 ? { ...options.headers } : undefined;
+  const methods = {
+    traces: preEncodedExportMethod("traces"),
+    metrics: preEncodedExportMethod("metrics"),
+    logs: preEncodedExportMethod("logs"),
+  } satisfies Record<Signal, unknown>;
+  return {
+    async export(request, signal) {
+      try {
+        const response = await transport.unary(methods[request.signal], signal, options.timeoutMs, headers, {
+          resources: [...request.resources],
+        });
+        const { partialSuccess } = response.message as { partialSuccess?: Record<string, bigint> };
+        const partial = partialSuccess;
+        return { rejected: Number(partial?.[REJECTED[request.signal]] ?? 0n) };
+      } catch (error) {
+        throw describe(ConnectError.from(error), options.url);
+      }
+    },
+    close() {
+      sessionManager.abort();
+      return Promise.resolve();
+    },
+  };
+}
+
+/**
+ * One line a user can act on: the endpoint, the gRPC status, and what the transport said; marked
+ * `retryable` (see ExportError) as the OTLP specification says for gRPC.
+ */
+function describe(error: ConnectError, url: string): Error {
+  const code = Code[error.code]?.replace(/[A-Z]/g, (c, i) => (i === 0 ? c.toLowerCase() : `_${c.toLowerCase()}`));
+  const retryInfo = findRetryInfo(error);
+  const retryAfterMs = retryInfo?.delayMs;
+  // RESOURCE_EXHAUSTED is retryable only when the server says to come back (RetryInfo): otherwise it
+  // is a limit such as the message size, which a retry would hit again.
+  const retryable = RETRYABLE.has(error.code) || (error.code === Code.ResourceExhausted && retryInfo !== undefined);
+  return Object.assign(
+    new Error(`${url}: ${code ?? "unknown"}: ${error.rawMessage.split("\n")[0]}`, { cause: error }),
+    { retryable, ...(retryAfterMs !== undefined && { retryAfterMs }) },
+  );
+}
+
+/** The gRPC statuses the OTLP specification calls retryable (RESOURCE_EXHAUSTED aside, see describe). */
+const RETRYABLE: ReadonlySet<Code> = new Set([
+  Code.Unavailable,
+  Code.Canceled,
+  Code.DeadlineExceeded,
+  Code.Aborted,
+  Code.OutOfRange,
+  Code.DataLoss,
+]);
+
+/**
+ * The google.rpc.RetryInfo error detail, with its retry delay in ms if it has one. Read by hand
+ * (RetryInfo { Duration retry_delay = 1 }, Duration { int64 seconds = 1; int32 nanos = 2 }) rather than
+ * generating the google.rpc protos for one message of two numbers.
+ */
+function findRetryInfo(error: ConnectError): { delayMs?: number } | undefined {
+  for (const detail of error.details) {
+    if (!("type" in detail) || detail.type !== "google.rpc.RetryInfo") continue;
+    try {
+      const info = new BinaryReader(detail.value);
+      while (info.pos < info.len) {
+        const [field, wireType] = info.tag();
+        if (field !== 1 || wireType !== WireType.LengthDelimited) {
+          info.skip(wireType);
+          continue;
+        }
+        const duration = new BinaryReader(info.bytes());
+        let ms = 0;
+        while (duration.pos < duration.len) {
+          const [part, type] = duration.tag();
+          if (part === 1 && type === WireType.Varint) ms += Number(duration.int64()) * 1000;
+          else if (part === 2 && type === WireType.Varint) ms += duration.int32() / 1e6;
+          else duration.skip(type);
+        }
+        return { delayMs: Math.max(0, ms) };
+      }
+      // A RetryInfo without a delay still says "retry", after the pipeline's own backoff.
+      return {};
+    } catch {
+      // A malformed detail gives no delay, but it still says "retry".
+      return {};
+    }
+  }
+  return undefined;
+}
+
+/** OTLP over gRPC (HTTP/2), the seed's transport and the default exporter. */
+export default definePlugin({
+  name: "otlp-grpc",
+  exporters: { "otlp-grpc": createOtlpGrpcExporter },
+});

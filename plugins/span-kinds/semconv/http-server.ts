@@ -1,0 +1,84 @@
+import {
+  attribute,
+  type KeyValue,
+  type OperationContext,
+  type OperationModel,
+  type Random,
+} from "../../../src/index.ts";
+import { drawOutcome } from "./call-outcome.ts";
+import { compileTemplate, parseHttpOperation } from "./http-route.ts";
+import { httpServerOutcomes } from "./http-status.ts";
+import { ipv4 } from "./random-values.ts";
+import { userAgentAttribute } from "./user-agents.ts";
+
+// HTTP server spans and the CLIENT spans of calls into them (semconv HTTP spans, stable):
+// server span `{method} {http.route}`, client span `{method}` (no url.template is known to the caller).
+
+const PORT = 8080;
+
+/**
+ * Keys of `http.server.request.duration` and `http.client.request.duration` together; the engine keeps
+ * those present on each span. `server.*` is required on the client metric and opt-in on the server's.
+ */
+export const HTTP_METRIC_ATTRIBUTES: readonly string[] = [
+  "http.request.method",
+  "http.route",
+  "http.response.status_code",
+  "error.type",
+  "url.scheme",
+  "network.protocol.version",
+  "server.address",
+  "server.port",
+];
+
+/** HTTP/1.1 for most calls, HTTP/2 for some; shared by both sides of a call. */
+const HTTP_1_1 = attribute("network.protocol.version", "1.1");
+const HTTP_2 = attribute("network.protocol.version", "2");
+export const protocolVersion = (random: Random): KeyValue => (random.chance(0.3) ? HTTP_2 : HTTP_1_1);
+
+/** An operation `METHOD /route` on a server: an HTTP server span, or undefined when not written that way. */
+export function httpServerOperation(context: OperationContext): OperationModel | undefined {
+  const http = parseHttpOperation(context.operation);
+  if (!http) return undefined;
+  const path = compileTemplate(http.route);
+  const query = http.query === undefined ? undefined : compileTemplate(http.query);
+  const outcomes = httpServerOutcomes(http.method, path.hasParameters);
+  const method = attribute("http.request.method", http.method);
+  const address = attribute("server.address", context.service);
+  const port = attribute("server.port", PORT);
+  const server = [method, attribute("http.route", http.route), attribute("url.scheme", "http"), address, port];
+  const caller = [method, address, port];
+  const origin = `http://${context.service}:${PORT}`;
+  return {
+    name: `${http.method} ${http.route}`,
+    callerName: http.method,
+    metric: "http.server.request.duration",
+    callerMetric: "http.client.request.duration",
+    metricAttributes: HTTP_METRIC_ATTRIBUTES,
+    describe(random, failed) {
+      const outcome = drawOutcome(random, failed, outcomes);
+      const urlPath = path.render(random);
+      const urlQuery = query?.render(random);
+      const protocol = protocolVersion(random);
+      const attributes = [
+        ...server,
+        attribute("url.path", urlPath),
+        outcome.status!,
+        protocol,
+        attribute("client.address", ipv4(random)),
+        userAgentAttribute(random),
+      ];
+      if (urlQuery !== undefined) attributes.push(attribute("url.query", urlQuery));
+      if (outcome.serverError) attributes.push(outcome.serverError);
+      const full = urlQuery === undefined ? origin + urlPath : `${origin}${urlPath}?${urlQuery}`;
+      const callerAttributes = [...caller, attribute("url.full", full), outcome.status!, protocol];
+      if (outcome.callerError) callerAttributes.push(outcome.callerError);
+      return {
+        attributes,
+        callerAttributes,
+        callerFailed: outcome.callerError !== undefined,
+        exception: outcome.exception,
+      };
+    },
+  };
+}

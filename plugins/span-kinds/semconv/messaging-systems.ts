@@ -1,0 +1,126 @@
+import { attribute } from "../../../src/index.ts";
+import { type Failure, failure } from "./call-outcome.ts";
+import { hint, type HintRule } from "./name-hints.ts";
+
+// Messaging systems as `messaging.system` identifies them (semconv messaging registry), with each one's
+// operation name for sending, its broker address and how consumers are grouped.
+
+export interface MessagingSystem {
+  /** `messaging.system`. */
+  readonly name: string;
+  /** `messaging.operation.name` of a send: system-specific, e.g. Kafka "send", RabbitMQ "publish". */
+  readonly send: string;
+  readonly host: string;
+  readonly port: number;
+  /** Which attribute names the consumer's group: Kafka-like consumer groups, or subscriptions. */
+  readonly group?: "messaging.consumer.group.name" | "messaging.destination.subscription.name";
+  /** Whether destinations are partitioned (`messaging.destination.partition.id`). */
+  readonly partitioned: boolean;
+  /** How sending fails; `{destination}` is replaced by the destination name. */
+  readonly failures: readonly Failure[];
+}
+
+const BROKER_FAILURES: readonly Failure[] = [
+  failure("timeout", { type: "TimeoutError", message: "Timed out sending message to {destination}" }),
+  failure("_OTHER", { type: "ConnectionError", message: "Connection to broker lost" }),
+];
+
+export const KAFKA: MessagingSystem = {
+  name: "kafka",
+  send: "send",
+  host: "kafka",
+  port: 9092,
+  group: "messaging.consumer.group.name",
+  partitioned: true,
+  // Kafka protocol error codes, as the Kafka conventions' examples use them.
+  failures: [
+    failure("REQUEST_TIMED_OUT", {
+      type: "TimeoutException",
+      message: "Expiring 1 record(s) for {destination}: 30000 ms has passed since batch creation",
+    }),
+    failure("NOT_ENOUGH_REPLICAS", {
+      type: "NotEnoughReplicasException",
+      message: "Messages are rejected since there are fewer in-sync replicas than required",
+    }),
+    failure("NOT_LEADER_OR_FOLLOWER", {
+      type: "NotLeaderOrFollowerException",
+      message: "This server is not the leader for that topic-partition",
+    }),
+  ],
+};
+
+const RABBITMQ: MessagingSystem = {
+  name: "rabbitmq",
+  send: "publish",
+  host: "rabbitmq",
+  port: 5672,
+  partitioned: false,
+  // AMQP 0-9-1 reply codes as text, like the conventions' `channel-error` example.
+  failures: [
+    failure("channel-error", { type: "ChannelError", message: "NOT_FOUND - no exchange '{destination}' in vhost '/'" }),
+    failure("connection-forced", {
+      type: "ConnectionClosedError",
+      message: "CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'",
+    }),
+    failure("timeout", { type: "TimeoutError", message: "Timed out waiting for publisher confirm" }),
+  ],
+};
+
+const simple = (
+  name: string,
+  send: string,
+  host: string,
+  port: number,
+  group?: MessagingSystem["group"],
+): MessagingSystem => ({ name, send, host, port, partitioned: false, failures: BROKER_FAILURES, group });
+
+const SYSTEMS: readonly HintRule<MessagingSystem>[] = [
+  { value: RABBITMQ, contains: ["rabbit", "amqp"] },
+  { value: simple("aws_sqs", "send", "sqs.us-east-1.amazonaws.com", 443), contains: ["sqs"] },
+  { value: simple("aws.sns", "publish", "sns.us-east-1.amazonaws.com", 443), contains: ["sns"] },
+  {
+    value: simple("gcp_pubsub", "send", "pubsub.googleapis.com", 443, "messaging.destination.subscription.name"),
+    contains: ["pubsub"],
+  },
+  {
+    value: simple(
+      "servicebus",
+      "send",
+      "messaging.servicebus.windows.net",
+      5671,
+      "messaging.destination.subscription.name",
+    ),
+    contains: ["servicebus"],
+  },
+  {
+    value: simple("eventhubs", "send", "events.servicebus.windows.net", 5671, "messaging.consumer.group.name"),
+    contains: ["eventhub"],
+  },
+  { value: simple("pulsar", "send", "pulsar", 6650, "messaging.destination.subscription.name"), contains: ["pulsar"] },
+  { value: simple("activemq", "send", "activemq", 61616), contains: ["activemq", "artemis"] },
+  { value: simple("rocketmq", "send", "rocketmq", 9876, "messaging.consumer.group.name"), contains: ["rocketmq"] },
+  { value: simple("nats", "publish", "nats", 4222), contains: ["jetstream"], equals: ["nats"] },
+  { value: KAFKA, contains: ["kafka", "redpanda", "msk"] },
+];
+
+/** The system the names point to; Kafka when they name none. */
+export function inferMessagingSystem(names: readonly string[]): MessagingSystem {
+  return hint(names, SYSTEMS) ?? KAFKA;
+}
+
+/** `error.type` and the exception of a failure, with the destination filled into its message. */
+export function forDestination(failures: readonly Failure[], destination: string): Failure[] {
+  return failures.map(({ attributes, exception }) => ({
+    attributes,
+    exception: { type: exception.type, message: exception.message.replace("{destination}", destination) },
+  }));
+}
+
+/** `messaging.system` and where the broker is: what both sides of a message share. */
+export function brokerAttributes(system: MessagingSystem) {
+  return [
+    attribute("messaging.system", system.name),
+    attribute("server.address", system.host),
+    attribute("server.port", system.port),
+  ];
+}

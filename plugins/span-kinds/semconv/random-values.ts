@@ -1,0 +1,94 @@
+import type { Random } from "../../../src/index.ts";
+
+// Realistic-looking values drawn in the hot loop: a few uint32 draws each, no regex, no parsing.
+
+/** Eight lowercase hex digits from one draw. */
+function hex8(random: Random): string {
+  return random.uint32().toString(16).padStart(8, "0");
+}
+
+/** A random UUID (version 4, RFC 9562): version nibble 4, variant bits 10. */
+export function uuidV4(random: Random): string {
+  const a = hex8(random);
+  const b = hex8(random);
+  const c = random.uint32();
+  const variant = (8 | ((c >>> 28) & 3)).toString(16);
+  const rest = (c & 0x0fff_ffff).toString(16).padStart(7, "0");
+  return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${rest.slice(0, 3)}-${rest.slice(3)}${hex8(random)}`;
+}
+
+/** A unicast IPv4 address outside loopback, from one draw: what a client address looks like. */
+export function ipv4(random: Random): string {
+  const word = random.uint32();
+  let first = ((word >>> 24) % 223) + 1;
+  if (first === 127) first = 10;
+  return `${first}.${(word >>> 16) & 255}.${(word >>> 8) & 255}.${((word & 255) % 254) + 1}`;
+}
+
+/** An integer between min and max whose logarithm is uniform: many small values, a long tail of big ones. */
+export function logUniformInt(random: Random, min: number, max: number): number {
+  return Math.round(min * Math.pow(max / min, random.float()));
+}
+
+/** An item from a list of [weight, item] pairs, compiled once into a cumulative table. */
+export function weighted<T>(entries: readonly (readonly [number, T])[]): (random: Random) => T {
+  const total = entries.reduce((sum, [weight]) => sum + weight, 0);
+  let running = 0;
+  const cumulative = entries.map(([weight, item]) => [(running += weight) / total, item] as const);
+  return (random) => {
+    const u = random.float();
+    for (const [limit, item] of cumulative) if (u < limit) return item;
+    return cumulative[cumulative.length - 1]![1];
+  };
+}
+
+/** Words for slugs, usernames and such; plain English so generated paths read naturally. */
+export const WORDS: readonly string[] = [
+  "alpha",
+  "amber",
+  "autumn",
+  "blue",
+  "bright",
+  "cedar",
+  "classic",
+  "coastal",
+  "copper",
+  "crimson",
+  "daily",
+  "delta",
+  "eastern",
+  "echo",
+  "forest",
+  "golden",
+  "harbor",
+  "indigo",
+  "island",
+  "jade",
+  "lunar",
+  "maple",
+  "meadow",
+  "metro",
+  "midnight",
+  "nova",
+  "ocean",
+  "orchid",
+  "pacific",
+  "prairie",
+  "quartz",
+  "river",
+  "royal",
+  "sierra",
+  "silver",
+  "spring",
+  "summit",
+  "sunset",
+  "urban",
+  "valley",
+  "velvet",
+  "winter",
+];
+
+/** A two-word slug such as `golden-harbor`. */
+export function slug(random: Random): string {
+  return `${random.pick(WORDS)}-${random.pick(WORDS)}`;
+}

@@ -1,0 +1,156 @@
+// The one module that touches the host: arguments, environment, files, output streams and exit status.
+// Everything else is handed what it needs, so it runs the same on Bun, Deno and Node.
+import { close, openSync, write } from "node:fs";
+import { readFile } from "node:fs/promises";
+import process from "node:process";
+import { DreamweaverError } from "../plugin-host/errors.ts";
+import type { TlsFiles } from "../config/config.ts";
+import type { AppendFile, ExporterHost, TlsOptions } from "../plugin-host/plugin.ts";
+
+/** Command-line arguments after the program name. */
+export function argv(): string[] {
+  return process.argv.slice(2);
+}
+
+export function cwd(): string {
+  return process.cwd();
+}
+
+/** Reads a UTF-8 text file; a missing or unreadable file is a user error naming the path. */
+export async function readTextFile(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+    throw new DreamweaverError("CONFIG_UNREADABLE", `cannot read ${what} "${path}": ${reason}`, [], { cause: error });
+  }
+}
+
+/** Reads the PEM files of `output.tls`; a missing or unreadable one is a user error naming it. */
+export async function readTlsFiles(tls: TlsFiles): Promise<TlsOptions> {
+  const read = async (path: string | undefined, what: string) => {
+    if (path === undefined) return undefined;
+    try {
+      return await readFile(path, "utf8");
+    } catch (error) {
+      const why = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : reason(error);
+      throw new DreamweaverError("CONFIG_UNREADABLE", `cannot read ${what} "${path}": ${why}`, [], { cause: error });
+    }
+  };
+  const [ca, cert, key] = await Promise.all([
+    read(tls.caFile, "CA certificate"),
+    read(tls.certFile, "client certificate"),
+    read(tls.keyFile, "client key"),
+  ]);
+  return {
+    ...(ca !== undefined && { ca }),
+    ...(cert !== undefined && { cert }),
+    ...(key !== undefined && { key }),
+    ...(tls.insecure !== undefined && { insecure: tls.insecure }),
+  };
+}
+
+export function writeOut(text: string): void {
+  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+export function writeErr(text: string): void {
+  process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+export function setExitCode(code: number): void {
+  process.exitCode = code;
+}
+
+/** Whether stderr is a terminal, where a progress line can update in place. */
+export function isInteractive(): boolean {
+  return process.stderr.isTTY === true && process.env.CI === undefined;
+}
+
+/** Calls `handler` on the first Ctrl-C or SIGTERM; a second one exits at once. Returns an unsubscribe. */
+export function onStopSignal(handler: () => void): () => void {
+  let stopping = false;
+  const listener = () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    handler();
+  };
+  process.on("SIGINT", listener);
+  process.on("SIGTERM", listener);
+  return () => {
+    process.off("SIGINT", listener);
+    process.off("SIGTERM", listener);
+  };
+}
+
+/** Rewrites the current stderr line (progress on a terminal). */
+export function writeStatus(text: string): void {
+  process.stderr.write(`\r\x1b[2K${text}`);
+}
+
+/** The process environment, read-only: handed to pure code (e.g. the OTEL_EXPORTER_OTLP_* variables). */
+export function environment(): Readonly<Record<string, string | undefined>> {
+  return process.env;
+}
+
+/** What local exporters (`file`, `stdout`) are handed: stdout and append-only files. */
+export const exporterHost: ExporterHost = {
+  writeStdout: (text) => void process.stdout.write(text),
+  openAppend,
+};
+
+/**
+ * Opens `path` for appending, creating it. Opened synchronously so that a bad path fails the run before
+ * it starts, naming the path; writes are chained so that concurrent export calls never interleave lines.
+ */
+function openAppend(path: string): AppendFile {
+  let fd: number;
+  try {
+    fd = openSync(path, "a");
+  } catch (error) {
+    throw new DreamweaverError("EXPORT_FAILED", `cannot open "${path}" for appending: ${reason(error)}`, [], {
+      cause: error,
+    });
+  }
+  let last: Promise<void> = Promise.resolve();
+  const writeAll = async (bytes: Uint8Array) => {
+    // A write may take fewer bytes than given; append mode puts each part at the end.
+    for (let offset = 0; offset < bytes.length;) {
+      offset += await new Promise<number>((resolve, reject) =>
+        write(
+          fd,
+          bytes,
+          offset,
+          bytes.length - offset,
+          null,
+          (error, written) => error ? reject(error) : resolve(written),
+        )
+      );
+    }
+  };
+  return {
+    write(text) {
+      const bytes = new TextEncoder().encode(text);
+      const done = last.then(() => writeAll(bytes)).catch((error: unknown) => {
+        throw new DreamweaverError("EXPORT_FAILED", `cannot write to "${path}": ${reason(error)}`, [], {
+          cause: error,
+        });
+      });
+      // The next write waits for this one, whether or not it failed.
+      last = done.catch(() => {});
+      return done;
+    },
+    async close() {
+      await last;
+      await new Promise<void>((resolve, reject) => close(fd, (error) => error ? reject(error) : resolve()));
+    },
+  };
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such directory";
+  if (code === "EACCES") return "permission denied";
+  if (code === "EISDIR") return "is a directory";
+  return error instanceof Error ? error.message : String(error);
+}

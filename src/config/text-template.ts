@@ -1,0 +1,50 @@
+import type { Random } from "../plugin-host/random.ts";
+import { Registry, type ResolvedPlaceholder } from "../plugin-host/registry.ts";
+
+/**
+ * `{name}`, `{name:arg:arg}` or `{plugin/name}`. Braces around anything else (JSON, `{}`) are plain text,
+ * so log bodies such as `{"ok":true}` need no escaping.
+ */
+const PLACEHOLDER = /\{([A-Za-z][\w-]*(?:\/[A-Za-z][\w-]*)?)(?::([^{}]*))?\}/g;
+
+/** A log pattern or attribute value with its placeholders resolved, ready for the hot loop. */
+export type RenderText = (random: Random) => string;
+
+/** Compiles `text` once; returns the renderer, or every problem with its placeholders. */
+export function compileText(
+  text: string,
+  placeholders: Registry["placeholders"],
+): { render: RenderText; problems: string[]; hasPlaceholders: boolean } {
+  const literals: string[] = [];
+  const fills: { placeholder: ResolvedPlaceholder; args: string[] }[] = [];
+  const problems: string[] = [];
+  let last = 0;
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    const [whole, name = "", rawArgs] = match;
+    const args = rawArgs === undefined ? [] : rawArgs.split(":");
+    const found = placeholders.get(name);
+    if (!found) {
+      problems.push(Registry.unknown("placeholder", name, placeholders.keys(), (n) => `"{${n}}"`));
+      continue;
+    }
+    const argProblem = found.value.check(args);
+    if (argProblem) problems.push(`placeholder "${whole}": ${argProblem}`);
+    literals.push(text.slice(last, match.index));
+    fills.push({ placeholder: found.value, args });
+    last = match.index + whole.length;
+  }
+  literals.push(text.slice(last));
+  if (fills.length === 0) return { render: () => text, problems, hasPlaceholders: false };
+  return {
+    problems,
+    hasPlaceholders: true,
+    render(random) {
+      let out = literals[0]!;
+      for (let i = 0; i < fills.length; i++) {
+        const { placeholder, args } = fills[i]!;
+        out += placeholder.generate({ random, args }) + literals[i + 1]!;
+      }
+      return out;
+    },
+  };
+}

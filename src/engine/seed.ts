@@ -1,0 +1,61 @@
+import { sha3_256 } from "@noble/hashes/sha3.js";
+import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
+import { Random } from "../plugin-host/random.ts";
+
+const encoder = new TextEncoder();
+
+/** SHA3-256 of the seed string's UTF-8 bytes: the 32 bytes every generator is derived from. */
+export function hashSeed(seed: string): Uint8Array {
+  return sha3_256(encoder.encode(seed));
+}
+
+/** The seed hash as eight big-endian 32-bit words, computed once per hash. */
+const wordsCache = new WeakMap<Uint8Array, Uint32Array>();
+
+function seedWords(seedHash: Uint8Array): Uint32Array {
+  let words = wordsCache.get(seedHash);
+  if (words === undefined) {
+    const view = new DataView(seedHash.buffer, seedHash.byteOffset, seedHash.byteLength);
+    words = Uint32Array.from({ length: 8 }, (_, k) => view.getUint32(k * 4));
+    wordsCache.set(seedHash, words);
+  }
+  return words;
+}
+
+/** MurmurHash3's 32-bit finalizer: every input bit flips about half of the output bits. */
+function mix(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/**
+ * Request i's generator, derived from (seed, i) alone so that content never depends on timing,
+ * concurrency, runtime or sharding. With the seed hash as words S0..S7 and i = hi·2^32 + lo, word k
+ * (0..3) of the xoroshiro128+ state is mix(S_k ^ mix(lo ^ S_(k+4)) ^ mix(hi + 0x9e3779b9·(k+1))).
+ * A hash per request would be as good and several times slower; the finalizer's avalanche makes
+ * neighbouring requests' states unrelated.
+ */
+export function requestRandom(seedHash: Uint8Array, index: number): Random {
+  const s = seedWords(seedHash);
+  const lo = index >>> 0;
+  const hi = Math.floor(index / 0x1_0000_0000) >>> 0;
+  const state = [0, 1, 2, 3].map((k) =>
+    mix(s[k]! ^ mix(lo ^ s[k + 4]!) ^ mix((hi + Math.imul(0x9e3779b9, k + 1)) >>> 0)) | 0
+  );
+  // xoroshiro128+ must not start from the all-zero state: 2^-128 odds, but cheap to rule out.
+  return new Random(xoroshiro128plusFromState(state.every((word) => word === 0) ? [1, 0, 0, 0] : state));
+}
+
+/** A generator for run-level choices (instance ids and the like): SHA3 of the seed hash and `domain`. */
+export function namedRandom(seedHash: Uint8Array, domain: string): Random {
+  const domainBytes = encoder.encode(domain);
+  const input = new Uint8Array(seedHash.length + domainBytes.length);
+  input.set(seedHash, 0);
+  input.set(domainBytes, seedHash.length);
+  const digest = new DataView(sha3_256(input).buffer);
+  const state = [0, 1, 2, 3].map((k) => digest.getUint32(k * 4) | 0);
+  return new Random(xoroshiro128plusFromState(state.every((word) => word === 0) ? [1, 0, 0, 0] : state));
+}

@@ -1,0 +1,239 @@
+import type { Random } from "./random.ts";
+import type { KeyValue } from "../telemetry/records.ts";
+
+/** What a placeholder's generator is handed on every call: the request's randomness and its arguments. */
+export interface PlaceholderContext {
+  /** Seeded randomness; the only source a placeholder may use. */
+  readonly random: Random;
+  /** The `:`-separated arguments written after the name, e.g. `["1", "100"]` for `{int:1:100}`. */
+  readonly args: readonly string[];
+}
+
+/** Fills one placeholder occurrence. */
+export type PlaceholderGenerate = (context: PlaceholderContext) => string;
+
+/** A placeholder is a generator, or a generator with a description and an argument check. */
+export type Placeholder =
+  | PlaceholderGenerate
+  | {
+    readonly description?: string;
+    /** Checked once per occurrence before the run; return what is wrong with the arguments, if anything. */
+    readonly check?: (args: readonly string[]) => string | undefined;
+    readonly generate: PlaceholderGenerate;
+  };
+
+/** OTLP `Span.SpanKind` values. */
+export const OtlpSpanKind = { INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 } as const;
+export type OtlpSpanKind = (typeof OtlpSpanKind)[keyof typeof OtlpSpanKind];
+
+/**
+ * How a caller reaches a service of this kind:
+ * - `request`: the caller emits a CLIENT span that wraps this service's span (synchronous call);
+ * - `message`: the caller emits a PRODUCER span, and this service's span links to it (asynchronous);
+ * - `direct`: this service's span is a plain child of the caller's span.
+ */
+export type CallShape = "request" | "message" | "direct";
+
+/** One operation of one service, as a span-kind plugin sees it when compiling it before the run. */
+export interface OperationContext {
+  /** As written in the template, e.g. `GET /api/users/{id}`, `SELECT`, `process orders`. */
+  readonly operation: string;
+  /** The service instance's name: what callers put in `server.address`. */
+  readonly service: string;
+  readonly template: string;
+}
+
+/** Both sides of one call of an operation, drawn per request once its outcome is known. */
+export interface DescribedCall {
+  /** This service's own span, including `error.type` when it failed. */
+  readonly attributes: readonly KeyValue[];
+  /** The caller's CLIENT or PRODUCER span for this call (ignored for `direct` calls). */
+  readonly callerAttributes: readonly KeyValue[];
+  /** Whether the caller's side is an error: it failed, or, for HTTP, the answer was a 4xx. */
+  readonly callerFailed: boolean;
+  /** For a failed span: the exception recorded as a span event and an exception log. */
+  readonly exception?: { readonly type: string; readonly message: string };
+}
+
+/** How spans of one operation look: compiled once per (service, operation) before the run. */
+export interface OperationModel {
+  /** Low-cardinality name of the service's own span, e.g. `GET /api/users/{id}`, `SELECT users`. */
+  readonly name: string;
+  /** Name of a caller's CLIENT or PRODUCER span for a call into this operation, e.g. `GET`, `publish orders`. */
+  readonly callerName: string;
+  /** Semantic-convention duration histogram of the own spans, e.g. `http.server.request.duration`. */
+  readonly metric?: string;
+  /** Same for the caller's CLIENT spans, e.g. `http.client.request.duration`. */
+  readonly callerMetric?: string;
+  /** Attribute keys the duration histograms keep (low cardinality: method, route, status code, error.type). */
+  readonly metricAttributes?: readonly string[];
+  /** Draws both sides of one call; `failed` is the engine's decision, which the description must agree with. */
+  describe(random: Random, failed: boolean): DescribedCall;
+}
+
+/** A `span_kind` value a template may use. */
+export interface SpanKindDefinition {
+  readonly description?: string;
+  readonly otlpKind: OtlpSpanKind;
+  readonly call: CallShape;
+  /** Compiles an operation into names and attributes; without it spans are named after the operation, bare. */
+  readonly operation?: (context: OperationContext) => OperationModel;
+}
+
+/** A metric `type` value a template may use, and the OTLP data it becomes. */
+export interface MetricTypeDefinition {
+  readonly description?: string;
+  readonly data: "sum" | "gauge" | "histogram";
+}
+
+/** How busy a service was since a metric's previous sample: what gauges are modelled from. */
+export interface MetricSample {
+  readonly timeUs: number;
+  /** Time since the previous sample (the export interval). */
+  readonly intervalUs: number;
+  /** Requests the service handled in the interval (its own spans). */
+  readonly requests: number;
+  /** Sum of those spans' durations; busyUs / intervalUs is the mean number of requests in flight. */
+  readonly busyUs: number;
+}
+
+/** One metric stream's value model, created once per service instance and metric. */
+export interface MetricModel {
+  /** A gauge's value at `sample.timeUs`, or one observation of a histogram that is not a duration. */
+  sample(sample: MetricSample): number;
+}
+
+/** Picks a value model for gauges and non-duration histograms from the metric's name, type and unit. */
+export interface MetricHeuristic {
+  readonly description?: string;
+  matches(metric: { readonly name: string; readonly type: string; readonly unit: string }): boolean;
+  /** `random` belongs to this stream alone; draw from it in `sample` for noise. */
+  create(context: { readonly random: Random; readonly name: string; readonly unit: string }): MetricModel;
+}
+
+/** The OTLP signals. */
+export type Signal = "traces" | "metrics" | "logs";
+
+/** One export call's content: encoded ResourceSpans/ResourceMetrics/ResourceLogs, one per service. */
+export interface ExportRequest {
+  readonly signal: Signal;
+  readonly resources: readonly Uint8Array[];
+  /** Spans, data points or log records inside. */
+  readonly items: number;
+  /** Encoded size of the whole Export*ServiceRequest. */
+  readonly bytes: number;
+}
+
+/** What the receiver said: how many items it rejected (OTLP partial success). */
+export interface ExportResult {
+  readonly rejected: number;
+}
+
+/**
+ * Sends export requests somewhere. `export` rejects with an Error when the call failed; the Error may
+ * carry the optional properties of `ExportError` to have the call retried.
+ */
+export interface Exporter {
+  export(request: ExportRequest, signal: AbortSignal): Promise<ExportResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * What an exporter's rejection may say about retrying, as plain optional properties of the Error it
+ * throws (a plain Error is not retried, so exporters that know nothing of this keep working). The run
+ * retries a `retryable` call with exponential backoff, keeping its concurrency slot, for up to 30 s.
+ *
+ * @example
+ * throw Object.assign(new Error(`${url}: unavailable: ...`), { retryable: true });
+ */
+export interface ExportError extends Error {
+  /**
+   * Sending the same request again may succeed: for OTLP/gRPC UNAVAILABLE, CANCELLED, DEADLINE_EXCEEDED,
+   * ABORTED, OUT_OF_RANGE, DATA_LOSS, and RESOURCE_EXHAUSTED with RetryInfo; for OTLP/HTTP 429, 502, 503, 504.
+   */
+  readonly retryable?: boolean;
+  /** How long the receiver asked the client to wait before retrying (gRPC RetryInfo, HTTP Retry-After). */
+  readonly retryAfterMs?: number;
+}
+
+/** Where and how to export, resolved from the config, flags and environment. */
+export interface ExporterOptions {
+  /** e.g. `http://localhost:4317`. */
+  readonly url: string;
+  readonly tls: boolean;
+  readonly timeoutMs: number;
+  /** `output.protocol`: which body an OTLP/HTTP exporter sends; default `grpc` (and `http/protobuf` over HTTP). */
+  readonly protocol?: "grpc" | "http/protobuf" | "http/json";
+  /** `output.headers`, sent with every call. They may carry credentials: never print them. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** `output.compression` of request bodies; default `none`. */
+  readonly compression?: "gzip" | "none";
+  /**
+   * `output.tls` with the PEM files' contents (`tls` above says whether the endpoint is `https://`);
+   * absent: the system's certificates.
+   */
+  readonly tlsOptions?: TlsOptions;
+  /** The text after the first `:` of `--exporter name:argument`, e.g. the path of `file:out.jsonl`. */
+  readonly argument?: string;
+  /**
+   * Files and stdout, for exporters that write locally (`file`, `stdout`). Handed in by the CLI, since
+   * only its host module touches the process; absent when a run is started without it.
+   */
+  readonly host?: ExporterHost;
+}
+
+/** TLS settings of an OTLP exporter: PEM texts and the explicit insecure option. */
+export interface TlsOptions {
+  /** CA certificate(s) that verify the receiver, instead of the system's. */
+  readonly ca?: string;
+  /** Client certificate and key (mutual TLS). */
+  readonly cert?: string;
+  readonly key?: string;
+  /** Do not verify the receiver's certificate. */
+  readonly insecure?: boolean;
+}
+
+/** What of the host an exporter may use. */
+export interface ExporterHost {
+  /** Writes text to standard output as is. */
+  writeStdout(text: string): void;
+  /**
+   * Opens a file for appending, creating it; fails at once, with an error naming the path, when it cannot.
+   * Writes land in call order.
+   */
+  openAppend(path: string): AppendFile;
+}
+
+/** A file opened by `ExporterHost.openAppend`. */
+export interface AppendFile {
+  write(text: string): Promise<void>;
+  /** Waits for the writes in flight, then closes the file. */
+  close(): Promise<void>;
+}
+
+export type ExporterFactory = (options: ExporterOptions) => Exporter;
+
+/** Everything a plugin may contribute. All contributions are optional. */
+export interface Plugin {
+  /** Namespace of the contributions: `{acme/order_id}`, `span_kind: acme/lambda`. Lowercase, kebab-case. */
+  readonly name: string;
+  readonly placeholders?: Readonly<Record<string, Placeholder>>;
+  readonly spanKinds?: Readonly<Record<string, SpanKindDefinition>>;
+  readonly metricTypes?: Readonly<Record<string, MetricTypeDefinition>>;
+  /** Tried in order, third-party plugins before built-ins; the first that matches models the metric. */
+  readonly metricHeuristics?: readonly MetricHeuristic[];
+  readonly exporters?: Readonly<Record<string, ExporterFactory>>;
+}
+
+/**
+ * Declares a plugin with full type checking; it returns its argument unchanged.
+ *
+ * @example
+ * export default definePlugin({
+ *   name: "acme",
+ *   placeholders: { order_id: ({ random }) => `ORD-${random.int(10000, 99999)}` },
+ * });
+ */
+export function definePlugin<const P extends Plugin>(plugin: P): P {
+  return plugin;
+}

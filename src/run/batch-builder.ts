@@ -1,0 +1,149 @@
+import type { InstancePlan } from "../engine/plan.ts";
+import type { InstanceMetrics } from "../engine/metrics/aggregator.ts";
+import {
+  encodeResource,
+  encodeResourceLogs,
+  encodeResourceMetrics,
+  encodeResourceSpans,
+  ProtoWriter,
+} from "../otlp/encode.ts";
+import { varintSize } from "../otlp/proto-writer.ts";
+import type { ExportRequest } from "../plugin-host/plugin.ts";
+import type { LogRecord, SpanRecord } from "../telemetry/records.ts";
+
+/** One encoded ResourceSpans/ResourceLogs/ResourceMetrics and how many items it holds. */
+interface Chunk {
+  readonly bytes: Uint8Array;
+  readonly items: number;
+}
+
+/**
+ * Collects the spans and logs of a batch of requests per service instance and encodes them into export
+ * requests, one ResourceSpans/ResourceLogs per instance as its SDK would send, each request under the
+ * receiver's message limit: requests are split by resource and, when one resource alone is too big, by
+ * halving its items.
+ */
+export class BatchBuilder {
+  private readonly writer = new ProtoWriter(1 << 20);
+  private readonly resources: Uint8Array[];
+  private readonly spans: SpanRecord[][];
+  private readonly logs: LogRecord[][];
+  private spanCount = 0;
+  private logCount = 0;
+  requests = 0;
+
+  constructor(
+    private readonly instances: readonly InstancePlan[],
+    private readonly maxMessageBytes: number,
+  ) {
+    this.resources = instances.map((instance) => encodeResource(instance.resource));
+    this.spans = instances.map(() => []);
+    this.logs = instances.map(() => []);
+  }
+
+  span(instance: InstancePlan, span: SpanRecord): void {
+    this.spans[instance.index]!.push(span);
+    this.spanCount++;
+  }
+
+  log(instance: InstancePlan, log: LogRecord): void {
+    this.logs[instance.index]!.push(log);
+    this.logCount++;
+  }
+
+  /** The batch's trace and log export requests (none for an empty signal); the builder starts afresh. */
+  take(): ExportRequest[] {
+    const out: ExportRequest[] = [];
+    if (this.spanCount > 0) {
+      out.push(
+        ...this.pack(
+          "traces",
+          this.encodeEach(
+            this.spans,
+            (resource, instance, spans) => encodeResourceSpans(this.writer, resource, instance.service.scope, spans),
+          ),
+        ),
+      );
+    }
+    if (this.logCount > 0) {
+      out.push(
+        ...this.pack(
+          "logs",
+          this.encodeEach(
+            this.logs,
+            (resource, instance, logs) => encodeResourceLogs(this.writer, resource, instance.service.scope, logs),
+          ),
+        ),
+      );
+    }
+    this.spanCount = 0;
+    this.logCount = 0;
+    this.requests = 0;
+    return out;
+  }
+
+  /** The metrics export requests holding every instance's collected metrics. */
+  metrics(collected: readonly InstanceMetrics[]): ExportRequest[] {
+    const chunks = collected.filter((c) => c.points > 0).flatMap(({ instance, metrics }) =>
+      this.chunked(
+        metrics,
+        (items) => encodeResourceMetrics(this.writer, this.resources[instance.index]!, instance.service.scope, items),
+        (m) => m.data.points.length,
+      )
+    );
+    return this.pack("metrics", chunks);
+  }
+
+  private encodeEach<T>(
+    perInstance: T[][],
+    encode: (resource: Uint8Array, instance: InstancePlan, items: readonly T[]) => Uint8Array,
+  ): Chunk[] {
+    const out: Chunk[] = [];
+    for (let i = 0; i < perInstance.length; i++) {
+      const items = perInstance[i]!;
+      if (items.length === 0) continue;
+      out.push(...this.chunked(items, (part) => encode(this.resources[i]!, this.instances[i]!, part), () => 1));
+      perInstance[i] = [];
+    }
+    return out;
+  }
+
+  /** Encodes `items` as one resource message, or, when that is over the limit, as several of halves. */
+  private chunked<T>(
+    items: readonly T[],
+    encode: (items: readonly T[]) => Uint8Array,
+    count: (item: T) => number,
+  ): Chunk[] {
+    const bytes = encode(items);
+    if (framed(bytes) <= this.maxMessageBytes || items.length === 1) {
+      return [{ bytes, items: items.reduce((n, item) => n + count(item), 0) }];
+    }
+    const half = Math.ceil(items.length / 2);
+    return [...this.chunked(items.slice(0, half), encode, count), ...this.chunked(items.slice(half), encode, count)];
+  }
+
+  /** Packs resource messages, in order, into as few requests as fit under the limit. */
+  private pack(signal: ExportRequest["signal"], chunks: readonly Chunk[]): ExportRequest[] {
+    const out: ExportRequest[] = [];
+    let resources: Uint8Array[] = [];
+    let items = 0;
+    let bytes = 0;
+    for (const chunk of chunks) {
+      const size = framed(chunk.bytes);
+      if (resources.length > 0 && bytes + size > this.maxMessageBytes) {
+        out.push({ signal, items, resources, bytes });
+        [resources, items, bytes] = [[], 0, 0];
+      }
+      resources.push(chunk.bytes);
+      items += chunk.items;
+      bytes += size;
+    }
+    if (resources.length > 0) out.push({ signal, items, resources, bytes });
+    return out;
+  }
+}
+
+/** Size of a resource message inside the request: field 1's tag byte, its length varint, and the message. */
+function framed(message: Uint8Array): number {
+  return 1 + varintSize(message.length) + message.length;
+}

@@ -1,21 +1,19 @@
 // End to end over loopback gRPC: `bun bench/end-to-end.ts [example.yaml] [requests]`. The built-in
 // receiver runs in its own process (as `dreamweaver sink`), the generator here, unpaced; prints JSON with
 // spans/s from the first request to the last acknowledged export, and what the receiver counted.
-import { join } from "node:path";
-import { loadConfig } from "../src/config/load-config.ts";
-import { runFast } from "../test/helpers/run.ts";
+import { run } from "../src/run/run.ts";
+import { exampleSettings, fastRequests } from "./settings.ts";
 import { spawnSink } from "./spawn-sink.ts";
 
 const [example = "marketplace.yaml", requests = "100000"] = process.argv.slice(2);
 
 const sink = await spawnSink();
-const loaded = await loadConfig(join(import.meta.dirname!, "..", "examples", example));
-const summary = await runFast(loaded, {
-  requests: Number(requests),
-  endpoint: { url: `http://127.0.0.1:${sink.port}`, tls: false },
-  timeoutMs: 30_000,
-  drainMs: 30_000,
+const settings = await exampleSettings(example, {
+  ...fastRequests(Number(requests)),
+  endpoint: `http://127.0.0.1:${sink.port}`,
+  timeout: "30s",
 });
+const summary = await run(settings, { drainMs: 30_000 });
 const report = await sink.stop();
 console.log(JSON.stringify({
   benchmark: "end-to-end, loopback gRPC into `dreamweaver sink` (separate process)",

@@ -1,20 +1,17 @@
 // Generation and encoding speed, exporting switched off: `bun bench/generate.ts [example.yaml ...]`.
 // Prints one JSON line per example. Runs unpaced on one thread with the null exporter, so the figure is
 // what the generator alone can do.
-import { join } from "node:path";
-import { loadConfig } from "../src/config/load-config.ts";
-import { runFast } from "../test/helpers/run.ts";
+import { run } from "../src/run/run.ts";
+import { exampleSettings, fastRequests } from "./settings.ts";
 
-const ROOT = join(import.meta.dirname!, "..");
 const examples = process.argv.slice(2);
 const SPANS_PER_RUN = 2_000_000;
 
 for (const example of examples.length > 0 ? examples : ["ecommerce.yaml", "marketplace.yaml"]) {
-  const loaded = await loadConfig(join(ROOT, "examples", example));
   // Enough requests for about two million spans, whatever the example's own rate and duration.
-  const probe = await run(loaded, 1000);
+  const probe = await generate(example, 1000);
   const requests = Math.ceil(SPANS_PER_RUN / (probe.spans / probe.requests));
-  const result = await run(loaded, requests);
+  const result = await generate(example, requests);
   console.log(JSON.stringify({
     benchmark: "generate+encode, no export",
     example,
@@ -29,6 +26,7 @@ for (const example of examples.length > 0 ? examples : ["ecommerce.yaml", "marke
   }));
 }
 
-function run(loaded: Awaited<ReturnType<typeof loadConfig>>, requests: number) {
-  return runFast(loaded, { requests, exporter: "none", drainMs: 1000 });
+async function generate(example: string, requests: number) {
+  const settings = await exampleSettings(example, { ...fastRequests(requests), exporters: ["none"] });
+  return run(settings, { drainMs: 1000 });
 }

@@ -3,9 +3,8 @@
 // so export calls hang until their timeout and the queue fills. Prints JSON with the summary's losses
 // and the generator's peak RSS, sampled every 100 ms.
 import { createServer } from "node:net";
-import { join } from "node:path";
-import { loadConfig } from "../src/config/load-config.ts";
-import { runFast } from "../test/helpers/run.ts";
+import { run } from "../src/run/run.ts";
+import { exampleSettings } from "./settings.ts";
 
 const [rate = "1000", seconds = "60", mode = "silent"] = process.argv.slice(2);
 const silent = createServer(() => {}); // accepts, never answers
@@ -16,12 +15,12 @@ const port = mode === "silent"
   : 9;
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-const loaded = await loadConfig(join(import.meta.dirname!, "..", "examples", "marketplace.yaml"));
-const config = { ...loaded.config, workload: { ratePerSecond: Number(rate), durationSeconds: Number(seconds) } };
-const summary = await runFast({ ...loaded, config }, {
-  fast: false,
-  endpoint: { url: `http://127.0.0.1:${port}`, tls: false },
+const settings = await exampleSettings("marketplace.yaml", {
+  rate: `${rate}/s`,
+  duration: `${seconds}s`,
+  endpoint: `http://127.0.0.1:${port}`,
 });
+const summary = await run(settings);
 clearInterval(sampler);
 silent.close();
 console.log(JSON.stringify({

@@ -9,16 +9,14 @@
 //   figure is the receiver's, not the generator's; with the receiver's peak RSS and CPU time.
 // SINK_RUNTIME=deno runs the receiver of the second on Deno.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import otlpGrpc from "../plugins/exporters/otlp-grpc.ts";
-import { loadConfig } from "../src/config/load-config.ts";
-import type { ExportRequest } from "../src/plugin-host/plugin.ts";
-import { captureExports, runFast } from "../test/helpers/run.ts";
+import type { Exporter, ExportRequest } from "../src/plugin-host/plugin.ts";
+import { run } from "../src/run/run.ts";
+import { exampleSettings, fastRequests } from "./settings.ts";
 import { spawnSink } from "./spawn-sink.ts";
 import { SinkRecorder } from "../src/receiver/recorder.ts";
 import { SINK_DEFAULTS } from "../src/receiver/start-receiver.ts";
 
-const ROOT = join(import.meta.dirname!, "..");
 const [example = "marketplace.yaml", requests = "50000"] = process.argv.slice(2);
 const CONCURRENCY = 4;
 const SIMULATED_SPANS_PER_SECOND = 100_000;
@@ -127,9 +125,12 @@ async function overGrpc() {
 
 /** The export requests of `requests` user requests of an example, generated unpaced and kept in memory. */
 async function capture(example: string, requests: number): Promise<ExportRequest[]> {
-  const loaded = await loadConfig(join(ROOT, "examples", example));
-  const out = captureExports(loaded);
-  await runFast(loaded, { requests, exporter: "capture", drainMs: 1000 });
+  const out: ExportRequest[] = [];
+  const keep: Exporter = {
+    export: (request) => (out.push(request), Promise.resolve({ rejected: 0 })),
+    close: () => Promise.resolve(),
+  };
+  await run(await exampleSettings(example, fastRequests(requests)), { exporters: [keep], drainMs: 1000 });
   return out;
 }
 

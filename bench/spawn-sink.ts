@@ -14,8 +14,8 @@ export async function spawnSink(): Promise<{
   stop(): Promise<Record<string, unknown>>;
 }> {
   const command = process.env.SINK_RUNTIME === "deno"
-    ? [join(ROOT, "node_modules", ".bin", "deno"), "run", "-A", join(ROOT, "src", "main.ts")]
-    : [process.execPath, join(ROOT, "src", "main.ts")];
+    ? [join(ROOT, "node_modules", ".bin", "deno"), "run", "-A", join(ROOT, "src", "cli", "main.ts")]
+    : [process.execPath, join(ROOT, "src", "cli", "main.ts")];
   const sink = spawn(command[0]!, [...command.slice(1), "sink", "--grpc-port", "0", "--json"], {
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -7,7 +7,7 @@ import otlpGrpc from "../plugins/exporters/otlp-grpc.ts";
 import type { ExportError } from "../src/plugin-host/plugin.ts";
 import { retryDelayMs } from "../src/export/retry.ts";
 import type { RunStats } from "../src/export/run-stats.ts";
-import { formatSummary } from "../src/run/summary.ts";
+import { formatSummary } from "../src/cli/format-summary.ts";
 import { type Sink, type SinkOptions, startSink } from "../src/receiver/start-receiver.ts";
 import { runExampleFast } from "./helpers/run.ts";
 

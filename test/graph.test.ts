@@ -2,10 +2,10 @@ import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { findCycles, spansPerRequest } from "../src/config/graph.ts";
 import { formatGraph } from "../src/cli/graph-format.ts";
-import { loadConfig } from "../src/config/load-config.ts";
+import { loadSettings } from "./helpers/run.ts";
 import { ROOT } from "./helpers/cli.ts";
 
-const marketplace = () => loadConfig(join(ROOT, "examples", "marketplace.yaml"));
+const marketplace = () => loadSettings(join(ROOT, "examples", "marketplace.yaml"));
 
 test("spans per request count CLIENT and PRODUCER spans, and skip services without traces", async () => {
   const { graph } = await marketplace();

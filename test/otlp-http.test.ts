@@ -18,11 +18,11 @@ import {
   ExportTraceServiceRequestSchema,
 } from "../src/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import type { Config } from "../src/config/config.ts";
-import { loadConfig, type LoadedConfig } from "../src/config/load-config.ts";
+import type { Settings } from "../src/config/settings.ts";
+import { loadSettings, runFast } from "./helpers/run.ts";
 import type { RunSummary } from "../src/run/summary.ts";
 import { startSink } from "../src/receiver/start-receiver.ts";
 import { ROOT } from "./helpers/cli.ts";
-import { runFast } from "./helpers/run.ts";
 
 /** One request as the test receiver saw it, its body already gunzipped. */
 interface Received {
@@ -58,15 +58,15 @@ async function receiver(answer?: Answer): Promise<{ url: string; received: Recei
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
 }
 
-let example: LoadedConfig | undefined;
+let example: Settings | undefined;
 
 /** The ecommerce example with `output` fields replaced. */
-async function configured(output: Partial<Config["output"]>): Promise<LoadedConfig> {
-  example ??= await loadConfig(join(ROOT, "examples", "ecommerce.yaml"));
+async function configured(output: Partial<Config["output"]>): Promise<Settings> {
+  example ??= await loadSettings(join(ROOT, "examples", "ecommerce.yaml"));
   return { ...example, config: { ...example.config, output: { ...example.config.output, ...output } } };
 }
 
-function run(loaded: LoadedConfig, url: string): Promise<RunSummary> {
+function run(loaded: Settings, url: string): Promise<RunSummary> {
   return runFast(loaded, { requests: 200, endpoint: { url, tls: false }, exporter: "otlp-http" });
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { planRun, type RunPlan, type ServicePlan } from "../src/engine/plan.ts";
 import { simulateRequest } from "../src/engine/simulate.ts";
-import { loadConfig } from "../src/config/load-config.ts";
+import { loadSettings } from "./helpers/run.ts";
 import { MetricsAggregator } from "../src/engine/metrics/aggregator.ts";
 import type { NumberPoint } from "../src/telemetry/records.ts";
 import type { SpanRecord } from "../src/telemetry/records.ts";
@@ -44,7 +44,7 @@ function impliedFailure(service: ServicePlan, cache = new Map<ServicePlan, numbe
 describe("error rates over 10,000 requests", () => {
   for (const config of ["test/fixtures/error-propagation.yaml", "examples/marketplace.yaml"]) {
     test(`${config}: each service within 1 percentage point of what its configuration implies`, async () => {
-      const plan = planRun(await loadConfig(join(ROOT, config)));
+      const plan = planRun(await loadSettings(join(ROOT, config)));
       const spans = ownSpans(plan, 10_000);
       for (const service of plan.services.filter((s) => s.span)) {
         const list = spans.get(service.name)!;
@@ -59,7 +59,7 @@ describe("error rates over 10,000 requests", () => {
   }
 
   test("propagation is visible: the API fails more than its own 10%, with its database's 20% on top", async () => {
-    const plan = planRun(await loadConfig(join(ROOT, "test/fixtures/error-propagation.yaml")));
+    const plan = planRun(await loadSettings(join(ROOT, "test/fixtures/error-propagation.yaml")));
     const api = ownSpans(plan, 10_000).get("api")!;
     const measured = api.filter((s) => s.status?.code === 2).length / api.length;
     expect(measured).toBeGreaterThan(0.26); // 1 - 0.9 * 0.8 = 0.28
@@ -70,7 +70,7 @@ describe("error rates over 10,000 requests", () => {
 describe("latency percentiles", () => {
   test("own durations hit the configured p50, p95 and p99", async () => {
     const file = join(ROOT, "test/fixtures/latency.yaml");
-    const plan = planRun(await loadConfig(file));
+    const plan = planRun(await loadSettings(file));
     const durations = ownSpans(plan, 50_000).get("search")!.map((s) => (s.endUs - s.startUs) / 1000).sort((a, b) =>
       a - b
     );
@@ -86,7 +86,7 @@ describe("resources, replicas and user attributes", () => {
     Object.values(attributes.find((a) => a.key === key)?.value ?? {})[0];
 
   test("replicas are instances with their own identity, sharing the load", async () => {
-    const plan = planRun(await loadConfig(join(ROOT, "test/fixtures/attributes.yaml")));
+    const plan = planRun(await loadSettings(join(ROOT, "test/fixtures/attributes.yaml")));
     const instances = plan.services[0]!.instances;
     expect(instances).toHaveLength(3);
     for (const key of ["service.instance.id", "host.name", "k8s.pod.name"]) {
@@ -104,7 +104,7 @@ describe("resources, replicas and user attributes", () => {
   });
 
   test("resources carry service, deployment, runtime, Kubernetes, cloud and the user's attributes", async () => {
-    const plan = planRun(await loadConfig(join(ROOT, "test/fixtures/attributes.yaml")));
+    const plan = planRun(await loadSettings(join(ROOT, "test/fixtures/attributes.yaml")));
     const resource = plan.instances[0]!.resource.attributes;
     expect(Object.fromEntries(resource.map((a) => [a.key, value(resource, a.key)]))).toMatchObject({
       "service.name": "api",
@@ -126,7 +126,7 @@ describe("resources, replicas and user attributes", () => {
   });
 
   test("span attributes: the template's, the service's over them, placeholders filled per span", async () => {
-    const plan = planRun(await loadConfig(join(ROOT, "test/fixtures/attributes.yaml")));
+    const plan = planRun(await loadSettings(join(ROOT, "test/fixtures/attributes.yaml")));
     const tenants = new Set<unknown>();
     for (let i = 0; i < 50; i++) {
       simulateRequest(plan, i, 1_700_000_000_000_000, {
@@ -146,7 +146,7 @@ describe("resources, replicas and user attributes", () => {
 
 describe("metric temporality", () => {
   const collectTwice = async (temporality: "cumulative" | "delta") => {
-    const loaded = await loadConfig(join(ROOT, "examples/ecommerce.yaml"));
+    const loaded = await loadSettings(join(ROOT, "examples/ecommerce.yaml"));
     const config = { ...loaded.config, output: { ...loaded.config.output, temporality } };
     const plan = planRun({ ...loaded, config });
     const aggregator = new MetricsAggregator(plan, 0);

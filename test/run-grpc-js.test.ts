@@ -4,9 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { RunSummary } from "../src/run/summary.ts";
 import { startGrpcJsReceiver } from "./helpers/grpc-js-receiver.ts";
 import { type OfficialLog, type OfficialMetric, type OfficialSpan, serviceName } from "./helpers/official-decoder.ts";
-import { runExampleFast } from "./helpers/run.ts";
+import { loadSettings, runExampleFast } from "./helpers/run.ts";
 import { join } from "node:path";
-import { loadConfig } from "../src/config/load-config.ts";
 import { ROOT } from "./helpers/cli.ts";
 
 type Receiver = Awaited<ReturnType<typeof startGrpcJsReceiver>>;
@@ -37,7 +36,7 @@ for (const example of ["ecommerce.yaml", "marketplace.yaml"]) {
 
     beforeAll(async () => {
       receiver = await startGrpcJsReceiver();
-      const { config } = await loadConfig(join(ROOT, "examples", example));
+      const { config } = await loadSettings(join(ROOT, "examples", example));
       configuredNames = new Set(
         config.services.flatMap((s) => config.templates.get(s.type)!.metrics.map((m) => `${s.name}/${m.name}`)),
       );
@@ -95,7 +94,7 @@ for (const example of ["ecommerce.yaml", "marketplace.yaml"]) {
     });
 
     test("every call into a server is a CLIENT span in the caller wrapping the callee's SERVER span", async () => {
-      const { config, graph } = await loadConfig(join(ROOT, "examples", example));
+      const { config, graph } = await loadSettings(join(ROOT, "examples", example));
       const children = Map.groupBy(spans, (s) => `${s.traceId}/${s.parentSpanId}`);
       for (const { from, to } of graph.edges) {
         if (to.spanKind?.call !== "request" || !from.spanKind || from.spanKind.otlpKind === 3) continue;

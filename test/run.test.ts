@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { type Sink, startSink } from "../src/receiver/start-receiver.ts";
 import { command, ROOT, runCli } from "./helpers/cli.ts";
-import { captureExports, FIXED_START_US, runExampleFast, runFast } from "./helpers/run.ts";
-import { loadConfig } from "../src/config/load-config.ts";
+import { captureExports, FIXED_START_US, loadSettings, runExampleFast, runFast } from "./helpers/run.ts";
 
 const sinks: Sink[] = [];
 afterAll(() => Promise.all(sinks.map((s) => s.close())));
@@ -127,7 +126,7 @@ test("Ctrl-C stops generating, sends what was generated and prints the summary",
 test("export requests stay under the receiver's message limit, split by resource and by items", async () => {
   const sink = await startSink({ port: 0, maxMessageBytes: 65_536, traceIdleMs: 60_000 });
   sinks.push(sink);
-  const loaded = await loadConfig(join(ROOT, "examples", "marketplace.yaml"));
+  const loaded = await loadSettings(join(ROOT, "examples", "marketplace.yaml"));
   const config = { ...loaded.config, output: { ...loaded.config.output, batchSize: 500, maxMessageBytes: 65_536 } };
   const exports = captureExports({ ...loaded, config });
   const summary = await runFast({ ...loaded, config }, { requests: 1000, exporter: "capture" });
@@ -144,7 +143,7 @@ test("export requests stay under the receiver's message limit, split by resource
 });
 
 test("a paced run keeps its schedule while the receiver is down, and reports what was lost", async () => {
-  const loaded = await loadConfig(join(ROOT, "examples", "ecommerce.yaml"));
+  const loaded = await loadSettings(join(ROOT, "examples", "ecommerce.yaml"));
   const config = { ...loaded.config, workload: { ratePerSecond: 50, durationSeconds: 2 } };
   const summary = await runFast({ ...loaded, config }, {
     fast: false,
@@ -161,7 +160,7 @@ test("a paced run keeps its schedule while the receiver is down, and reports wha
 test("output.concurrency bounds the export calls in flight", async () => {
   const most: number[] = [];
   for (const concurrency of [1, 3]) {
-    const loaded = await loadConfig(join(ROOT, "examples", "marketplace.yaml"));
+    const loaded = await loadSettings(join(ROOT, "examples", "marketplace.yaml"));
     let inFlight = 0;
     let peak = 0;
     loaded.registry.exporters.set("slow", {

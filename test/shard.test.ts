@@ -4,13 +4,12 @@ import { join } from "node:path";
 import { ResourceLogsSchema } from "../src/gen/opentelemetry/proto/logs/v1/logs_pb.ts";
 import { ResourceSpansSchema } from "../src/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
 import { planRun } from "../src/engine/plan.ts";
-import { loadConfig } from "../src/config/load-config.ts";
+import { captureExports, loadSettings, runFast } from "./helpers/run.ts";
 import { ROOT, runCli } from "./helpers/cli.ts";
-import { captureExports, runFast } from "./helpers/run.ts";
 
 /** Every span id and log record (trace, span, time) of a run, shard `index` of `count`. */
 async function telemetryOf(index: number, count: number) {
-  const loaded = await loadConfig(join(ROOT, "examples", "marketplace.yaml"));
+  const loaded = await loadSettings(join(ROOT, "examples", "marketplace.yaml"));
   const exports = captureExports(loaded);
   const summary = await runFast(loaded, { requests: 600, exporter: "capture", shard: { index, count } });
   const spans: string[] = [];
@@ -49,7 +48,7 @@ test("a malformed --shard is one line", () => {
 });
 
 test("each shard reports instances of its own, so metric streams never collide", async () => {
-  const loaded = await loadConfig(join(ROOT, "examples", "ecommerce.yaml"));
+  const loaded = await loadSettings(join(ROOT, "examples", "ecommerce.yaml"));
   const ids = [0, 1].map((index) =>
     planRun(loaded, { index, count: 2 }).instances.map((i) =>
       i.resource.attributes.find((a) => a.key === "service.instance.id")!.value

@@ -5,11 +5,11 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import type { OtlpProtocol } from "../src/config/config.ts";
 import { ExportTraceServiceRequestSchema } from "../src/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
 import { Span_SpanKind } from "../src/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
-import { loadConfig, type LoadedConfig } from "../src/config/load-config.ts";
+import type { Settings } from "../src/config/settings.ts";
+import { loadSettings, runFast } from "./helpers/run.ts";
 import type { RunSummary } from "../src/run/summary.ts";
 import { type Sink, type SinkOptions, startSink } from "../src/receiver/start-receiver.ts";
 import { ROOT } from "./helpers/cli.ts";
-import { runFast } from "./helpers/run.ts";
 
 // The OTLP/HTTP listener of the built-in receiver: the generator's own OTLP/HTTP exporter, in each of its
 // encodings, must get everything through to the same counts and checks as gRPC.
@@ -26,10 +26,10 @@ async function httpSink(options: SinkOptions = {}): Promise<Sink & { url: string
   return Object.assign(sink, { url: `http://127.0.0.1:${sink.httpPort}` });
 }
 
-let example: LoadedConfig | undefined;
+let example: Settings | undefined;
 
 async function runInto(url: string, protocol: OtlpProtocol, compression: "gzip" | "none"): Promise<RunSummary> {
-  example ??= await loadConfig(join(ROOT, "examples", "ecommerce.yaml"));
+  example ??= await loadSettings(join(ROOT, "examples", "ecommerce.yaml"));
   const loaded = {
     ...example,
     config: { ...example.config, output: { ...example.config.output, protocol, compression } },
@@ -72,7 +72,7 @@ test("the gRPC listener still works beside the HTTP one, into the same counts", 
   const sink = await httpSink();
   const overHttp = await runInto(sink.url, "http/protobuf", "none");
   const spans = sink.stats().spans;
-  example ??= await loadConfig(join(ROOT, "examples", "ecommerce.yaml"));
+  example ??= await loadSettings(join(ROOT, "examples", "ecommerce.yaml"));
   const overGrpc = await runFast(example, {
     requests: 200,
     endpoint: { url: `http://127.0.0.1:${sink.port}`, tls: false },

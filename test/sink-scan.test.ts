@@ -9,9 +9,8 @@ import {
   ResourceSpansSchema,
   Span_SpanKind,
 } from "../src/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
-import { loadConfig } from "../src/config/load-config.ts";
+import { captureExports, loadSettings, runFast } from "./helpers/run.ts";
 import type { ExportRequest } from "../src/plugin-host/plugin.ts";
-import { captureExports, runFast } from "./helpers/run.ts";
 import { stringAttribute } from "../src/receiver/otlp-attributes.ts";
 import { type SpanIdLow, traceKeyHex, TraceKeys } from "../src/receiver/otlp-ids.ts";
 import { MalformedMessage } from "../src/otlp/proto-reader.ts";
@@ -137,7 +136,7 @@ function decoderRefuses(bytes: Uint8Array): boolean {
 }
 
 async function generatedRequests(): Promise<ExportRequest[]> {
-  const loaded = await loadConfig(join(ROOT, "examples", "marketplace.yaml"));
+  const loaded = await loadSettings(join(ROOT, "examples", "marketplace.yaml"));
   const requests = captureExports(loaded);
   await runFast(loaded, { requests: 500, exporter: "capture", drainMs: 1000 });
   return requests;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createSecureServer } from "node:http2";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -18,12 +18,14 @@ import {
 import type { Config } from "../src/config/config.ts";
 import { applyOtelEnvironment } from "../src/config/otel-environment.ts";
 import { DreamweaverError } from "../src/plugin-host/errors.ts";
-import { readTlsFiles } from "../src/cli/host.ts";
-import { loadConfig, type LoadedConfig } from "../src/config/load-config.ts";
+import { readTextFile } from "../src/cli/host.ts";
+import { readTls } from "../src/config/read-tls.ts";
+import type { Problem } from "../src/plugin-host/errors.ts";
+import type { Settings } from "../src/config/settings.ts";
+import { loadSettings, runFast } from "./helpers/run.ts";
 import type { TlsOptions } from "../src/plugin-host/plugin.ts";
 import type { RunSummary } from "../src/run/summary.ts";
 import { ROOT } from "./helpers/cli.ts";
-import { runFast } from "./helpers/run.ts";
 
 let dir = "";
 let pem = { cert: "", key: "" };
@@ -103,18 +105,18 @@ async function grpcReceiver(): Promise<{ url: string; seen: Seen }> {
   return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
-let example: LoadedConfig | undefined;
+let example: Settings | undefined;
 
-async function configured(output: Partial<Config["output"]>): Promise<LoadedConfig> {
-  example ??= await loadConfig(join(ROOT, "examples", "ecommerce.yaml"));
+async function configured(output: Partial<Config["output"]>): Promise<Settings> {
+  example ??= await loadSettings(join(ROOT, "examples", "ecommerce.yaml"));
   return { ...example, config: { ...example.config, output: { ...example.config.output, ...output } } };
 }
 
-function run(loaded: LoadedConfig, url: string, tlsOptions: TlsOptions, exporter = "otlp-grpc"): Promise<RunSummary> {
+function run(loaded: Settings, url: string, tlsOptions: TlsOptions, exporter = "otlp-grpc"): Promise<RunSummary> {
   return runFast(loaded, {
     requests: 50,
     endpoint: { url, tls: true },
-    tlsOptions,
+    tls: tlsOptions,
     exporter,
     timeoutMs: 2000,
     drainMs: 500,
@@ -191,12 +193,18 @@ test("output.tls: paths relative to the config file, unknown keys rejected, a ce
   const base = readFileSync(join(ROOT, "examples", "ecommerce.yaml"), "utf8");
   const file = join(dir, "tls.yaml");
   writeFileSync(file, `${base}\n  tls: { ca_file: certs/ca.pem, insecure: false }\n`);
-  const loaded = await loadConfig(file);
+  // The settings stage reads the CA, so `validate` rejects a missing one before anything is sent.
+  expect(await loadSettings(file).catch((e: DreamweaverError) => e.lines())).toEqual([
+    `output.tls.ca_file: cannot read CA certificate "${join(dir, "certs", "ca.pem")}": no such file`,
+  ]);
+  mkdirSync(join(dir, "certs"), { recursive: true });
+  writeFileSync(join(dir, "certs", "ca.pem"), pem.cert);
+  const loaded = await loadSettings(file);
   expect(loaded.config.output.tls).toEqual({ caFile: join(dir, "certs", "ca.pem"), insecure: false });
 
   const problems = async (tls: string) => {
     writeFileSync(file, `${base}\n  tls: ${tls}\n`);
-    const error = await loadConfig(file).catch((e: unknown) => e);
+    const error = await loadSettings(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DreamweaverError);
     return (error as DreamweaverError).lines().join("\n");
   };
@@ -224,11 +232,20 @@ test("the OTEL_EXPORTER_OTLP_* TLS variables override output.tls", async () => {
   );
 });
 
-test("readTlsFiles reads the PEM files, and names a missing one in one line", async () => {
+test("TLS files are read while settings are resolved: a missing or non-PEM one is a problem naming it", async () => {
   const ca = join(dir, "server.crt");
-  expect(await readTlsFiles({ caFile: ca, insecure: false })).toEqual({ ca: pem.cert, insecure: false });
+  const problems: Problem[] = [];
+  expect(await readTls({ caFile: ca, insecure: false }, readTextFile, problems)).toEqual({
+    ca: pem.cert,
+    insecure: false,
+  });
+  expect(problems).toEqual([]);
   const missing = join(dir, "missing.pem");
-  const error = await readTlsFiles({ caFile: missing }).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(DreamweaverError);
-  expect((error as Error).message).toBe(`cannot read CA certificate "${missing}": no such file`);
+  const notPem = join(dir, "not.pem");
+  writeFileSync(notPem, "hello");
+  await readTls({ caFile: missing, certFile: notPem, keyFile: ca }, readTextFile, problems);
+  expect(problems).toEqual([
+    { path: "output.tls.ca_file", message: `cannot read CA certificate "${missing}": no such file` },
+    { path: "output.tls.cert_file", message: `client certificate "${notPem}" is not a PEM file` },
+  ]);
 });

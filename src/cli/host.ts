@@ -4,8 +4,7 @@ import { close, openSync, write } from "node:fs";
 import { readFile } from "node:fs/promises";
 import process from "node:process";
 import { DreamweaverError } from "../plugin-host/errors.ts";
-import type { TlsFiles } from "../config/config.ts";
-import type { AppendFile, ExporterHost, TlsOptions } from "../plugin-host/plugin.ts";
+import type { AppendFile, ExporterHost } from "../plugin-host/plugin.ts";
 
 /** Command-line arguments after the program name. */
 export function argv(): string[] {
@@ -24,30 +23,6 @@ export async function readTextFile(path: string, what: string): Promise<string> 
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
     throw new DreamweaverError("CONFIG_UNREADABLE", `cannot read ${what} "${path}": ${reason}`, [], { cause: error });
   }
-}
-
-/** Reads the PEM files of `output.tls`; a missing or unreadable one is a user error naming it. */
-export async function readTlsFiles(tls: TlsFiles): Promise<TlsOptions> {
-  const read = async (path: string | undefined, what: string) => {
-    if (path === undefined) return undefined;
-    try {
-      return await readFile(path, "utf8");
-    } catch (error) {
-      const why = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : reason(error);
-      throw new DreamweaverError("CONFIG_UNREADABLE", `cannot read ${what} "${path}": ${why}`, [], { cause: error });
-    }
-  };
-  const [ca, cert, key] = await Promise.all([
-    read(tls.caFile, "CA certificate"),
-    read(tls.certFile, "client certificate"),
-    read(tls.keyFile, "client key"),
-  ]);
-  return {
-    ...(ca !== undefined && { ca }),
-    ...(cert !== undefined && { cert }),
-    ...(key !== undefined && { key }),
-    ...(tls.insecure !== undefined && { insecure: tls.insecure }),
-  };
 }
 
 export function writeOut(text: string): void {

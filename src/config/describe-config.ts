@@ -1,12 +1,27 @@
 import { type ServiceNode, spansPerRequest } from "./graph.ts";
-import type { LoadedConfig } from "./load-config.ts";
+import type { Settings } from "./settings.ts";
 
 /** What `validate` reports: the config as Dreamweaver understood it. */
 export interface ConfigDescription {
   readonly file: string;
   readonly seed: string;
   readonly workload: { readonly ratePerSecond: number; readonly durationSeconds: number; readonly requests: number };
-  readonly output: { readonly endpoint: string; readonly batchSize: number };
+  /** The effective output, after the environment and flags; header values masked. */
+  readonly output: {
+    readonly endpoint: string;
+    readonly protocol: string;
+    readonly compression: string;
+    readonly timeoutMs: number;
+    readonly batchSize: number;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly tls?: {
+      readonly caFile?: string;
+      readonly certFile?: string;
+      readonly keyFile?: string;
+      readonly insecure?: boolean;
+    };
+    readonly exporters: readonly string[];
+  };
   readonly services: readonly {
     readonly name: string;
     readonly template: string;
@@ -23,7 +38,12 @@ export interface ConfigDescription {
   readonly plugins: readonly string[];
 }
 
-export function describeConfig({ file, config, graph, registry }: LoadedConfig): ConfigDescription {
+/** Headers may carry credentials: only their names are shown. */
+const MASK = "***";
+
+/** What `validate` prints: the effective settings, as every source made them. */
+export function describeSettings({ file, config, graph, registry, run }: Settings): ConfigDescription {
+  const { output } = config;
   const entryPoints = graph.entryPoints.map((node) => ({ name: node.name, spansPerRequest: spansPerRequest(node) }));
   const mean = entryPoints.reduce((sum, e) => sum + e.spansPerRequest, 0) / entryPoints.length;
   return {
@@ -33,7 +53,16 @@ export function describeConfig({ file, config, graph, registry }: LoadedConfig):
       ...config.workload,
       requests: Math.floor(config.workload.ratePerSecond * config.workload.durationSeconds),
     },
-    output: { endpoint: config.output.endpoint.url, batchSize: config.output.batchSize },
+    output: {
+      endpoint: output.endpoint.url,
+      protocol: output.protocol,
+      compression: output.compression,
+      timeoutMs: output.timeoutMs,
+      batchSize: output.batchSize,
+      headers: Object.fromEntries(Object.keys(output.headers).map((name) => [name, MASK])),
+      ...(output.tls && { tls: output.tls }),
+      exporters: run.exporters.map((choice) => choice.spec),
+    },
     services: graph.services.map((node: ServiceNode) => ({
       name: node.name,
       template: node.template.name,
@@ -65,7 +94,14 @@ export function formatDescription(d: ConfigDescription): string {
     `${d.file}: valid`,
     `  seed          ${JSON.stringify(d.seed)}`,
     `  workload      ${rate} = ${d.workload.requests} requests`,
-    `  output        ${d.output.endpoint}, ${d.output.batchSize} requests per export`,
+    `  output        ${d.output.endpoint} (${d.output.protocol}${
+      d.output.compression === "none" ? "" : `, ${d.output.compression}`
+    }), ${d.output.batchSize} requests per export, timeout ${d.output.timeoutMs} ms`,
+    ...(Object.keys(d.output.headers).length > 0
+      ? [`  headers       ${Object.keys(d.output.headers).map((name) => `${name}: ${MASK}`).join(", ")}`]
+      : []),
+    ...(d.output.tls ? [`  tls           ${formatTls(d.output.tls)}`] : []),
+    `  exporters     ${d.output.exporters.join(", ")}`,
     `  services      ${d.services.length}, ${d.edges} ${d.edges === 1 ? "edge" : "edges"}, depth ${d.depth}`,
     ...rows.map((r) => `    ${r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join("  ")}`.trimEnd()),
     `  entry points  ${entries}`,
@@ -79,4 +115,14 @@ function formatSeconds(seconds: number): string {
     if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
   }
   return `${seconds}s`;
+}
+
+function formatTls(tls: NonNullable<ConfigDescription["output"]["tls"]>): string {
+  const parts = [
+    tls.caFile && `CA ${tls.caFile}`,
+    tls.certFile && `client certificate ${tls.certFile}`,
+    tls.keyFile && `key ${tls.keyFile}`,
+    tls.insecure && "insecure (not verified)",
+  ];
+  return parts.filter(Boolean).join(", ") || "system certificates";
 }

@@ -6,12 +6,12 @@
  * (OTEL_EXPORTER_OTLP_TRACES_HEADERS...) is honoured only when every signal ends up with the same value;
  * otherwise it is a usage error naming the variable rather than silently applying to all signals.
  */
-import { DreamweaverError } from "../plugin-host/errors.ts";
+import { DreamweaverError, type Problem } from "../plugin-host/errors.ts";
 import type { Config, OtlpProtocol, TlsFiles } from "./config.ts";
 import { defaultOtlpPort, type Endpoint, parseEndpoint } from "./units.ts";
 
 type Output = Config["output"];
-type Environment = Readonly<Record<string, string | undefined>>;
+export type Environment = Readonly<Record<string, string | undefined>>;
 
 const SIGNALS = ["traces", "metrics", "logs"] as const;
 type Signal = (typeof SIGNALS)[number];
@@ -22,27 +22,45 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
 
 /**
  * `output` with the OTLP environment variables applied over the config file's values. Precedence per
- * setting: OTEL_EXPORTER_OTLP_<SIGNAL>_<X> over OTEL_EXPORTER_OTLP_<X> over the config file.
- * Throws DreamweaverError("USAGE") naming the variable; header values are never quoted (secrets).
+ * setting: OTEL_EXPORTER_OTLP_<SIGNAL>_<X> over OTEL_EXPORTER_OTLP_<X> over the config file. A bad
+ * variable is added to `problems`, named by the variable, and its setting keeps the file's value;
+ * without `problems` the first one throws DreamweaverError("USAGE"). Header values are never quoted.
  */
-export function applyOtelEnvironment(env: Environment, output: Output): Output {
-  const protocol = resolve(env, "PROTOCOL", output.protocol, parseProtocol, same);
-  const compression = resolve(env, "COMPRESSION", output.compression, parseCompression, same);
-  const timeoutMs = resolve(env, "TIMEOUT", output.timeoutMs, parseTimeout, same);
-  const headers = resolve(
-    env,
-    "HEADERS",
-    output.headers,
-    // Environment headers add to the config file's, replacing those of the same name.
-    (name, text) => ({ ...output.headers, ...parseHeaders(name, text) }),
-    (a, b) => canonical(a) === canonical(b),
+export function applyOtelEnvironment(env: Environment, output: Output, problems?: Problem[]): Output {
+  const found: Problem[] = [];
+  const attempt = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof VariableProblem)) throw error;
+      found.push({ path: error.variable, message: error.detail });
+      return fallback;
+    }
+  };
+  const protocol = attempt(() => resolve(env, "PROTOCOL", output.protocol, parseProtocol, same), output.protocol);
+  const compression = attempt(
+    () => resolve(env, "COMPRESSION", output.compression, parseCompression, same),
+    output.compression,
   );
-  const endpoint = resolveEndpoint(env, output.endpoint, protocol);
-  const temporalityText = value(env, `${PREFIX}METRICS_TEMPORALITY_PREFERENCE`);
+  const timeoutMs = attempt(() => resolve(env, "TIMEOUT", output.timeoutMs, parseTimeout, same), output.timeoutMs);
+  const headers = attempt(() =>
+    resolve(
+      env,
+      "HEADERS",
+      output.headers,
+      // Environment headers add to the config file's, replacing those of the same name.
+      (name, text) => ({ ...output.headers, ...parseHeaders(name, text) }),
+      (a, b) => canonical(a) === canonical(b),
+    ), output.headers);
+  const endpoint = attempt(() => resolveEndpoint(env, output.endpoint, protocol), output.endpoint);
+  const temporalityName = `${PREFIX}METRICS_TEMPORALITY_PREFERENCE`;
+  const temporalityText = value(env, temporalityName);
   const temporality = temporalityText === undefined
     ? output.temporality
-    : parseTemporality(`${PREFIX}METRICS_TEMPORALITY_PREFERENCE`, temporalityText);
-  const tls = resolveTls(env, output.tls);
+    : attempt(() => parseTemporality(temporalityName, temporalityText), output.temporality);
+  const tls = attempt(() => resolveTls(env, output.tls), output.tls);
+  if (found.length > 0 && !problems) throw new DreamweaverError("USAGE", `${found[0]!.path}: ${found[0]!.message}`);
+  problems?.push(...found);
   return { ...output, protocol, compression, timeoutMs, headers, endpoint, temporality, ...(tls && { tls }) };
 }
 
@@ -216,6 +234,13 @@ function canonical(headers: Readonly<Record<string, string>>): string {
   return JSON.stringify(Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function usage(name: string, message: string): DreamweaverError {
-  return new DreamweaverError("USAGE", `${name}: ${message}`);
+/** A variable's problem, caught per setting so that every bad variable is reported. */
+class VariableProblem extends Error {
+  constructor(readonly variable: string, readonly detail: string) {
+    super(`${variable}: ${detail}`);
+  }
+}
+
+function usage(name: string, message: string): VariableProblem {
+  return new VariableProblem(name, message);
 }

@@ -24,8 +24,15 @@ export function command(launcher: Launcher): string[] {
 }
 
 /** Runs the CLI to completion with `args`, from the repository root. */
-export function runCli(args: string[], launcher: Launcher = { runtime: "bun" }): CliResult {
-  const result = Bun.spawnSync([...command(launcher), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
+export function runCli(
+  args: string[],
+  launcher: Launcher = { runtime: "bun" },
+  env: Record<string, string> = {},
+): CliResult {
+  const result = Bun.spawnSync([...command(launcher), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: "1", ...env },
+  });
   return { code: result.exitCode ?? -1, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
 }
 

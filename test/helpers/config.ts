@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DreamweaverError } from "../../src/plugin-host/errors.ts";
-import { loadConfig, type LoadedConfig } from "../../src/config/load-config.ts";
+import type { Settings } from "../../src/config/settings.ts";
+import { loadSettings } from "./run.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dreamweaver-test-"));
 let count = 0;
@@ -15,8 +16,8 @@ export function writeConfig(yaml: string): string {
 }
 
 /** Loads a config given as YAML text. */
-export function loadYaml(yaml: string, plugins: string[] = []): Promise<LoadedConfig> {
-  return loadConfig(writeConfig(yaml), { plugins });
+export function loadYaml(yaml: string, plugins: string[] = []): Promise<Settings> {
+  return loadSettings(writeConfig(yaml), { plugins });
 }
 
 /** The one-line messages a broken config produces (fails the test if it loads). */

@@ -1,16 +1,16 @@
 import { defineCommand } from "citty";
-import { systemClock } from "../../runtime/clock.ts";
 import { planRun } from "../../engine/plan.ts";
 import { DreamweaverError } from "../../plugin-host/errors.ts";
 import { explainRequests } from "../../engine/explain.ts";
+import { systemClock } from "../../runtime/clock.ts";
 import { writeOut } from "../host.ts";
-import { loadConfig } from "../../config/load-config.ts";
-import { configArgs, guarded, pluginArgs } from "./guarded.ts";
+import { settingsArgs, settingsFromArgs } from "../settings-args.ts";
+import { guarded } from "./guarded.ts";
 
 export const explainCommand = defineCommand({
   meta: { name: "explain", description: "Print a few sample requests as span trees, without sending anything" },
   args: {
-    ...configArgs,
+    ...settingsArgs,
     requests: { type: "string", default: "3", description: "How many requests to show" },
     from: { type: "string", default: "0", description: "Index of the first request" },
   },
@@ -20,7 +20,7 @@ export const explainCommand = defineCommand({
     if (!Number.isInteger(count) || count < 1 || !Number.isInteger(from) || from < 0) {
       throw new DreamweaverError("USAGE", "--requests must be a positive integer and --from a non-negative one");
     }
-    const plan = planRun(await loadConfig(args.config, { plugins: pluginArgs(rawArgs) }));
+    const plan = planRun(await settingsFromArgs(args, rawArgs));
     const indices = Array.from({ length: Math.min(count, plan.totalRequests) }, (_, i) => from + i);
     writeOut(explainRequests(plan, indices, systemClock.nowUs()));
   }),

@@ -2,13 +2,13 @@ import { defineCommand } from "citty";
 import { DreamweaverError } from "../../plugin-host/errors.ts";
 import { formatGraph, GRAPH_FORMATS, type GraphFormat } from "../graph-format.ts";
 import { writeOut } from "../host.ts";
-import { loadConfig } from "../../config/load-config.ts";
-import { configArgs, guarded, pluginArgs } from "./guarded.ts";
+import { settingsArgs, settingsFromArgs } from "../settings-args.ts";
+import { guarded } from "./guarded.ts";
 
 export const graphCommand = defineCommand({
   meta: { name: "graph", description: "Print the service topology as Mermaid or Graphviz DOT" },
   args: {
-    ...configArgs,
+    ...settingsArgs,
     format: { type: "enum", options: [...GRAPH_FORMATS], default: "mermaid", description: "Output format" },
   },
   run: guarded(async ({ args, rawArgs }) => {
@@ -16,7 +16,7 @@ export const graphCommand = defineCommand({
     if (!(GRAPH_FORMATS as readonly string[]).includes(format)) {
       throw new DreamweaverError("USAGE", `--format must be ${GRAPH_FORMATS.join(" or ")} (was "${format}")`);
     }
-    const { graph } = await loadConfig(args.config, { plugins: pluginArgs(rawArgs) });
+    const { graph } = await settingsFromArgs(args, rawArgs);
     writeOut(formatGraph(graph, format as GraphFormat));
   }),
 });

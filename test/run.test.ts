@@ -144,7 +144,10 @@ test("export requests stay under the receiver's message limit, split by resource
 
 test("a paced run keeps its schedule while the receiver is down, and reports what was lost", async () => {
   const loaded = await loadSettings(join(ROOT, "examples", "ecommerce.yaml"));
-  const config = { ...loaded.config, workload: { ratePerSecond: 50, durationSeconds: 2 } };
+  const config = {
+    ...loaded.config,
+    workload: { ratePerSecond: 50, durationSeconds: 2, shape: { kind: "constant" as const, rate: 50 } },
+  };
   const summary = await runFast({ ...loaded, config }, {
     fast: false,
     endpoint: { url: "http://127.0.0.1:9", tls: false },

@@ -1,3 +1,4 @@
+import type { LoadShape } from "./load-shape.ts";
 import type { RenderText } from "./text-template.ts";
 import type { Endpoint } from "./units.ts";
 
@@ -92,8 +93,11 @@ export interface Config {
   readonly templates: ReadonlyMap<string, ServiceTemplate>;
   readonly services: readonly ServiceDefinition[];
   readonly workload: {
+    /** The mean rate over the run (the shape's; the seed's `rate` when there is no shape). */
     readonly ratePerSecond: number;
     readonly durationSeconds: number;
+    /** How the rate changes over the run; `constant` at `rate` unless `workload.shape` says otherwise. */
+    readonly shape: LoadShape;
   };
   readonly output: {
     readonly endpoint: Endpoint;

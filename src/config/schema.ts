@@ -81,7 +81,13 @@ export const deploymentSchema = type({
   "region?": nonEmptyString,
 });
 
-export const workloadSchema = type({ "+": "reject", rate: "string", duration: "string" });
+export const workloadSchema = type({
+  "+": "reject",
+  // The seed requires a rate; with a shape (checked field by field after the schema) it may go.
+  "rate?": "string",
+  duration: "string",
+  "shape?": "object",
+});
 
 export const tlsSchema = type({
   "+": "reject",

@@ -8,11 +8,13 @@ import type { ExporterFactory, Plugin, TlsOptions } from "../plugin-host/plugin.
 import { type Contribution, type RegisteredPlugin, Registry } from "../plugin-host/registry.ts";
 import { type Config, DEFAULTS, type OtlpProtocol } from "./config.ts";
 import { buildGraph } from "./graph.ts";
+import type { LoadShape } from "./load-shape.ts";
 import type { LoadedConfig } from "./load-config.ts";
 import { applyOtelEnvironment, type Environment } from "./otel-environment.ts";
 import { readTls } from "./read-tls.ts";
 import { defaultOtlpPort, type Parsed, parseDuration, parseEndpoint, parseRate } from "./units.ts";
 import { validateConfig } from "./validate.ts";
+import { meanRate } from "./validate-workload.ts";
 import { YamlSource } from "./yaml-source.ts";
 
 /** The flags every config-reading command accepts, as the user typed them. */
@@ -185,13 +187,13 @@ function outputFlags(flags: SettingsFlags, protocol: OtlpProtocol, problems: Pro
 }
 
 function workloadFlags(flags: SettingsFlags, workload: Config["workload"] | undefined, problems: Problem[]) {
-  const ratePerSecond = flag(problems, "--rate", flags.rate, parseRate);
-  const durationSeconds = flag(problems, "--duration", flags.duration, parseDuration);
-  return {
-    ...workload,
-    ratePerSecond: ratePerSecond ?? workload?.ratePerSecond ?? 1,
-    durationSeconds: durationSeconds ?? workload?.durationSeconds ?? 1,
-  };
+  const rate = flag(problems, "--rate", flags.rate, parseRate);
+  const durationSeconds = flag(problems, "--duration", flags.duration, parseDuration) ?? workload?.durationSeconds ?? 1;
+  // `--rate` is a constant rate: it replaces a shape too.
+  const shape: LoadShape = rate !== undefined
+    ? { kind: "constant", rate }
+    : workload?.shape ?? { kind: "constant", rate: 1 };
+  return { ...workload, shape, durationSeconds, ratePerSecond: meanRate(shape, durationSeconds) };
 }
 
 function runFlags(flags: SettingsFlags, problems: Problem[]) {

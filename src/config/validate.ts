@@ -16,7 +16,8 @@ import {
   type UserAttribute,
 } from "./config.ts";
 import { configSchema, declaredKeys, type RawConfig } from "./schema.ts";
-import { defaultOtlpPort, parseDuration, parseEndpoint, parseLatency, parseRate } from "./units.ts";
+import { defaultOtlpPort, parseDuration, parseEndpoint, parseLatency } from "./units.ts";
+import { checkWorkload } from "./validate-workload.ts";
 import { formatPath, type PathSegment, type YamlSource } from "./yaml-source.ts";
 import type { RenderText } from "./text-template.ts";
 
@@ -41,18 +42,7 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
       compileAttributes(service[field], ["services", i, field], registry, report, compiled);
     }
   });
-  const ratePerSecond = checkFormat(
-    ["workload", "rate"],
-    (data.workload as Record<string, unknown>)?.rate,
-    parseRate,
-    report,
-  );
-  const durationSeconds = checkFormat(
-    ["workload", "duration"],
-    (data.workload as Record<string, unknown>)?.duration,
-    parseDuration,
-    report,
-  );
+  const workload = checkWorkload(data.workload, report);
   const output = isRecord(data.output) ? data.output : {};
   const endpoint = checkFormat(
     ["output", "endpoint"],
@@ -84,7 +74,7 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
       attributes: attributes(s.attributes, ["services", i, "attributes"]),
       resourceAttributes: attributes(s.resource_attributes, ["services", i, "resource_attributes"]),
     })),
-    workload: { ratePerSecond: ratePerSecond!, durationSeconds: durationSeconds! },
+    workload: workload!,
     output: {
       endpoint: endpoint!,
       batchSize: raw.output.batch_size ?? DEFAULTS.batchSize,

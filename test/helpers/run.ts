@@ -26,6 +26,8 @@ export function loadExample(example: string, flags: SettingsFlags = {}): Promise
   return loadSettings(join(ROOT, "examples", example), flags);
 }
 
+const CONSTANT_1000 = { kind: "constant", rate: 1000 } as const;
+
 /** What a test may change about a run: the run options, and the settings a flag would change. */
 export interface RunOverrides extends RunOptions {
   /** Resize the workload: this many requests at 1000/s. */
@@ -49,7 +51,7 @@ export function runFast(settings: Settings, overrides: RunOverrides = {}): Promi
   const { requests, durationSeconds, exporter, endpoint, shard, fast, timeoutMs, tls, ...options } = overrides;
   const { config } = settings;
   const workload = requests !== undefined
-    ? { ...config.workload, ratePerSecond: 1000, durationSeconds: requests / 1000 }
+    ? { ...config.workload, ratePerSecond: 1000, durationSeconds: requests / 1000, shape: CONSTANT_1000 }
     : { ...config.workload, durationSeconds: durationSeconds ?? config.workload.durationSeconds };
   const output = {
     ...config.output,

@@ -1,0 +1,42 @@
+import type { Config } from "./config.ts";
+import { type LoadShape, parseLoadShape } from "./load-shape.ts";
+import { createRateCurve } from "./rate-curve.ts";
+import { parseDuration, parseRate } from "./units.ts";
+import type { PathSegment } from "./yaml-source.ts";
+
+type Report = (path: readonly PathSegment[], message: string) => void;
+
+/**
+ * `workload`: a duration, and a rate or a shape (a shape wins; `rate` alone is the seed's constant
+ * rate). Returns undefined after reporting what is wrong.
+ */
+export function checkWorkload(raw: unknown, report: Report): Config["workload"] | undefined {
+  const workload = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  const rate = format(["workload", "rate"], workload.rate, parseRate, report);
+  const durationSeconds = format(["workload", "duration"], workload.duration, parseDuration, report);
+  let shape: LoadShape | undefined;
+  if (workload.shape !== undefined) shape = parseLoadShape(workload.shape, ["workload", "shape"], report);
+  else if (rate !== undefined) shape = { kind: "constant", rate };
+  else if (workload.rate === undefined) report(["workload"], "missing rate: write e.g. rate: 10/s, or a shape");
+  if (shape === undefined || durationSeconds === undefined) return undefined;
+  return { ratePerSecond: meanRate(shape, durationSeconds), durationSeconds, shape };
+}
+
+/** The mean rate over the run: a shaped run's "configured rate" in summaries. */
+export function meanRate(shape: LoadShape, durationSeconds: number): number {
+  if (shape.kind === "constant") return shape.rate;
+  return createRateCurve(shape, durationSeconds, 0).expectedRequests / durationSeconds;
+}
+
+function format<T>(
+  path: PathSegment[],
+  value: unknown,
+  parse: (text: string) => { ok: true; value: T } | { ok: false; message: string },
+  report: Report,
+): T | undefined {
+  if (typeof value !== "string") return undefined; // absent, or the shape check has reported it
+  const parsed = parse(value);
+  if (parsed.ok) return parsed.value;
+  report(path, parsed.message);
+  return undefined;
+}

@@ -78,7 +78,7 @@ describe("each mistake is one located line", () => {
       "missing required key",
       "workload:\n  rate: 10/s\n",
       "workload:\n",
-      "workload.rate (line 23:3): must be a string (was missing)",
+      "workload (line 23:3): missing rate: write e.g. rate: 10/s, or a shape",
     ],
     [
       "wrong type",

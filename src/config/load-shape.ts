@@ -108,11 +108,15 @@ export function parseLoadShape(raw: unknown, path: readonly PathSegment[], repor
 
 /** Reads typed fields of one shape's body, reporting each bad or missing one at its own path. */
 function fieldReader(body: unknown, at: readonly PathSegment[], report: Report) {
-  const record = typeof body === "object" && body !== null && !Array.isArray(body)
-    ? body as Record<string, unknown>
-    : {};
-  if (record !== body) report(at, "expected a mapping of the shape's fields");
-  const get = (key: string, fallback?: string): unknown => record[key] ?? fallback;
+  const isMapping = typeof body === "object" && body !== null && !Array.isArray(body);
+  const record = (isMapping ? body : {}) as Record<string, unknown>;
+  let reported = isMapping;
+  const get = (key: string, fallback?: string): unknown => {
+    // Only the shapes that read fields need a mapping (steps, sum and product are lists): say so once.
+    if (!reported) report(at, "expected a mapping of the shape's fields");
+    reported = true;
+    return record[key] ?? fallback;
+  };
   return {
     rate(key: string): number | undefined {
       const value = get(key);

@@ -11,7 +11,8 @@ type Report = (path: readonly PathSegment[], message: string) => void;
  * rate). Returns undefined after reporting what is wrong.
  */
 export function checkWorkload(raw: unknown, report: Report): Config["workload"] | undefined {
-  const workload = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined; // the schema reports it
+  const workload = raw as Record<string, unknown>;
   const rate = format(["workload", "rate"], workload.rate, parseRate, report);
   const durationSeconds = format(["workload", "duration"], workload.duration, parseDuration, report);
   let shape: LoadShape | undefined;

@@ -1,5 +1,6 @@
 import { closeExporters } from "../plugin-host/driver.ts";
 import { DreamweaverError } from "../plugin-host/errors.ts";
+import { closeFailures } from "../plugin-host/messages.ts";
 import type { Exporter, ExportError, ExportResult } from "../plugin-host/plugin.ts";
 
 /** One exporter of several, with the name (`--exporter` value) its failures are reported under. */
@@ -34,8 +35,7 @@ export function createMultiExporter(exporters: readonly NamedExporter[]): Export
     // Members name themselves (the driver made them); in reverse order, every one closed and every error kept.
     async close() {
       const errors = await closeExporters(exporters.map(({ exporter }) => exporter));
-      if (errors.length === 1) throw errors[0];
-      if (errors.length > 1) throw new DreamweaverError("PLUGIN_FAILED", errors.map((e) => e.message).join("; "));
+      if (errors.length > 0) throw closeFailures(errors);
     },
   };
 }

@@ -1,7 +1,7 @@
 // Every call into a plugin's code goes through here, so that whatever a plugin does wrong (throws,
 // rejects, lacks a method) reaches the user as one line naming the plugin and its contribution.
-import { DreamweaverError } from "./errors.ts";
-import { pluginFailed } from "./messages.ts";
+import type { DreamweaverError } from "./errors.ts";
+import { closeFailed, notAnExporter, pluginFailed } from "./messages.ts";
 import type { Exporter, ExporterFactory, ExporterOptions, ExportError } from "./plugin.ts";
 
 /** A contribution together with the plugin that made it, so failures can name the plugin. */
@@ -35,7 +35,7 @@ export function createExporter(contribution: Contribution<ExporterFactory>, opti
   const factory = `exporter "${name}" factory`;
   const exporter: Partial<Exporter> | undefined = callPlugin(plugin, factory, () => contribution.value(options));
   if (typeof exporter?.export !== "function") {
-    throw pluginFailed(plugin, factory, "it returned no object with an export() method");
+    throw notAnExporter(plugin, factory);
   }
   const exporting = `exporter "${name}" export()`;
   const closing = `exporter "${name}" close()`;
@@ -73,7 +73,7 @@ export async function closeExporters(exporters: readonly Exporter[]): Promise<Dr
     try {
       await exporter.close();
     } catch (error) {
-      errors.push(DreamweaverError.from(error, { code: "PLUGIN_FAILED", what: "closing an exporter failed" }));
+      errors.push(closeFailed(error));
     }
   }
   return errors;

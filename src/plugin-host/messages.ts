@@ -19,6 +19,22 @@ export function pluginFailed(plugin: string, what: string, error: unknown): Drea
   return DreamweaverError.from(error, { code: "PLUGIN_FAILED", what: `plugin "${plugin}": ${what} failed` });
 }
 
+/** An exporter factory that returned something that cannot export. */
+export function notAnExporter(plugin: string, factory: string): DreamweaverError {
+  return pluginFailed(plugin, factory, "it returned no object with an export() method");
+}
+
+/** A close failure of an exporter that does not name itself (one the driver did not make). */
+export function closeFailed(error: unknown): DreamweaverError {
+  return DreamweaverError.from(error, { code: "PLUGIN_FAILED", what: "closing an exporter failed" });
+}
+
+/** The close failures of several exporters as one line, or the one failure as it is. */
+export function closeFailures(errors: readonly DreamweaverError[]): DreamweaverError {
+  if (errors.length === 1) return errors[0]!;
+  return new DreamweaverError("PLUGIN_FAILED", errors.map((error) => error.message).join("; "), [], { cause: errors });
+}
+
 /** Every malformed plugin or clashing name, one line each; the first is the message. */
 export function pluginsInvalid(problems: readonly string[]): DreamweaverError {
   return new DreamweaverError(

@@ -6,7 +6,7 @@ import type { Exporter, ExporterFactory, ExporterOptions, ExportError } from "./
 
 /** A contribution together with the plugin that made it, so failures can name the plugin. */
 export interface Contribution<T> {
-  /** As a config addresses it: `server`, `acme/kafka`. */
+  /** As a config or flag addresses it (`server`, `acme/kafka`); for a metric heuristic `acme#0`. */
   readonly name: string;
   readonly plugin: string;
   readonly value: T;
@@ -34,9 +34,7 @@ export function createExporter(contribution: Contribution<ExporterFactory>, opti
   const { plugin, name } = contribution;
   const factory = `exporter "${name}" factory`;
   const exporter: Partial<Exporter> | undefined = callPlugin(plugin, factory, () => contribution.value(options));
-  if (typeof exporter?.export !== "function") {
-    throw notAnExporter(plugin, factory);
-  }
+  if (typeof exporter?.export !== "function") throw notAnExporter(plugin, factory);
   const exporting = `exporter "${name}" export()`;
   const closing = `exporter "${name}" close()`;
   const { export: send, close } = exporter;

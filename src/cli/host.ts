@@ -4,6 +4,7 @@ import { close, openSync, write } from "node:fs";
 import { readFile } from "node:fs/promises";
 import process from "node:process";
 import { DreamweaverError } from "../plugin-host/errors.ts";
+import { cannotOpenForAppending, cannotRead, cannotWrite } from "../plugin-host/messages.ts";
 import type { AppendFile, ExporterHost } from "../plugin-host/plugin.ts";
 
 /** Command-line arguments after the program name. */
@@ -21,7 +22,7 @@ export async function readTextFile(path: string, what: string): Promise<string> 
     return await readFile(path, "utf8");
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
-    throw new DreamweaverError("CONFIG_UNREADABLE", `cannot read ${what} "${path}": ${reason}`, [], { cause: error });
+    throw cannotRead(what, path, reason, error);
   }
 }
 
@@ -83,9 +84,7 @@ function openAppend(path: string): AppendFile {
   try {
     fd = openSync(path, "a");
   } catch (error) {
-    throw new DreamweaverError("EXPORT_FAILED", `cannot open "${path}" for appending: ${reason(error)}`, [], {
-      cause: error,
-    });
+    throw cannotOpenForAppending(path, reason(error), error);
   }
   let last: Promise<void> = Promise.resolve();
   const writeAll = async (bytes: Uint8Array) => {
@@ -107,9 +106,7 @@ function openAppend(path: string): AppendFile {
     write(text) {
       const bytes = new TextEncoder().encode(text);
       const done = last.then(() => writeAll(bytes)).catch((error: unknown) => {
-        throw new DreamweaverError("EXPORT_FAILED", `cannot write to "${path}": ${reason(error)}`, [], {
-          cause: error,
-        });
+        throw cannotWrite(path, reason(error), error);
       });
       // The next write waits for this one, whether or not it failed.
       last = done.catch(() => {});
@@ -127,5 +124,5 @@ function reason(error: unknown): string {
   if (code === "ENOENT") return "no such directory";
   if (code === "EACCES") return "permission denied";
   if (code === "EISDIR") return "is a directory";
-  return error instanceof Error ? error.message : String(error);
+  return DreamweaverError.from(error, { code: "CONFIG_UNREADABLE" }).message;
 }

@@ -1,4 +1,4 @@
-import { pluginFailure } from "../plugin-host/errors.ts";
+import { callPlugin } from "../plugin-host/driver.ts";
 import type { DescribedCall, OperationContext, OperationModel, SpanKindDefinition } from "../plugin-host/plugin.ts";
 import type { Contribution } from "../plugin-host/registry.ts";
 import { attribute } from "../telemetry/attribute.ts";
@@ -26,23 +26,12 @@ export function compileOperation(kind: Contribution<SpanKindDefinition>, context
       describe: (_, failed) => (failed ? FAILED : SUCCEEDED),
     };
   }
-  const fail = (what: string, error: unknown) =>
-    pluginFailure(kind.plugin, `span kind "${kind.name}" ${what} of "${context.operation}"`, error);
-  let model: OperationModel;
-  try {
-    model = compile(context);
-  } catch (error) {
-    throw fail("operation()", error);
-  }
+  const what = (call: string) => `span kind "${kind.name}" ${call} of "${context.operation}"`;
+  const model = callPlugin(kind.plugin, what("operation()"), () => compile(context));
   const describe = model.describe.bind(model);
+  const describing = what("describe()");
   return {
     ...model,
-    describe(random, failed) {
-      try {
-        return describe(random, failed);
-      } catch (error) {
-        throw fail("describe()", error);
-      }
-    },
+    describe: (random, failed) => callPlugin(kind.plugin, describing, () => describe(random, failed)),
   };
 }

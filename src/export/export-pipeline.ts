@@ -1,3 +1,4 @@
+import { DreamweaverError } from "../plugin-host/errors.ts";
 import type { Exporter, ExportRequest, ExportResult } from "../plugin-host/plugin.ts";
 import type { RunStats } from "./run-stats.ts";
 import { FIRST_CONTACT_POLICY, RETRY_POLICY, retryDelayMs, sleep } from "./retry.ts";
@@ -102,7 +103,7 @@ export class ExportPipeline {
   }
 
   private recordFailure(request: ExportRequest, error: unknown): void {
-    const failure = error instanceof Error ? error : new Error(String(error));
+    const failure = DreamweaverError.from(error, { code: "EXPORT_FAILED" });
     this.stats.failedExports++;
     this.stats.lost[request.signal] += request.items;
     this.stats.lastError = failure.message;

@@ -1,3 +1,6 @@
+import { closeExporters } from "../plugin-host/driver.ts";
+import { DreamweaverError } from "../plugin-host/errors.ts";
+import { closeFailures } from "../plugin-host/messages.ts";
 import type { Exporter, ExportError, ExportResult } from "../plugin-host/plugin.ts";
 
 /** One exporter of several, with the name (`--exporter` value) its failures are reported under. */
@@ -16,28 +19,23 @@ export function createMultiExporter(exporters: readonly NamedExporter[]): Export
     async export(request, signal): Promise<ExportResult> {
       const results = await Promise.allSettled(exporters.map(({ exporter }) => exporter.export(request, signal)));
       const failures = results.flatMap((result, i) =>
-        result.status === "rejected" ? [{ name: exporters[i]!.name, error: asExportError(result.reason) }] : []
+        result.status === "rejected" ? [{ name: exporters[i]!.name, error: result.reason as ExportError }] : []
       );
       if (failures.length > 0) {
-        const retryAfter = failures.flatMap(({ error }) => error.retryAfterMs ?? []);
-        throw Object.assign(new Error(failures.map(({ name, error }) => `${name}: ${error.message}`).join("; ")), {
-          retryable: failures.every(({ error }) => error.retryable === true),
+        const retryAfter = failures.flatMap(({ error }) => error?.retryAfterMs ?? []);
+        const message = (error: unknown) => DreamweaverError.from(error, { code: "EXPORT_FAILED" }).message;
+        throw Object.assign(new Error(failures.map(({ name, error }) => `${name}: ${message(error)}`).join("; ")), {
+          retryable: failures.every(({ error }) => error?.retryable === true),
           ...(retryAfter.length > 0 && { retryAfterMs: Math.max(...retryAfter) }),
         });
       }
       // The most any one destination rejected: each of them holds its own copy.
       return { rejected: Math.max(0, ...results.map((r) => r.status === "fulfilled" ? r.value.rejected : 0)) };
     },
+    // Members name themselves (the driver made them); in reverse order, every one closed and every error kept.
     async close() {
-      const results = await Promise.allSettled(exporters.map(({ exporter }) => exporter.close()));
-      const failures = results.flatMap((r, i) =>
-        r.status === "rejected" ? [`${exporters[i]!.name}: ${asExportError(r.reason).message}`] : []
-      );
-      if (failures.length > 0) throw new Error(failures.join("; "));
+      const errors = await closeExporters(exporters.map(({ exporter }) => exporter));
+      if (errors.length > 0) throw closeFailures(errors);
     },
   };
-}
-
-function asExportError(reason: unknown): ExportError {
-  return reason instanceof Error ? reason : new Error(String(reason));
 }

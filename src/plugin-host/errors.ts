@@ -18,6 +18,13 @@ export type ErrorCode =
   | "EXPORT_FAILED"
   | "USAGE";
 
+/** What `DreamweaverError.from` makes of a foreign error: its code, and what was being done. */
+export interface ErrorContext {
+  readonly code: ErrorCode;
+  /** Put before the reason, e.g. `cannot read config "x.yaml"`; absent: the reason alone. */
+  readonly what?: string;
+}
+
 /**
  * The one error type for user mistakes. The CLI prints `lines()` and exits non-zero without a stack;
  * anything else that reaches the top is a bug and keeps its stack.
@@ -31,6 +38,22 @@ export class DreamweaverError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+
+  /**
+   * Any thrown value as a DreamweaverError. A DreamweaverError passes through unchanged; anything else
+   * becomes `context.code` with the first line of its message, after `context.what` when given, and is
+   * kept as the cause (for the stack a bug report needs).
+   *
+   * @example
+   * throw DreamweaverError.from(error, { code: "PLUGIN_FAILED", what: `plugin "acme": export() failed` });
+   */
+  static from(error: unknown, context: ErrorContext): DreamweaverError {
+    if (error instanceof DreamweaverError) return error;
+    const text = error instanceof Error ? error.message || error.name : String(error);
+    const reason = text.split("\n", 1)[0]!;
+    const message = context.what === undefined ? reason : `${context.what}: ${reason}`;
+    return new DreamweaverError(context.code, message, [], { cause: error });
   }
 
   /** One line per problem, or the message itself when there are none. */
@@ -50,11 +73,4 @@ export function formatProblem(problem: Problem): string {
 export function configError(problems: readonly Problem[], file?: string): DreamweaverError {
   const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
   return new DreamweaverError("CONFIG_INVALID", `${file ?? "config"}: ${count}`, problems);
-}
-
-/** PLUGIN_FAILED for a plugin's code that threw: names the plugin and what it was doing. */
-export function pluginFailure(plugin: string, what: string, error: unknown): DreamweaverError {
-  if (error instanceof DreamweaverError) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new DreamweaverError("PLUGIN_FAILED", `plugin "${plugin}": ${what} failed: ${reason}`, [], { cause: error });
 }

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { cannotLoadPlugin, noPluginExport } from "./messages.ts";
 import type { Plugin } from "./plugin.ts";
 
 /**
@@ -14,12 +15,11 @@ export async function loadPlugin(spec: string, baseDir: string): Promise<{ plugi
   try {
     module = await import(resolveSpecifier(spec, baseDir));
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    return { problem: `cannot load plugin "${spec}": ${reason}` };
+    return { problem: cannotLoadPlugin(spec, error) };
   }
   const plugin = module.default;
   if (typeof plugin !== "object" || plugin === null || typeof (plugin as Plugin).name !== "string") {
-    return { problem: `plugin "${spec}" has no default export made with definePlugin()` };
+    return { problem: noPluginExport(spec) };
   }
   return { plugin: plugin as Plugin };
 }

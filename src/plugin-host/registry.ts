@@ -1,4 +1,5 @@
-import { DreamweaverError, pluginFailure } from "./errors.ts";
+import { callPlugin, type Contribution } from "./driver.ts";
+import { pluginsInvalid } from "./messages.ts";
 import type {
   ExporterFactory,
   MetricHeuristic,
@@ -11,12 +12,8 @@ import type {
 } from "./plugin.ts";
 import { didYouMean, listOf } from "./suggest.ts";
 
-/** A contribution together with the plugin that made it, so failures can name the plugin. */
-export interface Contribution<T> {
-  readonly name: string;
-  readonly plugin: string;
-  readonly value: T;
-}
+// Where callers look for it: the registry hands out contributions, the driver defines and calls them.
+export type { Contribution } from "./driver.ts";
 
 /** A placeholder ready to use: argument check and generator, both wrapped to name their plugin. */
 export interface ResolvedPlaceholder {
@@ -86,13 +83,7 @@ export class Registry {
       if (builtin) this.metricHeuristics.push(...heuristics);
       else this.metricHeuristics.unshift(...heuristics);
     }
-    if (problems.length > 0) {
-      throw new DreamweaverError(
-        "PLUGIN_INVALID",
-        problems[0]!,
-        problems.map((message) => ({ path: "plugins", message })),
-      );
-    }
+    if (problems.length > 0) throw pluginsInvalid(problems);
     this.plugins = registered.map((r) => r.plugin);
   }
 
@@ -159,45 +150,31 @@ function checkContribution(kind: (typeof CONTRIBUTION_KINDS)[number], value: unk
   }
 }
 
-/** Runs a plugin's code so that a throw names the plugin and what it was doing. */
-function blame<T>(plugin: string, what: string, run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    throw pluginFailure(plugin, what, error);
-  }
-}
-
 function wrapHeuristic(plugin: string, index: number, heuristic: MetricHeuristic): MetricHeuristic {
   const what = `metricHeuristics[${index}]`;
   return {
     ...heuristic,
-    matches: (metric) => blame(plugin, `${what}.matches("${metric.name}")`, () => heuristic.matches(metric)),
+    matches: (metric) => callPlugin(plugin, `${what}.matches("${metric.name}")`, () => heuristic.matches(metric)),
     create: (context) => {
-      const model = blame(plugin, `${what}.create("${context.name}")`, () => heuristic.create(context));
-      return { sample: (sample) => blame(plugin, `${what} sample of "${context.name}"`, () => model.sample(sample)) };
+      const model = callPlugin(plugin, `${what}.create("${context.name}")`, () => heuristic.create(context));
+      const sampling = `${what} sample of "${context.name}"`;
+      return { sample: (sample) => callPlugin(plugin, sampling, () => model.sample(sample)) };
     },
   };
 }
 
 function wrapPlaceholder(plugin: string, name: string, placeholder: Placeholder): ResolvedPlaceholder {
   const definition = typeof placeholder === "function" ? { generate: placeholder } : placeholder;
+  const checking = `placeholder "{${name}}" argument check`;
+  const generating = `placeholder "{${name}}" generate`;
   return {
     description: definition.description ?? "",
-    check(args) {
-      try {
+    check: (args) =>
+      callPlugin(plugin, checking, () => {
         if (definition.check) return definition.check(args);
         return args.length === 0 ? undefined : "takes no arguments";
-      } catch (error) {
-        throw pluginFailure(plugin, `placeholder "{${name}}" argument check`, error);
-      }
-    },
-    generate(context: PlaceholderContext) {
-      try {
-        return String(definition.generate(context));
-      } catch (error) {
-        throw pluginFailure(plugin, `placeholder "{${name}}" generate`, error);
-      }
-    },
+      }),
+    generate: (context: PlaceholderContext) =>
+      callPlugin(plugin, generating, () => String(definition.generate(context))),
   };
 }

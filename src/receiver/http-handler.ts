@@ -8,6 +8,7 @@ import { base64Encode, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { ExportLogsServiceRequestSchema } from "../gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import { ExportMetricsServiceRequestSchema } from "../gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.ts";
 import { ExportTraceServiceRequestSchema } from "../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import { DreamweaverError } from "../plugin-host/errors.ts";
 import type { Signal } from "../plugin-host/plugin.ts";
 
 export interface HttpHandlerOptions {
@@ -112,7 +113,7 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
         options.record(signal, message);
       } catch (error) {
         if (error instanceof TooLarge) refuse(413, type, RESOURCE_EXHAUSTED, error.message);
-        else refuse(400, type, INVALID_ARGUMENT, error instanceof Error ? error.message : String(error));
+        else refuse(400, type, INVALID_ARGUMENT, DreamweaverError.from(error, { code: "USAGE" }).message);
         return;
       }
       // An empty Export*ServiceResponse (no partial_success): no bytes in protobuf, `{}` in JSON.

@@ -4,6 +4,7 @@ import {
   type ResourceMetrics,
   ResourceMetricsSchema,
 } from "../gen/opentelemetry/proto/metrics/v1/metrics_pb.ts";
+import { DreamweaverError } from "../plugin-host/errors.ts";
 import type { Signal } from "../plugin-host/plugin.ts";
 import { MetricCheck } from "./metric-check.ts";
 import { stringAttribute, UNKNOWN_SERVICE } from "./otlp-attributes.ts";
@@ -138,7 +139,7 @@ function decodeResourceMetrics(bytes: Uint8Array): ResourceMetrics {
   try {
     return fromBinary(ResourceMetricsSchema, bytes);
   } catch (error) {
-    throw new MalformedMessage(error instanceof Error ? error.message : String(error), { cause: error });
+    throw new MalformedMessage(DreamweaverError.from(error, { code: "USAGE" }).message, { cause: error });
   }
 }
 

@@ -5,6 +5,7 @@ import type { AddressInfo, Server, Socket } from "node:net";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import { DreamweaverError } from "../plugin-host/errors.ts";
+import { cannotListen, failRateOutOfRange, negativeDelay } from "../plugin-host/messages.ts";
 import { PreEncodedExportRequestSchema } from "../gen/dreamweaver/wire/v1/pre_encoded_pb.ts";
 import {
   ExportLogsServiceRequestSchema,
@@ -231,9 +232,9 @@ function injectFaults(options: SinkOptions): {
   const failRate = options.failRate ?? 0;
   const delayMs = options.delayMs ?? 0;
   if (!(failRate >= 0 && failRate <= 1)) {
-    throw new DreamweaverError("USAGE", `--fail-rate must be from 0 to 1 (was ${failRate})`);
+    throw failRateOutOfRange(failRate);
   }
-  if (!(delayMs >= 0)) throw new DreamweaverError("USAGE", `--delay-ms must be 0 or more (was ${delayMs})`);
+  if (!(delayMs >= 0)) throw negativeDelay(delayMs);
   let calls = 0;
   let injectedFailures = 0;
   const wrap = <Request, Response>(
@@ -418,14 +419,14 @@ async function listen(server: Server, host: string, port: number, flag: string):
 function listenError(error: unknown, host: string, port: number, flag: string): DreamweaverError {
   const code = (error as NodeJS.ErrnoException).code;
   const where = `${host}:${port}`;
-  const message = code === "EADDRINUSE"
-    ? `cannot listen on ${where}: the port is already in use (another OTLP receiver?); choose another with ${flag}`
+  const reason = code === "EADDRINUSE"
+    ? `the port is already in use (another OTLP receiver?); choose another with ${flag}`
     : code === "EACCES"
-    ? `cannot listen on ${where}: permission denied; choose a port above 1023 with ${flag}`
+    ? `permission denied; choose a port above 1023 with ${flag}`
     : code === "EADDRNOTAVAIL" || code === "ENOTFOUND"
-    ? `cannot listen on ${where}: no such local address; check --host`
-    : `cannot listen on ${where}: ${(error as Error).message}`;
-  return new DreamweaverError("USAGE", message, [], { cause: error });
+    ? "no such local address; check --host"
+    : DreamweaverError.from(error, { code: "USAGE" }).message;
+  return cannotListen(where, reason, error);
 }
 
 async function closeServer(server: ReturnType<typeof createServer>, sessions: Set<Http2Session>): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Settings } from "../config/settings.ts";
 import { createMultiExporter, type NamedExporter } from "../export/multi-exporter.ts";
+import { closeExporters, createExporter } from "../plugin-host/driver.ts";
 import type { Exporter, ExporterHost, ExporterOptions } from "../plugin-host/plugin.ts";
 
 /**
@@ -28,12 +29,17 @@ function createChosen(settings: Settings, host: ExporterHost | undefined): Named
   const created: NamedExporter[] = [];
   try {
     for (const { spec, contribution, argument } of settings.run.exporters) {
-      const exporter = contribution.value({ ...options, ...(argument !== undefined && { argument }) });
+      const withArgument = { ...options, ...(argument !== undefined && { argument }) };
+      // A third-party exporter (addressed `plugin/name`) goes through the plugin driver, so its failures
+      // name it; the built-ins' export errors are the receiver's and read better unwrapped.
+      const exporter = contribution.name.includes("/")
+        ? createExporter(contribution, withArgument)
+        : contribution.value(withArgument);
       created.push({ name: spec, exporter });
     }
   } catch (error) {
     // One that cannot start (a bad path) fails the run: release the ones already created.
-    for (const { exporter } of created) exporter.close().catch(() => {});
+    void closeExporters(created.map(({ exporter }) => exporter));
     throw error;
   }
   return created;

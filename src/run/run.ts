@@ -1,4 +1,5 @@
 import { planRun } from "../engine/plan.ts";
+import { closeExporters } from "../plugin-host/driver.ts";
 import { DreamweaverError } from "../plugin-host/errors.ts";
 import type { Exporter, ExporterHost } from "../plugin-host/plugin.ts";
 import type { Settings } from "../config/settings.ts";
@@ -61,8 +62,9 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
       shard,
     });
     await pipeline.drain(signal.aborted ? drainMs : Math.max(drainMs, config.output.timeoutMs));
-    // Unpaced, a receiver that never answered ends the run at once; paced runs go on and report it.
-    if (runSettings.fast && stats.exports === 0 && pipeline.firstFailure) {
+    // Unpaced, an OTLP receiver that never answered ends the run at once with a hint; paced runs go on
+    // and report it, and other exporters' failures are reported with the run's figures.
+    if (runSettings.fast && stats.exports === 0 && pipeline.firstFailure && sendsOtlp(settings, options)) {
       throw new DreamweaverError(
         "EXPORT_FAILED",
         `cannot export to ${pipeline.firstFailure.message}. Is an OTLP receiver listening there? (--sink starts a built-in one)`,
@@ -72,7 +74,7 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
     failure = error;
   }
   // Closing never hides the run's own outcome: its errors are reported beside it.
-  const closeErrors = await closeQuietly(exporter);
+  const closeErrors = (await closeExporters([exporter])).map((error) => error.message);
   if (failure !== undefined) throw failure;
   // Paced: request i is due at i/rate, so n requests take n/rate; fast: however long generation took.
   const generatedSeconds = (stats.generatedAtUs - startedUs) / 1e6;
@@ -85,11 +87,8 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
   });
 }
 
-async function closeQuietly(exporter: Exporter): Promise<string[]> {
-  try {
-    await exporter.close();
-    return [];
-  } catch (error) {
-    return [error instanceof Error ? error.message : String(error)];
-  }
+/** Whether every destination is an OTLP receiver (the built-in OTLP exporters, not the caller's own). */
+function sendsOtlp(settings: Settings, options: RunOptions): boolean {
+  return !options.exporters &&
+    settings.run.exporters.every(({ contribution }) => contribution.name.startsWith("otlp-"));
 }

@@ -1,5 +1,5 @@
 // The runtime-specific part of OTLP/HTTP over TLS: Bun and Deno give fetch TLS options differently.
-import { DreamweaverError } from "../plugin-host/errors.ts";
+import { insecureTlsOnDeno, tlsNeedsBunOrDeno } from "../plugin-host/messages.ts";
 import type { TlsOptions } from "../plugin-host/plugin.ts";
 
 interface DenoGlobal {
@@ -31,10 +31,7 @@ export function fetchTls(tls: TlsOptions): FetchTls {
   }
   if (deno !== undefined) {
     if (tls.insecure) {
-      throw new DreamweaverError(
-        "USAGE",
-        "output.tls.insecure over OTLP/HTTP is not supported on Deno; run Deno with --unsafely-ignore-certificate-errors",
-      );
+      throw insecureTlsOnDeno();
     }
     const client = deno.createHttpClient({
       ...(tls.ca !== undefined && { caCerts: [tls.ca] }),
@@ -43,5 +40,5 @@ export function fetchTls(tls: TlsOptions): FetchTls {
     });
     return { init: { client }, close: () => client.close() };
   }
-  throw new DreamweaverError("USAGE", "output.tls over OTLP/HTTP needs Bun or Deno: Node's fetch takes no TLS options");
+  throw tlsNeedsBunOrDeno();
 }

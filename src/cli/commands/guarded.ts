@@ -1,16 +1,7 @@
 import type { ArgsDef, CommandContext } from "citty";
 import { DreamweaverError } from "../../plugin-host/errors.ts";
+import { EXIT_STATUS } from "../../plugin-host/messages.ts";
 import { setExitCode, writeErr } from "../host.ts";
-
-/** Mistakes in what the user gave us exit 2; a receiver that cannot be reached or a plugin that fails, 1. */
-const EXIT_STATUS: Record<DreamweaverError["code"], number> = {
-  CONFIG_INVALID: 2,
-  CONFIG_UNREADABLE: 2,
-  PLUGIN_INVALID: 2,
-  USAGE: 2,
-  PLUGIN_FAILED: 1,
-  EXPORT_FAILED: 1,
-};
 
 /**
  * Runs a command body; a DreamweaverError (a user-facing failure) prints its lines with no stack and

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { DreamweaverError } from "../../plugin-host/errors.ts";
+import { notANumber, notAPort } from "../../plugin-host/messages.ts";
 import { isInteractive, onStopSignal, setExitCode, writeErr, writeOut, writeStatus } from "../host.ts";
 import { formatLiveLine, formatReport } from "../../receiver/format-report.ts";
 import { type Sink, startSink } from "../../receiver/start-receiver.ts";
@@ -84,7 +84,7 @@ function showLiveFigures(sink: Sink): () => void {
 function parsePort(flag: string, text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) {
-    throw new DreamweaverError("USAGE", `${flag} must be a port number from 0 to 65535 (was "${text}")`);
+    throw notAPort(flag, text);
   }
   return port;
 }
@@ -93,7 +93,7 @@ function parsePort(flag: string, text: string): number {
 function parseNumber(flag: string, text: string): number {
   const value = Number(text);
   if (text.trim() === "" || !Number.isFinite(value)) {
-    throw new DreamweaverError("USAGE", `${flag} must be a number (was "${text}")`);
+    throw notANumber(flag, text);
   }
   return value;
 }

@@ -1,4 +1,5 @@
 import type { LoadShape } from "./load-shape.ts";
+import type { Scenario } from "./scenarios.ts";
 import type { RenderText } from "./text-template.ts";
 import type { Endpoint } from "./units.ts";
 
@@ -121,6 +122,8 @@ export interface Config {
   readonly deployment: Deployment;
   /** Emit the semantic-convention duration histograms of each span kind (http.server.request.duration...). */
   readonly semconvMetrics: boolean;
+  /** Time windows that change the system's behaviour (`scenarios:`), in file order. */
+  readonly scenarios: readonly Scenario[];
 }
 
 /** `output.tls`: PEM files (absolute, or relative to the working directory) and the explicit insecure option. */

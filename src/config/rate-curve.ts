@@ -23,10 +23,19 @@ const MAX_CELLS = 1_000_000;
 /** Rate samples per cell: bursts switch mid-cell, so each cell is integrated from several points. */
 const SAMPLES_PER_CELL = 4;
 
-/** The rate curve of `shape` over `durationSeconds`, for a run that starts at `startEpochSeconds` (UTC). */
-export function createRateCurve(shape: LoadShape, durationSeconds: number, startEpochSeconds: number): RateCurve {
-  const rateAt = rateFunction(shape, startEpochSeconds);
-  if (shape.kind === "constant") return constantCurve(shape.rate, durationSeconds);
+/**
+ * The rate curve of `shape` over `durationSeconds`, for a run that starts at `startEpochSeconds` (UTC),
+ * times `factor(t)` when given (what scenarios do to the traffic).
+ */
+export function createRateCurve(
+  shape: LoadShape,
+  durationSeconds: number,
+  startEpochSeconds: number,
+  factor?: (t: number) => number,
+): RateCurve {
+  const shaped = rateFunction(shape, startEpochSeconds);
+  if (shape.kind === "constant" && !factor) return constantCurve(shape.rate, durationSeconds);
+  const rateAt = factor ? (t: number) => shaped(t) * factor(t) : shaped;
   const cells = Math.min(MAX_CELLS, Math.max(1, Math.ceil(durationSeconds)));
   const width = durationSeconds / cells;
   const integral = new Float64Array(cells + 1);

@@ -111,6 +111,74 @@ export const outputSchema = type({
   "tls?": tlsSchema,
 });
 
+const fraction = "0 <= number <= 1";
+
+/** A scenario's target: a service by name, or every service of a template, optionally one operation. */
+export const scenarioTargetSchema = type({
+  "+": "reject",
+  "service?": nonEmptyString,
+  "template?": nonEmptyString,
+  "operation?": nonEmptyString,
+});
+
+const latencyEffectSchema = type({
+  "+": "reject",
+  "multiply?": "number > 0",
+  "add?": latencyValue,
+  "p50?": latencyValue,
+  "p90?": latencyValue,
+  "p95?": latencyValue,
+  "p99?": latencyValue,
+  "p999?": latencyValue,
+});
+
+const errorsEffectSchema = type({
+  "+": "reject",
+  rate: fraction,
+  "cause?": "'timeout' | 'refused' | 'internal' | 'unavailable'",
+  "status?": "100 <= number.integer <= 599",
+  "message?": nonEmptyString,
+});
+
+const trafficEffectSchema = type({ "+": "reject", multiply: "number >= 0", "entry?": nonEmptyString });
+
+const deployEffectSchema = type({
+  "+": "reject",
+  version: nonEmptyString,
+  "error_rate?": fraction,
+  "latency_multiply?": "number > 0",
+  "over?": "string",
+});
+
+const saturationEffectSchema = type({ "+": "reject", "cpu?": fraction, "memory?": fraction, "connections?": fraction });
+
+const logsEffectSchema = type({
+  "+": "reject",
+  body: nonEmptyString,
+  "severity?": type.enumerated(...severities),
+  "rate?": "string",
+});
+
+const targetSchema = type(nonEmptyString, "|", scenarioTargetSchema);
+
+export const scenarioSchema = type({
+  "+": "reject",
+  name: nonEmptyString,
+  at: "string",
+  duration: "string",
+  "every?": "string",
+  "ramp?": "string",
+  "priority?": "number.integer",
+  "target?": targetSchema.or(targetSchema.array()),
+  "latency?": latencyEffectSchema,
+  "errors?": errorsEffectSchema,
+  "timeout?": "boolean",
+  "traffic?": trafficEffectSchema,
+  "deploy?": deployEffectSchema,
+  "saturation?": saturationEffectSchema,
+  "logs?": logsEffectSchema,
+});
+
 export const configSchema = type({
   "+": "reject",
   seed: "string | number",
@@ -121,6 +189,7 @@ export const configSchema = type({
   "plugins?": nonEmptyString.array(),
   "deployment?": deploymentSchema,
   "semconv_metrics?": "boolean",
+  "scenarios?": scenarioSchema.array(),
 });
 
 export type RawConfig = typeof configSchema.infer;
@@ -146,6 +215,15 @@ export function declaredKeys(path: readonly (string | number)[]): string[] {
     workload: workloadSchema,
     output: outputSchema,
     "output.tls": tlsSchema,
+    "scenarios.*": scenarioSchema,
+    "scenarios.*.target": scenarioTargetSchema,
+    "scenarios.*.target.*": scenarioTargetSchema,
+    "scenarios.*.latency": latencyEffectSchema,
+    "scenarios.*.errors": errorsEffectSchema,
+    "scenarios.*.traffic": trafficEffectSchema,
+    "scenarios.*.deploy": deployEffectSchema,
+    "scenarios.*.saturation": saturationEffectSchema,
+    "scenarios.*.logs": logsEffectSchema,
   }[shape.join(".")];
   return schema?.props.map((prop) => String(prop.key)) ?? [];
 }

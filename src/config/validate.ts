@@ -16,7 +16,9 @@ import {
   type UserAttribute,
 } from "./config.ts";
 import { configSchema, declaredKeys, type RawConfig } from "./schema.ts";
-import { defaultOtlpPort, parseDuration, parseEndpoint, parseLatency } from "./units.ts";
+import { parseLatencyPercentiles } from "./latency-percentiles.ts";
+import { defaultOtlpPort, parseDuration, parseEndpoint } from "./units.ts";
+import { checkScenarios } from "./validate-scenarios.ts";
 import { checkWorkload } from "./validate-workload.ts";
 import { formatPath, type PathSegment, type YamlSource } from "./yaml-source.ts";
 import type { RenderText } from "./text-template.ts";
@@ -43,6 +45,7 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
     }
   });
   const workload = checkWorkload(data.workload, report);
+  const scenarios = checkScenarios(data, workload?.durationSeconds, report);
   const output = isRecord(data.output) ? data.output : {};
   const endpoint = checkFormat(
     ["output", "endpoint"],
@@ -98,6 +101,7 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
       ...(raw.deployment?.region !== undefined && { region: raw.deployment.region }),
     },
     semconvMetrics: raw.semconv_metrics ?? true,
+    scenarios: scenarios!,
   };
 }
 
@@ -231,21 +235,9 @@ function compileAttributes(
   }
 }
 
-const LATENCY_QUANTILES: Record<string, number> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99, p999: 0.999 };
-
-/** Percentiles must parse and rise with the quantile; they are kept in microseconds. */
+/** Percentiles are kept in microseconds, by the path of their `latency` block. */
 function checkLatency(latency: Record<string, unknown>, path: PathSegment[], report: Report, compiled: Compiled): void {
-  const points: [number, number][] = [];
-  for (const [key, quantile] of Object.entries(LATENCY_QUANTILES)) {
-    const value = latency[key];
-    if (typeof value !== "string" && typeof value !== "number") continue;
-    const parsed = parseLatency(value);
-    if (!parsed.ok) report([...path, key], parsed.message);
-    else if (points.length > 0 && parsed.value <= points.at(-1)![1]) {
-      report([...path, key], `${key} must be longer than the percentiles below it`);
-    } else points.push([quantile, parsed.value]);
-  }
-  compiled.latencies.set(formatPath(path), points);
+  compiled.latencies.set(formatPath(path), parseLatencyPercentiles(latency, path, report));
 }
 
 function checkServices(services: unknown, templates: unknown, report: Report): void {

@@ -1,5 +1,7 @@
 import { defineCommand } from "citty";
 import { describeSettings, formatDescription } from "../../config/describe-config.ts";
+import { systemClock } from "../../runtime/clock.ts";
+import { formatTimeline } from "../format-timeline.ts";
 import { writeOut } from "../host.ts";
 import { settingsArgs, settingsFromArgs } from "../settings-args.ts";
 import { guarded } from "./guarded.ts";
@@ -11,7 +13,9 @@ export const validateCommand = defineCommand({
   },
   args: { ...settingsArgs, json: { type: "boolean", description: "Print the description as JSON" } },
   run: guarded(async ({ args, rawArgs }) => {
-    const description = describeSettings(await settingsFromArgs(args, rawArgs));
-    writeOut(args.json ? JSON.stringify(description, null, 2) : formatDescription(description));
+    const settings = await settingsFromArgs(args, rawArgs);
+    const description = describeSettings(settings);
+    if (args.json) writeOut(JSON.stringify(description, null, 2));
+    else writeOut(`${formatDescription(description)}\n${formatTimeline(settings, systemClock.nowUs())}`);
   }),
 });

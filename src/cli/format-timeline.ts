@@ -1,0 +1,89 @@
+import type { Settings } from "../config/settings.ts";
+import type { Scenario } from "../config/scenarios.ts";
+import { scenarioWindows } from "../engine/scenario-timeline.ts";
+import { workloadCurve } from "../engine/workload-curve.ts";
+
+const COLUMNS = 60;
+const LEVELS = "▁▂▃▄▅▆▇█";
+
+/**
+ * The story of a run before it is sent: the request rate over time as a one-line chart, and each
+ * scenario's windows on the same axis with what it changes. Shown by `validate` and `explain`.
+ */
+export function formatTimeline(settings: Settings, startUs: number): string {
+  const { config, graph } = settings;
+  const { durationSeconds } = config.workload;
+  const curve = workloadCurve(config, graph.entryPoints.length, startUs);
+  const width = durationSeconds / COLUMNS;
+  const rates = Array.from(
+    { length: COLUMNS },
+    (_, c) => (curve.cumulative((c + 1) * width) - curve.cumulative(c * width)) / width,
+  );
+  const [low, high] = [Math.min(...rates), Math.max(...rates)];
+  const chart = rates.map((rate) =>
+    LEVELS[high === low ? LEVELS.length - 1 : Math.round(((rate - low) / (high - low)) * (LEVELS.length - 1))]
+  ).join("");
+  const labelWidth = Math.min(28, Math.max(12, ...config.scenarios.map((s) => s.name.length)));
+  const label = (name: string) => `    ${name.padEnd(labelWidth).slice(0, labelWidth)} `;
+  const lines = [
+    `  timeline      ${formatSeconds(durationSeconds)}, ${formatRate(low)} .. ${formatRate(high)}, ~${
+      Math.round(curve.expectedRequests)
+    } requests`,
+    `${label("requests/s")}${chart}`,
+    `${label("")}${axis(durationSeconds)}`,
+  ];
+  for (const scenario of config.scenarios) {
+    const row = Array.from({ length: COLUMNS }, () => "·");
+    for (const [start, end] of scenarioWindows(scenario, durationSeconds)) {
+      for (let c = Math.floor(start / width); c < Math.min(COLUMNS, Math.ceil(end / width)); c++) row[c] = "█";
+    }
+    lines.push(`${label(scenario.name)}${row.join("")}  ${describeScenario(scenario)}`);
+  }
+  return lines.join("\n");
+}
+
+/** `0` under the first column, the duration under the last, the middle between. */
+function axis(durationSeconds: number): string {
+  const [start, middle, end] = ["0", formatSeconds(durationSeconds / 2), formatSeconds(durationSeconds)];
+  const half = Math.floor(COLUMNS / 2);
+  return `${start.padEnd(half - Math.floor(middle.length / 2))}${middle}`.padEnd(COLUMNS - end.length) + end;
+}
+
+/** `at 10m for 5m, every 1h: latency ×4, errors 20% on orders-db`. */
+export function describeScenario(s: Scenario): string {
+  const when = `at ${formatSeconds(s.atSeconds)} for ${formatSeconds(s.durationSeconds)}${
+    s.everySeconds ? `, every ${formatSeconds(s.everySeconds)}` : ""
+  }`;
+  const what = [
+    s.latency?.multiply !== undefined && `latency ×${s.latency.multiply}`,
+    s.latency?.addUs !== undefined && `latency +${s.latency.addUs / 1000} ms`,
+    s.latency?.percentiles && "latency replaced",
+    s.errors && `errors ${Math.round(s.errors.rate * 1000) / 10}%${s.errors.cause ? ` (${s.errors.cause})` : ""}`,
+    s.timeout && "hangs (callers time out)",
+    s.traffic && `traffic ×${s.traffic.multiply}${s.traffic.entry ? ` at ${s.traffic.entry}` : ""}`,
+    s.deploy && `deploy ${s.deploy.version}`,
+    s.saturation && "saturation",
+    s.logs && `${s.logs.severity} logs`,
+  ].filter(Boolean);
+  const where = s.targets.length === 0
+    ? "everywhere"
+    : s.targets.map((t) => `${t.service ?? `template ${t.template}`}${t.operation ? ` ${t.operation}` : ""}`).join(
+      ", ",
+    );
+  return `${when}: ${what.join(", ")} on ${where}`;
+}
+
+function formatRate(perSecond: number): string {
+  return perSecond >= 10 ? `${Math.round(perSecond)}/s` : `${Math.round(perSecond * 100) / 100}/s`;
+}
+
+function formatSeconds(seconds: number): string {
+  for (const [unit, size] of [["d", 86400], ["h", 3600], ["m", 60]] as const) {
+    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return seconds >= 3600
+    ? `${Math.round(seconds / 360) / 10}h`
+    : seconds >= 60
+    ? `${Math.round(seconds / 6) / 10}m`
+    : `${Math.round(seconds * 10) / 10}s`;
+}

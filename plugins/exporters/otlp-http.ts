@@ -1,4 +1,3 @@
-import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import {
   definePlugin,
   encodeExportRequest,
@@ -7,6 +6,7 @@ import {
   type ExporterOptions,
   type ExportRequest,
   fetchTls,
+  readRejectedItems,
   type Signal,
 } from "../../src/index.ts";
 
@@ -144,32 +144,10 @@ function rejectedItems(signal: Signal, body: Uint8Array, response: Response): nu
       const parsed = JSON.parse(new TextDecoder().decode(body)) as { partialSuccess?: Record<string, unknown> };
       return Number(parsed.partialSuccess?.[REJECTED[signal]] ?? 0) || 0;
     }
-    return rejectedFromProtobuf(body);
+    return readRejectedItems(body);
   } catch {
     return 0;
   }
-}
-
-/**
- * Export*ServiceResponse { Export*PartialSuccess partial_success = 1 }, whose field 1 is the int64
- * count of rejected items in all three signals: read by hand, as in the gRPC exporter's RetryInfo.
- */
-function rejectedFromProtobuf(body: Uint8Array): number {
-  const response = new BinaryReader(body);
-  while (response.pos < response.len) {
-    const [field, wireType] = response.tag();
-    if (field !== 1 || wireType !== WireType.LengthDelimited) {
-      response.skip(wireType);
-      continue;
-    }
-    const partial = new BinaryReader(response.bytes());
-    while (partial.pos < partial.len) {
-      const [part, type] = partial.tag();
-      if (part === 1 && type === WireType.Varint) return Number(partial.int64());
-      partial.skip(type);
-    }
-  }
-  return 0;
 }
 
 /** OTLP over HTTP/1.1 (`output.protocol: http/protobuf` or `http/json`), with `fetch`. */

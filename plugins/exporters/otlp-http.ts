@@ -1,5 +1,6 @@
 import {
   definePlugin,
+  describeNetworkError,
   encodeExportRequest,
   encodeOtlpJson,
   type Exporter,
@@ -87,41 +88,9 @@ async function encodeBody(request: ExportRequest, json: boolean, gzip: boolean):
  * retryable, as the OTLP specification says of transient network errors.
  */
 function networkError(url: string, error: unknown, timeoutMs: number): Error {
-  const timedOut = error instanceof Error && error.name === "TimeoutError";
-  const code = errorCode(error);
-  const reason = timedOut
-    ? `timed out after ${timeoutMs / 1000}s`
-    : code !== undefined && code in NETWORK_ERRORS
-    ? `${NETWORK_ERRORS[code]} (${code})`
-    // Deno's cause repeats the URL and each layer's name: "error sending request for url (...): client
-    // error (Connect): tcp connect error: Connection refused (os error 111)"; the last part says it.
-    : deepestMessage(error).split("\n")[0]!.split(": ").at(-1)!.replace(/[.?!\s]+$/, "");
-  return Object.assign(new Error(`${url}: ${reason}`, { cause: error }), { retryable: true });
-}
-
-/** The most specific message of an error chain: Deno and Node say only "fetch failed", and why in the cause. */
-function deepestMessage(error: unknown): string {
-  let message = String(error);
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth++) message = e.message;
-  return message;
-}
-
-/** Plain words for the usual system errors, whose runtime messages differ between Bun, Deno and Node. */
-const NETWORK_ERRORS: Readonly<Record<string, string>> = {
-  ECONNREFUSED: "connection refused",
-  ConnectionRefused: "connection refused",
-  ECONNRESET: "connection reset",
-  ENOTFOUND: "host not found",
-  ETIMEDOUT: "connect timed out",
-};
-
-/** The system error code of a fetch failure: on the error itself (Bun) or on its cause (Node). */
-function errorCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-  }
-  return undefined;
+  return Object.assign(new Error(`${url}: ${describeNetworkError(error, timeoutMs)}`, { cause: error }), {
+    retryable: true,
+  });
 }
 
 /** `Retry-After` in seconds or as an HTTP date, in ms from now; undefined when absent or unreadable. */

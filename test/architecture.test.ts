@@ -37,6 +37,12 @@ const KNOWN_VIOLATIONS: readonly string[] = [
   "src/config/load-config.ts -> src/cli/host.ts",
 ];
 
+/** The files that may name Bun or Deno: the runtime wing and the host. */
+const RUNTIME_AWARE = (file: string) => file.startsWith("src/runtime/") || file === "src/cli/host.ts";
+
+/** `Bun.x`, `Deno.x`, `globalThis.Bun`, `{ Deno?: ... }.Deno`, `process.versions.bun`, `bun:` modules. */
+const RUNTIME_GLOBAL = /\b(?:Bun|Deno)\s*\??\.|\.(?:Bun|Deno)\b|\bversions\.(?:bun|deno)\b|["']bun:/;
+
 /** Every .ts file under a folder, as a path from the repository root. */
 function sourceFiles(folder: string): string[] {
   return readdirSync(join(ROOT, folder), { recursive: true, encoding: "utf8" })
@@ -53,8 +59,7 @@ const IMPORT =
 
 /** The relative imports of a file, resolved to paths from the repository root; packages are not our layout. */
 function importsOf(file: string, source = readFileSync(join(ROOT, file), "utf8")): string[] {
-  // Comment lines are prose: a doc comment may mention an import it does not make.
-  const code = source.split("\n").filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line)).join("\n");
+  const code = codeOf(source);
   const imports: string[] = [];
   for (const match of code.matchAll(IMPORT)) {
     const specifier = match[1] ?? match[2]!;
@@ -62,6 +67,11 @@ function importsOf(file: string, source = readFileSync(join(ROOT, file), "utf8")
     imports.push(relative(ROOT, resolve(ROOT, dirname(file), specifier)).replaceAll("\\", "/"));
   }
   return imports;
+}
+
+/** A file's source without its comment lines: prose may mention an import or a runtime it does not use. */
+function codeOf(source: string): string {
+  return source.split("\n").filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line)).join("\n");
 }
 
 /** The rank of a file under src/ (undefined outside src/); a file outside every wing is a finding. */
@@ -167,4 +177,14 @@ test("imports point down the wings; plugins/ use only the public API; only src/c
 test("every known violation still exists (remove fixed ones from the list)", () => {
   const present = new Set(edges.map((edge) => edge.name));
   expect(KNOWN_VIOLATIONS.filter((name) => !present.has(name))).toEqual([]);
+});
+
+test("only src/runtime/ and the host know Bun or Deno", () => {
+  const aware = files.filter((file) => !RUNTIME_AWARE(file))
+    .flatMap((file) => codeOf(readFileSync(join(ROOT, file), "utf8")).split("\n").map((line) => ({ file, line })))
+    .filter(({ line }) => RUNTIME_GLOBAL.test(line))
+    .map(({ file, line }) => `${file}: ${line.trim()}`);
+  expect(aware).toEqual([]);
+  expect(RUNTIME_GLOBAL.test("const bun = (globalThis as { Bun?: unknown }).Bun;")).toBe(true);
+  expect(RUNTIME_GLOBAL.test("Deno.env.get(name)")).toBe(true);
 });

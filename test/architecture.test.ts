@@ -95,7 +95,7 @@ function layoutProblem(from: string, to: string): string | undefined {
   // The package's own metadata (its version) is data, not a layer.
   if (to === "package.json") return undefined;
   const toRank = rankOf(to);
-  if (toRank === undefined) return "src/ imports nothing outside src/ but plugins/ (from src/cli/)";
+  if (toRank === undefined) return "src/ imports nothing outside src/ but package.json (and plugins/ from src/cli/)";
   if (toRank > fromRank) return "a lower wing imports a higher one";
   return undefined;
 }

@@ -26,6 +26,8 @@ export type {
   TlsOptions,
 } from "./plugin-host/plugin.ts";
 export { type FetchTls, fetchTls } from "./runtime/fetch-tls.ts";
+/** Why a fetch failed before an answer, in the same words on Bun, Deno and Node. */
+export { describeNetworkError } from "./runtime/network-error.ts";
 export { Random } from "./plugin-host/random.ts";
 export { DreamweaverError, type ErrorCode, type Problem } from "./plugin-host/errors.ts";
 export { preEncodedExportMethod } from "./otlp/otlp-methods.ts";
@@ -33,4 +35,6 @@ export type { AnyValue, KeyValue } from "./telemetry/records.ts";
 export { attribute } from "./telemetry/attribute.ts";
 export { encodeExportRequest } from "./otlp/encode.ts";
 export { encodeOtlpJson } from "./otlp/otlp-json.ts";
+/** Readers of a receiver's answers: the partial success of an export response and gRPC's RetryInfo. */
+export { readRejectedItems, readRetryInfo } from "./otlp/export-response.ts";
 export { formatResourceSpans } from "./otlp/span-trees.ts";

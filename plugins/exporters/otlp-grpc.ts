@@ -1,4 +1,3 @@
-import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { compressionGzip, createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import {
@@ -6,6 +5,7 @@ import {
   type Exporter,
   type ExporterOptions,
   preEncodedExportMethod,
+  readRetryInfo,
   type Signal,
 } from "../../src/index.ts";
 
@@ -85,36 +85,14 @@ const RETRYABLE: ReadonlySet<Code> = new Set([
   Code.DataLoss,
 ]);
 
-/**
- * The google.rpc.RetryInfo error detail, with its retry delay in ms if it has one. Read by hand
- * (RetryInfo { Duration retry_delay = 1 }, Duration { int64 seconds = 1; int32 nanos = 2 }) rather than
- * generating the google.rpc protos for one message of two numbers.
- */
+/** The google.rpc.RetryInfo error detail, with its retry delay in ms if it has one. */
 function findRetryInfo(error: ConnectError): { delayMs?: number } | undefined {
   for (const detail of error.details) {
     if (!("type" in detail) || detail.type !== "google.rpc.RetryInfo") continue;
     try {
-      const info = new BinaryReader(detail.value);
-      while (info.pos < info.len) {
-        const [field, wireType] = info.tag();
-        if (field !== 1 || wireType !== WireType.LengthDelimited) {
-          info.skip(wireType);
-          continue;
-        }
-        const duration = new BinaryReader(info.bytes());
-        let ms = 0;
-        while (duration.pos < duration.len) {
-          const [part, type] = duration.tag();
-          if (part === 1 && type === WireType.Varint) ms += Number(duration.int64()) * 1000;
-          else if (part === 2 && type === WireType.Varint) ms += duration.int32() / 1e6;
-          else duration.skip(type);
-        }
-        return { delayMs: Math.max(0, ms) };
-      }
-      // A RetryInfo without a delay still says "retry", after the pipeline's own backoff.
-      return {};
+      return readRetryInfo(detail.value);
     } catch {
-      // A malformed detail gives no delay, but it still says "retry".
+      // A malformed detail gives no delay, but it still says "retry", after the pipeline's own backoff.
       return {};
     }
   }

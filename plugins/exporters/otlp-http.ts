@@ -1,12 +1,13 @@
-import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import {
   definePlugin,
+  describeNetworkError,
   encodeExportRequest,
   encodeOtlpJson,
   type Exporter,
   type ExporterOptions,
   type ExportRequest,
   fetchTls,
+  readRejectedItems,
   type Signal,
 } from "../../src/index.ts";
 
@@ -87,41 +88,9 @@ async function encodeBody(request: ExportRequest, json: boolean, gzip: boolean):
  * retryable, as the OTLP specification says of transient network errors.
  */
 function networkError(url: string, error: unknown, timeoutMs: number): Error {
-  const timedOut = error instanceof Error && error.name === "TimeoutError";
-  const code = errorCode(error);
-  const reason = timedOut
-    ? `timed out after ${timeoutMs / 1000}s`
-    : code !== undefined && code in NETWORK_ERRORS
-    ? `${NETWORK_ERRORS[code]} (${code})`
-    // Deno's cause repeats the URL and each layer's name: "error sending request for url (...): client
-    // error (Connect): tcp connect error: Connection refused (os error 111)"; the last part says it.
-    : deepestMessage(error).split("\n")[0]!.split(": ").at(-1)!.replace(/[.?!\s]+$/, "");
-  return Object.assign(new Error(`${url}: ${reason}`, { cause: error }), { retryable: true });
-}
-
-/** The most specific message of an error chain: Deno and Node say only "fetch failed", and why in the cause. */
-function deepestMessage(error: unknown): string {
-  let message = String(error);
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth++) message = e.message;
-  return message;
-}
-
-/** Plain words for the usual system errors, whose runtime messages differ between Bun, Deno and Node. */
-const NETWORK_ERRORS: Readonly<Record<string, string>> = {
-  ECONNREFUSED: "connection refused",
-  ConnectionRefused: "connection refused",
-  ECONNRESET: "connection reset",
-  ENOTFOUND: "host not found",
-  ETIMEDOUT: "connect timed out",
-};
-
-/** The system error code of a fetch failure: on the error itself (Bun) or on its cause (Node). */
-function errorCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-  }
-  return undefined;
+  return Object.assign(new Error(`${url}: ${describeNetworkError(error, timeoutMs)}`, { cause: error }), {
+    retryable: true,
+  });
 }
 
 /** `Retry-After` in seconds or as an HTTP date, in ms from now; undefined when absent or unreadable. */
@@ -144,32 +113,10 @@ function rejectedItems(signal: Signal, body: Uint8Array, response: Response): nu
       const parsed = JSON.parse(new TextDecoder().decode(body)) as { partialSuccess?: Record<string, unknown> };
       return Number(parsed.partialSuccess?.[REJECTED[signal]] ?? 0) || 0;
     }
-    return rejectedFromProtobuf(body);
+    return readRejectedItems(body);
   } catch {
     return 0;
   }
-}
-
-/**
- * Export*ServiceResponse { Export*PartialSuccess partial_success = 1 }, whose field 1 is the int64
- * count of rejected items in all three signals: read by hand, as in the gRPC exporter's RetryInfo.
- */
-function rejectedFromProtobuf(body: Uint8Array): number {
-  const response = new BinaryReader(body);
-  while (response.pos < response.len) {
-    const [field, wireType] = response.tag();
-    if (field !== 1 || wireType !== WireType.LengthDelimited) {
-      response.skip(wireType);
-      continue;
-    }
-    const partial = new BinaryReader(response.bytes());
-    while (partial.pos < partial.len) {
-      const [part, type] = partial.tag();
-      if (part === 1 && type === WireType.Varint) return Number(partial.int64());
-      partial.skip(type);
-    }
-  }
-  return 0;
 }
 
 /** OTLP over HTTP/1.1 (`output.protocol: http/protobuf` or `http/json`), with `fetch`. */

@@ -89,6 +89,33 @@ export class ProtoReader {
     return this.uint32() | 0;
   }
 
+  /** A varint as a signed 64-bit number (int64 fields); exact within ±2^53, as numbers are. */
+  int64(): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    let byte = 0x80;
+    let low = 0;
+    for (let shift = 0; shift < 28 && byte >= 0x80; shift += 7) {
+      byte = buf[pos++] ?? 0;
+      low |= (byte & 0x7f) << shift;
+    }
+    let high = 0;
+    if (byte >= 0x80) {
+      // The fifth byte straddles the halves: four bits to the low one, three to the high one.
+      byte = buf[pos++] ?? 0;
+      low |= (byte & 0x0f) << 28;
+      high = (byte & 0x70) >> 4;
+      for (let shift = 3; byte >= 0x80; shift += 7) {
+        if (shift > 31) throw new MalformedMessage("invalid varint: longer than 10 bytes");
+        byte = buf[pos++] ?? 0;
+        high |= (byte & 0x7f) << shift;
+      }
+    }
+    this.pos = pos;
+    if (pos > buf.length) throw truncated();
+    return (high | 0) * 0x1_0000_0000 + (low >>> 0);
+  }
+
   skipVarint(): void {
     const buf = this.buf;
     let pos = this.pos;

@@ -26,17 +26,6 @@ const WINGS = [
 const PUBLIC_API = "src/index.ts";
 const PUBLIC_API_RANK = WINGS.indexOf("export") + 0.5;
 
-/**
- * Imports that break the rule today and are being fixed on another branch, as "importer -> imported"
- * (paths from the repository root). An entry that no longer matches an import fails the test, so the
- * list only shrinks.
- */
-// the lead removes these
-const KNOWN_VIOLATIONS: readonly string[] = [
-  "src/config/load-config.ts -> plugins/index.ts",
-  "src/config/load-config.ts -> src/cli/host.ts",
-];
-
 /** The files that may name Bun or Deno: the runtime wing and the host. */
 const RUNTIME_AWARE = (file: string) => file.startsWith("src/runtime/") || file === "src/cli/host.ts";
 
@@ -128,8 +117,6 @@ function findCycle(graph: ReadonlyMap<string, readonly string[]>): string[] | un
 
 const files = [...sourceFiles("src"), ...sourceFiles("plugins")];
 const edges = files.flatMap((from) => importsOf(from).map((to) => ({ from, to, name: `${from} -> ${to}` })));
-const known = new Set(KNOWN_VIOLATIONS);
-const checked = edges.filter((edge) => !known.has(edge.name));
 
 test("the import scanner sees every form of import and nothing in comments", () => {
   const source = [
@@ -161,22 +148,17 @@ test("every import points to a file that exists", () => {
 
 test("no import circle", () => {
   const graph = new Map<string, string[]>(files.map((file) => [file, []]));
-  for (const { from, to } of checked) graph.get(from)?.push(to);
+  for (const { from, to } of edges) graph.get(from)?.push(to);
   const cycle = findCycle(graph);
   expect(cycle === undefined ? "no circle" : `import circle: ${cycle.join(" -> ")}`).toBe("no circle");
 });
 
 test("imports point down the wings; plugins/ use only the public API; only src/cli/ imports plugins/", () => {
-  const problems = checked.flatMap(({ from, to, name }) => {
+  const problems = edges.flatMap(({ from, to, name }) => {
     const problem = layoutProblem(from, to);
     return problem === undefined ? [] : [`${name}: ${problem}`];
   });
   expect(problems).toEqual([]);
-});
-
-test("every known violation still exists (remove fixed ones from the list)", () => {
-  const present = new Set(edges.map((edge) => edge.name));
-  expect(KNOWN_VIOLATIONS.filter((name) => !present.has(name))).toEqual([]);
 });
 
 test("only src/runtime/ and the host know Bun or Deno", () => {

@@ -1,10 +1,11 @@
+import type { LatencyPercentiles } from "./latency-percentiles.ts";
 import type { LoadShape } from "./load-shape.ts";
+import type { Severity } from "./schema.ts";
 import type { Scenario } from "./scenarios.ts";
 import type { RenderText } from "./text-template.ts";
 import type { Endpoint } from "./units.ts";
 
-/** A log severity of the seed's schema. */
-export type Severity = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+export type { Severity } from "./schema.ts";
 
 /** OTLP SeverityNumber of each seed severity (the first number of each OTLP range). */
 export const SEVERITY_NUMBER: Readonly<Record<Severity, number>> = {
@@ -24,8 +25,7 @@ export interface UserAttribute {
   readonly render?: RenderText;
 }
 
-/** Latency percentiles in microseconds, ascending: `[[0.5, 40000], [0.95, 180000], ...]`. */
-export type LatencyPercentiles = readonly (readonly [quantile: number, us: number])[];
+export type { LatencyPercentiles } from "./latency-percentiles.ts";
 
 export interface TraceTemplate {
   readonly spanKind: string;

@@ -1,6 +1,8 @@
-import type { LatencyPercentiles } from "./config.ts";
 import { parseLatency } from "./units.ts";
 import type { PathSegment } from "./yaml-source.ts";
+
+/** Latency percentiles in microseconds, ascending: `[[0.5, 40000], [0.95, 180000], ...]`. */
+export type LatencyPercentiles = readonly (readonly [quantile: number, us: number])[];
 
 const LATENCY_QUANTILES: Record<string, number> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99, p999: 0.999 };
 

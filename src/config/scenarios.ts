@@ -1,10 +1,9 @@
 // `scenarios:`: time windows in which parts of the system behave differently (a slow database, an outage,
 // a traffic spike, a bad deploy), in the shape motel and Lightstep's generator users know: a name, an
 // offset from the run's start, a duration, optionally a repeat and a ramp, a priority for overlaps.
-import type { LatencyPercentiles, Severity } from "./config.ts";
-import type { RawConfig } from "./schema.ts";
+import type { RawConfig, Severity } from "./schema.ts";
 import { didYouMean } from "../plugin-host/suggest.ts";
-import { parseLatencyPercentiles } from "./latency-percentiles.ts";
+import { type LatencyPercentiles, parseLatencyPercentiles } from "./latency-percentiles.ts";
 import { parseDuration, parseLatency, parseRate } from "./units.ts";
 import type { PathSegment } from "./yaml-source.ts";
 

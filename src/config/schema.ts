@@ -8,6 +8,9 @@ const nonEmptyList = nonEmptyString.array().atLeastLength(1);
 
 export const severities = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
 
+/** A log severity of the seed's schema. */
+export type Severity = (typeof severities)[number];
+
 /** `40ms`, `1.5s`, `900us`, or a number of milliseconds. */
 const latencyValue = type("string | number > 0");
 

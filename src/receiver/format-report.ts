@@ -1,4 +1,5 @@
 import { METRIC_VIOLATIONS } from "./metric-check.ts";
+import type { BucketReport } from "./time-buckets.ts";
 import type { ItemCounts, SinkReport, SinkStats } from "./report.ts";
 import { TRACE_VIOLATIONS } from "./trace-check.ts";
 
@@ -34,9 +35,31 @@ export function formatReport(report: SinkReport): string {
       : "") +
     `, ${plural(report.checks.metrics.histogramPoints, "histogram point")} checked`,
     ...checkLines(METRIC_VIOLATIONS, report.checks.metrics, report.examples, ""),
+    ...(report.buckets ? ["", ...bucketTables(report.buckets)] : []),
     "",
     report.violations === 0 ? "all checks passed" : `${plural(report.violations, "violation")} found`,
   ].join("\n");
+}
+
+/** Per service, one row per time bucket: what a RED dashboard would plot. */
+function bucketTables(buckets: BucketReport): string[] {
+  const lines = [
+    `per ${buckets.bucketSeconds} s bucket of span start times (SERVER and CONSUMER spans; CLIENT spans of services without them):`,
+  ];
+  for (const { service, buckets: rows } of buckets.services) {
+    lines.push(`  ${service}`);
+    const cells = rows.map((b) => [
+      b.start.replace(".000Z", "Z"),
+      `${group(b.requests)} req`,
+      `${(b.errorRate * 100).toFixed(1)}% err`,
+      `p50 ${b.p50Ms} ms`,
+      `p95 ${b.p95Ms} ms`,
+      `p99 ${b.p99Ms} ms`,
+    ]);
+    const widths = cells[0]?.map((_, c) => Math.max(...cells.map((row) => row[c]!.length))) ?? [];
+    for (const row of cells) lines.push(`    ${row.map((cell, c) => cell.padStart(widths[c]!)).join("  ")}`);
+  }
+  return lines;
 }
 
 function summaryLine(report: SinkReport): string {

@@ -13,13 +13,22 @@ import { MalformedMessage } from "../otlp/proto-reader.ts";
 import { scanResourceLogs } from "./scan-logs.ts";
 import { scanResourceSpans } from "./scan-spans.ts";
 import type { ItemCounts, PerSignal, ServiceCounts, SinkReport, SinkStats } from "./report.ts";
-import { type ReceivedLogTargets, type ReceivedSpans, TraceCheck, type TraceCheckOptions } from "./trace-check.ts";
+import { TimeBuckets } from "./time-buckets.ts";
+import {
+  type ReceivedLogTargets,
+  type ReceivedSpans,
+  type SpanFacts,
+  TraceCheck,
+  type TraceCheckOptions,
+} from "./trace-check.ts";
 
 export interface SinkRecorderOptions extends TraceCheckOptions {
   /** Metric streams followed for the counter checks. */
   readonly maxMetricStreams: number;
   /** Monotonic milliseconds. */
   readonly now: () => number;
+  /** Per-service rate, errors and latency by time bucket of this many seconds (`--buckets`); absent: none. */
+  readonly bucketSeconds?: number;
 }
 
 /**
@@ -37,11 +46,13 @@ export class SinkRecorder {
   readonly #traces: TraceCheck;
   readonly #metrics: MetricCheck;
   readonly #keys = new TraceKeys();
+  readonly #buckets: TimeBuckets | undefined;
 
   constructor(readonly options: SinkRecorderOptions) {
     this.#started = options.now();
     this.#traces = new TraceCheck(options);
     this.#metrics = new MetricCheck(options.maxMetricStreams);
+    if (options.bucketSeconds !== undefined) this.#buckets = new TimeBuckets(options.bucketSeconds);
   }
 
   traces(resources: readonly Uint8Array[]): void {
@@ -49,9 +60,13 @@ export class SinkRecorder {
     const spans: ReceivedSpans = { traceIds: [], spans: [] };
     const scanned = resources.map((bytes) => scanResourceSpans(bytes, spans, this.#keys));
     this.#requests.traces++;
+    let first = 0;
     for (const { service, items } of scanned) {
-      this.#service(service).spans += items;
+      const counts = this.#service(service);
+      counts.spans += items;
       this.#totals.spans += items;
+      if (this.#buckets) bucket(this.#buckets, counts.service, spans.spans, first, first + items);
+      first += items;
     }
     this.#traces.addSpans(spans, this.options.now());
   }
@@ -121,6 +136,7 @@ export class SinkRecorder {
       services: services.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0)),
       checks: { traces: this.#traces.checks(), metrics: this.#metrics.checks() },
       examples: { ...this.#traces.examples(), ...this.#metrics.examples() },
+      ...(this.#buckets && { buckets: this.#buckets.report() }),
     };
   }
 
@@ -132,6 +148,16 @@ export class SinkRecorder {
       this.#services.set(service, counts);
     }
     return counts;
+  }
+}
+
+/** Adds spans[from..to) of one service to the time buckets. */
+function bucket(buckets: TimeBuckets, service: string, spans: readonly SpanFacts[], from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const span = spans[i]!;
+    const startNs = span.startHigh * 2 ** 32 + span.startLow;
+    const durationNs = (span.endHigh - span.startHigh) * 2 ** 32 + (span.endLow - span.startLow);
+    buckets.add(service, span.kind, startNs, durationNs, span.error);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Signal } from "../plugin-host/plugin.ts";
 import type { MetricChecks, MetricViolation } from "./metric-check.ts";
+import type { BucketReport } from "./time-buckets.ts";
 import type { TraceChecks, TraceViolation } from "./trace-check.ts";
 
 /** One number per OTLP signal. */
@@ -39,4 +40,6 @@ export interface SinkReport extends SinkStats {
   checks: { traces: TraceChecks; metrics: MetricChecks };
   /** A few trace ids or metric streams per violation found, to go and look at. */
   examples: Partial<Record<TraceViolation | MetricViolation, string[]>>;
+  /** With `--buckets`: each service's requests, errors and latency over time. */
+  buckets?: BucketReport;
 }

@@ -3,6 +3,9 @@ import { expectWireType, FIXED32, FIXED64, LEN, ProtoReader, VARINT, wrongWireTy
 import { scanKeyValue, type ScannedResource, scanResource, scanScope, skipString } from "./scan-common.ts";
 import type { ReceivedSpans, SpanFacts } from "./trace-check.ts";
 
+/** Status.StatusCode ERROR. */
+const STATUS_ERROR = 2;
+
 /**
  * Scans one encoded ResourceSpans (opentelemetry/proto/trace/v1) the way a decoder would read it, refusing
  * anything a decoder refuses (MalformedMessage), but keeping only what the receiver counts and checks:
@@ -68,7 +71,7 @@ function scanScopeSpans(r: ProtoReader, end: number, spans: ReceivedSpans, keys:
  */
 function scanSpan(r: ProtoReader, end: number, traceIds: string[], keys: TraceKeys): SpanFacts {
   let traceStart = 0, traceEnd = 0, spanStart = 0, spanEnd = 0, parentStart = 0, parentEnd = 0;
-  let kind = 0, startLow = 0, startHigh = 0, endLow = 0, endHigh = 0;
+  let kind = 0, startLow = 0, startHigh = 0, endLow = 0, endHigh = 0, status = 0;
   // Links as trace key, span id triples: whether a link is within the span's trace is known only at the end.
   let links: SpanIdLow[] | undefined;
   while (r.pos < end) {
@@ -121,7 +124,7 @@ function scanSpan(r: ProtoReader, end: number, traceIds: string[], keys: TraceKe
         scanLink(r, r.delimited(end), links);
         break;
       case 0x7a: // status (15, LEN)
-        scanStatus(r, r.delimited(end));
+        status = scanStatus(r, r.delimited(end));
         break;
       case 0x85: // flags (16, FIXED32)
         r.skipBytes(4, end);
@@ -145,6 +148,7 @@ function scanSpan(r: ProtoReader, end: number, traceIds: string[], keys: TraceKe
     startLow,
     endHigh,
     endLow,
+    error: status === STATUS_ERROR,
     links: links === undefined ? undefined : linksWithin(traceId, links),
   };
 }
@@ -236,8 +240,9 @@ function scanLink(r: ProtoReader, end: number, triples: SpanIdLow[]): void {
   );
 }
 
-/** Status, depth 5: message 2, code 3 (field 1 is reserved, so unknown). */
-function scanStatus(r: ProtoReader, end: number): void {
+/** Status, depth 5: message 2, code 3 (field 1 is reserved, so unknown). Returns the code. */
+function scanStatus(r: ProtoReader, end: number): number {
+  let code = 0;
   while (r.pos < end) {
     const t = r.tag();
     switch (t >>> 3) {
@@ -247,11 +252,12 @@ function scanStatus(r: ProtoReader, end: number): void {
         break;
       case 3:
         expectWireType(t, VARINT, "Status");
-        r.skipVarint();
+        code = r.int32();
         break;
       default:
         r.skip(t, end, 5);
     }
   }
   r.end(end);
+  return code;
 }

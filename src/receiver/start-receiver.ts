@@ -51,6 +51,8 @@ export interface SinkOptions {
    * traces are checked early. Default 2 000 000 (see SINK_DEFAULTS).
    */
   readonly maxOpenItems?: number;
+  /** Report each service's rate, errors and latency per time bucket of this many seconds; default none. */
+  readonly bucketSeconds?: number;
   /** Cumulative counter streams followed at most; default 100 000. */
   readonly maxMetricStreams?: number;
   /** Largest request message accepted, as a collector's max_recv_msg_size; default 4 MiB. */
@@ -146,6 +148,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     maxOpenItems: Math.max(1, options.maxOpenItems ?? SINK_DEFAULTS.maxOpenItems),
     maxMetricStreams: options.maxMetricStreams ?? SINK_DEFAULTS.maxMetricStreams,
     now: () => performance.now(),
+    ...(options.bucketSeconds !== undefined && { bucketSeconds: options.bucketSeconds }),
   });
   const routes = sinkRoutes(recorder, options.onRequest);
   const faults = injectFaults(options);

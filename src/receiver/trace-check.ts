@@ -46,6 +46,8 @@ export interface SpanFacts {
   readonly startLow: number;
   readonly endHigh: number;
   readonly endLow: number;
+  /** The span's status is ERROR. */
+  readonly error: boolean;
   /**
    * Span ids this span links to within its own trace, as high, low pairs one after the other; only a
    * consumer's link to its producer matters.

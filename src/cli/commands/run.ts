@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { type Settings, withReceiver } from "../../config/settings.ts";
 import { explainRequests } from "../../engine/explain.ts";
 import { planRun } from "../../engine/plan.ts";
+import { DreamweaverError } from "../../plugin-host/errors.ts";
 import { formatReport } from "../../receiver/format-report.ts";
 import { type Sink, startSink } from "../../receiver/start-receiver.ts";
 import { run } from "../../run/run.ts";
@@ -11,6 +12,7 @@ import { exporterHost, isInteractive, onStopSignal, setExitCode, writeErr, write
 import { startProgress } from "../progress.ts";
 import { settingsArgs, settingsFromArgs } from "../settings-args.ts";
 import { guarded } from "./guarded.ts";
+import { parseBuckets } from "./sink.ts";
 
 export const runCommand = defineCommand({
   meta: { name: "run", description: "Generate telemetry and send it to the OTLP endpoint (the default command)" },
@@ -19,6 +21,10 @@ export const runCommand = defineCommand({
     fast: { type: "boolean", description: "Unpaced: virtual clock, as fast as the receiver accepts" },
     "start-time": { type: "string", description: "With --fast: RFC 3339 time of the first request (default: end now)" },
     sink: { type: "boolean", description: "Start the built-in receiver and send to it (no collector needed)" },
+    buckets: {
+      type: "string",
+      description: "With --sink: the receiver reports each service's rate, errors and latency per bucket, e.g. 1m",
+    },
     json: { type: "boolean", description: "Print the summary as JSON on stdout" },
     "dry-run": { type: "boolean", description: "Print three sample requests as span trees and send nothing" },
     shard: { type: "string", description: "k/n: generate only requests i = k (mod n), at rate/n (0 <= k < n)" },
@@ -31,7 +37,13 @@ export const runCommand = defineCommand({
       writeOut(explainRequests(plan, indices, settings.run.startTimeUs ?? systemClock.nowUs()));
       return;
     }
-    const sink = settings.run.sink ? await startSink({ port: 0 }) : undefined;
+    if (args.buckets !== undefined && !settings.run.sink) {
+      throw new DreamweaverError("USAGE", "--buckets: the built-in receiver reports buckets; add --sink");
+    }
+    const bucketSeconds = args.buckets === undefined ? undefined : parseBuckets(args.buckets);
+    const sink = settings.run.sink
+      ? await startSink({ port: 0, ...(bucketSeconds !== undefined && { bucketSeconds }) })
+      : undefined;
     try {
       await runAndReport(sink ? withReceiver(settings, `http://127.0.0.1:${sink.port}`) : settings, sink, args.json);
     } finally {

@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { DreamweaverError } from "../../plugin-host/errors.ts";
+import { parseDuration } from "../../config/units.ts";
 import { notANumber, notAPort } from "../../plugin-host/messages.ts";
 import { isInteractive, onStopSignal, setExitCode, writeErr, writeOut, writeStatus } from "../host.ts";
 import { formatLiveLine, formatReport } from "../../receiver/format-report.ts";
@@ -30,6 +32,10 @@ export const sinkCommand = defineCommand({
       description: "Answer this fraction of calls (0 to 1, every k-th) with UNAVAILABLE, to test retries",
     },
     "delay-ms": { type: "string", default: "0", description: "Answer every call this many milliseconds later" },
+    buckets: {
+      type: "string",
+      description: "Report each service's rate, errors and latency per time bucket of the spans' time, e.g. 1m",
+    },
   },
   run: guarded(async ({ args }) => {
     const sink = await startSink({
@@ -38,6 +44,7 @@ export const sinkCommand = defineCommand({
       ...(args["http-port"] !== undefined && { httpPort: parsePort("--http-port", args["http-port"]) }),
       failRate: parseNumber("--fail-rate", args["fail-rate"]),
       delayMs: parseNumber("--delay-ms", args["delay-ms"]),
+      ...(args.buckets !== undefined && { bucketSeconds: parseBuckets(args.buckets) }),
     });
     const http = sink.httpPort === undefined ? "" : `, ${displayHost(sink.host)}:${sink.httpPort} (OTLP/HTTP)`;
     writeErr(`dreamweaver sink listening on ${displayHost(sink.host)}:${sink.port} (OTLP/gRPC)${http}`);
@@ -101,4 +108,11 @@ function parseNumber(flag: string, text: string): number {
 /** IPv6 literals need brackets to be followed by a port. */
 function displayHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
+}
+
+/** `--buckets 1m`: a positive duration. */
+export function parseBuckets(text: string): number {
+  const parsed = parseDuration(text);
+  if (parsed.ok && parsed.value > 0) return parsed.value;
+  throw new DreamweaverError("USAGE", `--buckets: ${parsed.ok ? "must be longer than zero" : parsed.message}`);
 }

@@ -26,6 +26,10 @@ export function formatSummary(s: RunSummary): string {
   }
   if (s.lastError !== undefined) lines.push(`last error    ${s.lastError}`);
   for (const error of s.closeErrors ?? []) lines.push(`close error   ${error}`);
+  for (const { name, windows } of s.scenarios ?? []) {
+    const when = windows.map(({ from, to }) => `${from.slice(11, 19)}-${to.slice(11, 19)}`).join(", ");
+    lines.push(`scenario      ${name}: ${when || "not reached"}`);
+  }
   return lines.join("\n");
 }
 

@@ -1,4 +1,5 @@
 import { planRun } from "../engine/plan.ts";
+import { scenarioWindows } from "../engine/scenario-timeline.ts";
 import { closeExporters } from "../plugin-host/driver.ts";
 import { DreamweaverError } from "../plugin-host/errors.ts";
 import type { Exporter, ExporterHost } from "../plugin-host/plugin.ts";
@@ -84,6 +85,13 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
     generationSeconds: runSettings.fast ? generatedSeconds : generatedSeconds + 1 / shardRate,
     configuredRate: shardRate,
     closeErrors,
+    scenarios: config.scenarios.map((scenario) => ({
+      name: scenario.name,
+      windows: scenarioWindows(scenario, plan.durationSeconds).map(([from, to]) => ({
+        from: new Date((startUs + from * 1e6) / 1000).toISOString(),
+        to: new Date((startUs + to * 1e6) / 1000).toISOString(),
+      })),
+    })),
   });
 }
 

@@ -23,6 +23,14 @@ export interface RunSummary {
   readonly lastError?: string;
   /** Exporters that failed to close, each named; present only when one did. */
   readonly closeErrors?: readonly string[];
+  /** The scenarios the run went through, with their windows in simulated time; present only when configured. */
+  readonly scenarios?: readonly ScenarioWindows[];
+}
+
+/** A scenario and when it was in effect (RFC 3339, simulated time). */
+export interface ScenarioWindows {
+  readonly name: string;
+  readonly windows: readonly { readonly from: string; readonly to: string }[];
 }
 
 export function summarize(
@@ -32,6 +40,7 @@ export function summarize(
     generationSeconds: number;
     configuredRate: number;
     closeErrors?: readonly string[];
+    scenarios?: readonly ScenarioWindows[];
   },
 ): RunSummary {
   return {
@@ -53,6 +62,7 @@ export function summarize(
     maxLagMs: round(stats.maxLagMs, 1),
     ...(stats.lastError !== undefined && { lastError: stats.lastError }),
     ...(timing.closeErrors?.length && { closeErrors: timing.closeErrors }),
+    ...(timing.scenarios?.length && { scenarios: timing.scenarios }),
   };
 }
 

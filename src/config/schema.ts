@@ -28,7 +28,8 @@ export const traceTemplateSchema = type({
   span_kind: nonEmptyString,
   operations: nonEmptyList,
   "error_rate?": "0 <= number <= 1",
-  "base_duration_ms?": "number.integer > 0",
+  // An hour at most: a span longer than that is a mistake, and would hold a paced run's telemetry back.
+  "base_duration_ms?": "0 < number.integer <= 3600000",
   "latency?": latencySchema,
   "error_propagation?": "0 <= number <= 1",
 });

@@ -8,6 +8,7 @@ import type { ExporterFactory, Plugin, TlsOptions } from "../plugin-host/plugin.
 import { type Contribution, type RegisteredPlugin, Registry } from "../plugin-host/registry.ts";
 import { type Config, DEFAULTS, type OtlpProtocol } from "./config.ts";
 import { buildGraph } from "./graph.ts";
+import { checkLimits } from "./limits.ts";
 import type { LoadShape } from "./load-shape.ts";
 import type { LoadedConfig } from "./load-config.ts";
 import { applyOtelEnvironment, type Environment } from "./otel-environment.ts";
@@ -114,6 +115,11 @@ export async function resolveSettings(sources: SettingsSources): Promise<Setting
   if (problems.length > 0 || !config || !registry || !exporters) throw settingsError(problems, file);
   const resolved = { ...config, workload, output };
   const graph = buildGraph(resolved.services, resolved.templates, (kind) => registry.spanKinds.get(kind)!.value);
+  for (const { path, message } of checkLimits(resolved, graph, run.startTimeUs)) {
+    const flagged = typeof path[0] === "string" && path[0].startsWith("--");
+    problems.push(flagged ? { path: String(path[0]), message } : parsed.source!.problem(path, message));
+  }
+  if (problems.length > 0) throw settingsError(problems, file);
   return {
     file,
     config: resolved,

@@ -91,10 +91,18 @@ const LATENCY = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s)\s*$/;
 const LATENCY_UNIT_US: Record<string, number> = { us: 1, "µs": 1, ms: 1000, s: 1_000_000 };
 
 /** A latency percentile: `40ms`, `1.5s`, `900us`, or a plain number of milliseconds; in microseconds. */
+/** Latencies stay under an hour: longer is a typo, and a paced run would wait for it. */
+const MAX_LATENCY_US = 3600e6;
+
 export function parseLatency(value: string | number): Parsed<number> {
-  if (typeof value === "number") return { ok: true, value: value * 1000 };
+  if (typeof value === "number") {
+    return value > 0 && value * 1000 <= MAX_LATENCY_US
+      ? { ok: true, value: value * 1000 }
+      : { ok: false, message: `latency must be between 0 and one hour (was ${value} ms)` };
+  }
   const match = LATENCY.exec(value);
   if (!match) return { ok: false, message: `"${value}" is not a latency; write e.g. "40ms", "1.5s" or "900us"` };
   const us = Number(match[1]) * LATENCY_UNIT_US[match[2]!]!;
-  return us > 0 ? { ok: true, value: us } : { ok: false, message: `latency must be positive (was "${value}")` };
+  if (!(us > 0)) return { ok: false, message: `latency must be positive (was "${value}")` };
+  return us <= MAX_LATENCY_US ? { ok: true, value: us } : { ok: false, message: `"${value}" is longer than an hour` };
 }

@@ -14,6 +14,9 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
+/** How far yaml lets aliases expand a document: a config has no need for more; a bomb needs far more. */
+const MAX_ALIAS_EXPANSION = 1000;
+
 /** A parsed YAML document that can say where any config path came from. */
 export class YamlSource {
   private constructor(
@@ -41,7 +44,23 @@ export class YamlSource {
         problems: [{ path: "", message: "the file is empty; start from one of the examples/" }],
       };
     }
-    return { source: new YamlSource(doc.contents, lines, doc.toJS({ maxAliasCount: 1000 })), problems: [] };
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+    } catch (error) {
+      // yaml refuses documents whose aliases expand past the limit (the "billion laughs" attack).
+      const message = error instanceof Error ? error.message : String(error);
+      if (!/alias/i.test(message)) throw error;
+      return {
+        source: undefined,
+        problems: [{
+          path: "",
+          message: `its aliases (*name) expand to too much data (limit ${MAX_ALIAS_EXPANSION} uses per alias); ` +
+            "write the repeated parts out or use fewer nested aliases",
+        }],
+      };
+    }
+    return { source: new YamlSource(doc.contents, lines, data), problems: [] };
   }
 
   /**

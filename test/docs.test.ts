@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
-import { ROOT } from "./helpers/cli.ts";
+import { ROOT, runCli } from "./helpers/cli.ts";
 
 // The documents a newcomer walks: every link in them must lead somewhere, and every repository path they name in
 // code must exist, so that moving a file without updating the docs fails here.
@@ -148,4 +149,14 @@ test("README.md opens with the two commands that work on a fresh machine: a run 
   expect(JSON.parse(read("package.json")).bin.dreamweaver).toBe(`./${entry}`);
   expect(lines[3]).toMatch(/^npm install && npm test\s/);
   expect(lines[4]).toBe("```");
+});
+
+test("the README's minimal config is valid", () => {
+  const yaml = /^## A minimal config\n+```yaml\n([\s\S]*?)^```$/m.exec(read("README.md"))?.[1];
+  expect(yaml).toBeDefined();
+  const file = join(mkdtempSync(join(tmpdir(), "dreamweaver-docs-")), "minimal.yaml");
+  writeFileSync(file, yaml!);
+  const result = runCli(["validate", file]);
+  expect(result.stderr).toBe("");
+  expect(result.code).toBe(0);
 });

@@ -86,6 +86,9 @@ export interface Deployment {
   readonly region?: string;
 }
 
+/** `workload.arrivals`. */
+export type Arrivals = "poisson" | "uniform";
+
 /** A validated configuration with every default applied and every string format parsed. */
 export interface Config {
   readonly seed: string;
@@ -94,6 +97,8 @@ export interface Config {
   readonly workload: {
     readonly ratePerSecond: number;
     readonly durationSeconds: number;
+    /** How request start times are spread: a Poisson process (absent: the default) or an even grid. */
+    readonly arrivals?: Arrivals;
   };
   readonly output: {
     readonly endpoint: Endpoint;

@@ -81,7 +81,12 @@ export const deploymentSchema = type({
   "region?": nonEmptyString,
 });
 
-export const workloadSchema = type({ "+": "reject", rate: "string", duration: "string" });
+export const workloadSchema = type({
+  "+": "reject",
+  rate: "string",
+  duration: "string",
+  "arrivals?": "'poisson' | 'uniform'",
+});
 
 export const tlsSchema = type({
   "+": "reject",

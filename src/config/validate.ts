@@ -84,7 +84,11 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
       attributes: attributes(s.attributes, ["services", i, "attributes"]),
       resourceAttributes: attributes(s.resource_attributes, ["services", i, "resource_attributes"]),
     })),
-    workload: { ratePerSecond: ratePerSecond!, durationSeconds: durationSeconds! },
+    workload: {
+      ratePerSecond: ratePerSecond!,
+      durationSeconds: durationSeconds!,
+      arrivals: raw.workload.arrivals ?? "poisson",
+    },
     output: {
       endpoint: endpoint!,
       batchSize: raw.output.batch_size ?? DEFAULTS.batchSize,

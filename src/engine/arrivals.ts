@@ -1,0 +1,73 @@
+import type { Arrivals } from "../config/config.ts";
+import type { Random } from "../plugin-host/random.ts";
+import { namedRandom } from "./seed.ts";
+
+/**
+ * A load shape as its cumulative rate Λ(t), the number of requests expected by t seconds into the run:
+ * arrivals are drawn in that "expected count" space and mapped to time through Λ⁻¹, so a ramp or a daily
+ * wave is only another Λ.
+ */
+export interface LoadShape {
+  /** Λ(duration): requests expected over the whole run. */
+  readonly expected: number;
+  /** Λ⁻¹(s): seconds into the run by which `s` requests are expected. */
+  timeAt(expected: number): number;
+}
+
+/** A constant rate: Λ(t) = rate · t. */
+export function constantRate(ratePerSecond: number, durationSeconds: number): LoadShape {
+  return { expected: ratePerSecond * durationSeconds, timeAt: (s) => s / ratePerSecond };
+}
+
+/** When each request of a run starts, and how many there are. */
+export interface ArrivalSchedule {
+  /** Requests in the run. */
+  readonly count: number;
+  /**
+   * Request `index`'s start, in microseconds after the run's start. Fastest when called with indices that
+   * never decrease, as a run does: the schedule is a walk from request 0.
+   */
+  offsetUs(index: number): number;
+}
+
+/**
+ * The schedule of a run, which depends on (seed, load shape) alone: request i starts at the same time
+ * whichever shard generates it and however fast. `poisson`: unit-rate exponential gaps, summed, through
+ * Λ⁻¹ (a Poisson process; the count is random around the expected one). `uniform`: evenly spaced, the
+ * grid shifted by a seeded fraction of one gap so the first request does not start on the run's start.
+ */
+export function createArrivalSchedule(seedHash: Uint8Array, arrivals: Arrivals, shape: LoadShape): ArrivalSchedule {
+  const walk = arrivals === "uniform" ? uniformWalk(seedHash) : poissonWalk(seedHash);
+  let count = 0;
+  for (const next = walk(); next() < shape.expected;) count++;
+  let next = walk();
+  let index = -1;
+  let position = 0;
+  return {
+    count,
+    offsetUs(target) {
+      if (target < index) [next, index] = [walk(), -1];
+      for (; index < target; index++) position = next();
+      return shape.timeAt(position) * 1e6;
+    },
+  };
+}
+
+/** A fresh walk: each call gives the next request's position in expected-count space. */
+type Walk = () => () => number;
+
+function poissonWalk(seedHash: Uint8Array): Walk {
+  return () => {
+    const random: Random = namedRandom(seedHash, "arrivals");
+    let sum = 0;
+    return () => (sum += -Math.log(1 - random.float()));
+  };
+}
+
+function uniformWalk(seedHash: Uint8Array): Walk {
+  const phase = namedRandom(seedHash, "arrivals").float();
+  return () => {
+    let i = 0;
+    return () => i++ + phase;
+  };
+}

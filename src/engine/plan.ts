@@ -1,7 +1,6 @@
 import packageJson from "../../package.json" with { type: "json" };
 import {
   type Config,
-  type MetricTemplate,
   type Severity,
   SEVERITY_NUMBER,
   type UserAttribute,

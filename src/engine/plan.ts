@@ -1,10 +1,5 @@
 import packageJson from "../../package.json" with { type: "json" };
-import {
-  type Config,
-  type Severity,
-  SEVERITY_NUMBER,
-  type UserAttribute,
-} from "../config/config.ts";
+import { type Config, type Severity, SEVERITY_NUMBER, type UserAttribute } from "../config/config.ts";
 import type { ServiceNode } from "../config/graph.ts";
 import type { LoadedConfig } from "../config/load-config.ts";
 import { type MetricPlan, planMetric, type SemconvMetric, semconvMetric } from "./metrics/plan-metric.ts";

@@ -32,7 +32,7 @@ describe("a valid config", () => {
       headers: {},
       timeoutMs: 10_000,
     });
-    expect(config.workload).toEqual({ ratePerSecond: 10, durationSeconds: 60 });
+    expect(config.workload).toEqual({ ratePerSecond: 10, durationSeconds: 60, arrivals: "poisson" });
   });
 
   test("metric unit defaults to the empty string", async () => {

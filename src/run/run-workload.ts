@@ -68,9 +68,10 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
   };
   /** Simulates request i; returns the metrics requests of any collections due before it starts. */
   const generate = (index: number): readonly ExportRequest[] => {
-    const startUs = startOf(index);
+    // Whole microseconds, as the request's spans have them: a collection holds exactly the requests before it.
+    const startUs = Math.round(startOf(index));
     const metrics = startUs >= aggregator.nextDueUs ? exported(aggregator.collectDue(startUs)) : NONE;
-    const endUs = simulateRequest(plan, index, Math.round(startUs), out);
+    const endUs = simulateRequest(plan, index, startUs, out);
     batchEndUs = Math.max(batchEndUs, endUs);
     latestEndUs = Math.max(latestEndUs, endUs);
     builder.requests++;

@@ -5,7 +5,13 @@ import type { LoadedConfig } from "./load-config.ts";
 export interface ConfigDescription {
   readonly file: string;
   readonly seed: string;
-  readonly workload: { readonly ratePerSecond: number; readonly durationSeconds: number; readonly requests: number };
+  readonly workload: {
+    readonly ratePerSecond: number;
+    readonly durationSeconds: number;
+    readonly arrivals?: string;
+    /** Expected: with Poisson arrivals the run's count is random around it. */
+    readonly requests: number;
+  };
   readonly output: { readonly endpoint: string; readonly batchSize: number };
   readonly services: readonly {
     readonly name: string;
@@ -64,7 +70,8 @@ export function formatDescription(d: ConfigDescription): string {
   return [
     `${d.file}: valid`,
     `  seed          ${JSON.stringify(d.seed)}`,
-    `  workload      ${rate} = ${d.workload.requests} requests`,
+    `  workload      ${rate} ${d.workload.arrivals === "uniform" ? "=" : "≈"} ${d.workload.requests} requests` +
+    ` (${d.workload.arrivals ?? "poisson"} arrivals)`,
     `  output        ${d.output.endpoint}, ${d.output.batchSize} requests per export`,
     `  services      ${d.services.length}, ${d.edges} ${d.edges === 1 ? "edge" : "edges"}, depth ${d.depth}`,
     ...rows.map((r) => `    ${r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join("  ")}`.trimEnd()),

@@ -21,8 +21,10 @@ export function constantRate(ratePerSecond: number, durationSeconds: number): Lo
 
 /** When each request of a run starts, and how many there are. */
 export interface ArrivalSchedule {
-  /** Requests in the run. */
+  /** Requests in the run; counted on first use, by walking the whole schedule (a long run has many). */
   readonly count: number;
+  /** Whether request `index` starts within the run: what a run loop asks, without counting them all first. */
+  has(index: number): boolean;
   /**
    * Request `index`'s start, in microseconds after the run's start. Fastest when called with indices that
    * never decrease, as a run does: the schedule is a walk from request 0.
@@ -38,18 +40,26 @@ export interface ArrivalSchedule {
  */
 export function createArrivalSchedule(seedHash: Uint8Array, arrivals: Arrivals, shape: LoadShape): ArrivalSchedule {
   const walk = arrivals === "uniform" ? uniformWalk(seedHash) : poissonWalk(seedHash);
-  let count = 0;
-  for (const next = walk(); next() < shape.expected;) count++;
+  let count: number | undefined;
   let next = walk();
   let index = -1;
   let position = 0;
+  /** Request `target`'s position in expected-count space. */
+  const positionOf = (target: number) => {
+    if (target < index) [next, index] = [walk(), -1];
+    for (; index < target; index++) position = next();
+    return position;
+  };
   return {
-    count,
-    offsetUs(target) {
-      if (target < index) [next, index] = [walk(), -1];
-      for (; index < target; index++) position = next();
-      return shape.timeAt(position) * 1e6;
+    get count() {
+      if (count === undefined) {
+        count = 0;
+        for (const step = walk(); step() < shape.expected;) count++;
+      }
+      return count;
     },
+    has: (target) => positionOf(target) < shape.expected,
+    offsetUs: (target) => shape.timeAt(positionOf(target)) * 1e6,
   };
 }
 

@@ -140,7 +140,9 @@ export function planRun({ config, graph, registry }: LoadedConfig, shard = { ind
     entryPoints: graph.entryPoints.map((node) => plans.get(node)!),
     ratePerSecond: config.workload.ratePerSecond,
     durationSeconds: config.workload.durationSeconds,
-    totalRequests: schedule.count,
+    get totalRequests() {
+      return schedule.count;
+    },
     arrivals: schedule,
     batchSize: config.output.batchSize,
     temporality: config.output.temporality,

@@ -86,7 +86,7 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
 
   if (options.mode === "fast") {
     const { index: first, count: step } = options.shard;
-    for (let i = first, n = 1; i < plan.totalRequests && !options.stop.aborted; i += step, n++) {
+    for (let i = first, n = 1; plan.arrivals.has(i) && !options.stop.aborted; i += step, n++) {
       for (const request of generate(i)) await pipeline.send(request);
       if (builder.requests >= plan.batchSize) { for (const request of seal().requests) await pipeline.send(request); }
       if (n % 256 === 0) await clock.yield();
@@ -123,20 +123,20 @@ async function runPaced(
   };
   // A paced run keeps its schedule even when nothing gets through: what cannot be sent is counted as
   // lost or dropped, and memory stays bounded by the export queue.
-  while (next < plan.totalRequests && !options.stop.aborted) {
+  while (plan.arrivals.has(next) && !options.stop.aborted) {
     const nowUs = clock.nowUs();
     // Open loop: every request whose start time has come is generated now, however late we are.
-    if (next < plan.totalRequests && startOf(next) <= nowUs) {
+    if (plan.arrivals.has(next) && startOf(next) <= nowUs) {
       stats.maxLagMs = Math.max(stats.maxLagMs, (nowUs - startOf(next)) / 1000);
     }
-    for (; next < plan.totalRequests && startOf(next) <= nowUs; next += step) {
+    for (; plan.arrivals.has(next) && startOf(next) <= nowUs; next += step) {
       for (const request of generate(next)) pipeline.offer(request);
       if (batchRequests() === 1) batchOpenedUs = nowUs;
       if (batchRequests() >= plan.batchSize) sealed.push(seal());
     }
     if (batchRequests() > 0 && nowUs - batchOpenedUs >= options.maxBatchWaitMs * 1000) sealed.push(seal());
     sendReady(nowUs);
-    const untilNextMs = next < plan.totalRequests ? (startOf(next) - clock.nowUs()) / 1000 : 0;
+    const untilNextMs = plan.arrivals.has(next) ? (startOf(next) - clock.nowUs()) / 1000 : 0;
     await clock.sleep(Math.min(50, Math.max(1, untilNextMs)));
   }
   stats.generatedAtUs = clock.nowUs();

@@ -31,7 +31,7 @@ interface InstanceState {
   /** Configured metrics that a semantic-convention stream of the same name replaces. */
   readonly replaced: readonly boolean[];
   /** Semantic-convention duration histograms: metric name -> the metric and its streams by attribute set. */
-  readonly semconv: Map<string, { metric: SemconvMetric; streams: Map<string, Histogram> }>;
+  readonly semconv: Map<string, { metric: SemconvMetric; root: StreamNode; streams: Histogram[] }>;
   /** The instance's metric reader: when its SDK started, when it last collected and will next collect. */
   readonly reader: Reader;
 }
@@ -42,6 +42,15 @@ interface Reader {
   collections: number;
   lastUs: number;
   nextUs: number;
+}
+
+/**
+ * Streams by attribute set, as a trie: one level per kept attribute, by key and then by value. Every span
+ * feeds one, so the lookup uses the attribute's own key string and primitive value, never a joined string.
+ */
+interface StreamNode {
+  readonly next: Map<string, Map<string | number | boolean, StreamNode>>;
+  histogram?: Histogram;
 }
 
 const NONE: readonly never[] = [];
@@ -57,6 +66,7 @@ const TIMER_DELAY_US = [200, 3000] as const;
 export class MetricsAggregator {
   private readonly states: InstanceState[];
   private readonly delta: boolean;
+  private readonly lastLayout = new Map<SemconvMetric, { keys: readonly string[]; kept: readonly number[] }>();
   /** The earliest collection any reader has due. */
   nextDueUs = Infinity;
 
@@ -105,17 +115,42 @@ export class MetricsAggregator {
   span(instance: InstancePlan, span: SpanRecord, metric: SemconvMetric): void {
     const byName = this.states[instance.index]!.semconv;
     let entry = byName.get(metric.name);
-    if (entry === undefined) byName.set(metric.name, entry = { metric, streams: new Map() });
-    const kept: KeyValue[] = [];
-    let key = "";
-    for (const attribute of span.attributes) {
-      if (!metric.keys.has(attribute.key)) continue;
-      kept.push(attribute);
-      key += `${attribute.key}\u0001${scalar(attribute.value)}\u0002`;
+    if (entry === undefined) byName.set(metric.name, entry = { metric, root: { next: new Map() }, streams: [] });
+    const { attributes } = span;
+    let node = entry.root;
+    const kept = this.keptPositions(metric, attributes);
+    for (let k = 0; k < kept.length; k++) {
+      const attribute = attributes[kept[k]!]!;
+      let byValue = node.next.get(attribute.key);
+      if (byValue === undefined) node.next.set(attribute.key, byValue = new Map());
+      const value = scalar(attribute.value);
+      let child = byValue.get(value);
+      if (child === undefined) byValue.set(value, child = { next: new Map() });
+      node = child;
     }
-    let histogram = entry.streams.get(key);
-    if (histogram === undefined) entry.streams.set(key, histogram = new Histogram(kept, metric.bounds, true));
+    let histogram = node.histogram;
+    if (histogram === undefined) {
+      const kept = attributes.filter((a) => metric.keys.has(a.key));
+      entry.streams.push(node.histogram = histogram = new Histogram(kept, metric.bounds, true));
+    }
     histogram.record((span.endUs - span.startUs) / metric.microsecondsPerUnit, span);
+  }
+
+  /**
+   * Where the kept attributes are in `attributes`. An operation describes its spans with the same keys in
+   * the same order, so the last answer per metric is checked (by identity, cheap) before working it out.
+   */
+  private keptPositions(metric: SemconvMetric, attributes: readonly KeyValue[]): readonly number[] {
+    const last = this.lastLayout.get(metric);
+    if (last !== undefined && last.keys.length === attributes.length) {
+      let same = true;
+      for (let i = 0; i < attributes.length && same; i++) same = last.keys[i] === attributes[i]!.key;
+      if (same) return last.kept;
+    }
+    const keys = attributes.map((a) => a.key);
+    const kept = keys.flatMap((key, i) => (metric.keys.has(key) ? [i] : []));
+    this.lastLayout.set(metric, { keys, kept });
+    return kept;
   }
 
   /** Every collection due by `untilUs`, in time order (an instance may collect more than once). */
@@ -197,7 +232,7 @@ export class MetricsAggregator {
     const temporality = this.delta ? TEMPORALITY_DELTA : TEMPORALITY_CUMULATIVE;
     const out: MetricRecord[] = [];
     for (const { metric, streams } of state.semconv.values()) {
-      const points = [...streams.values()]
+      const points = streams
         .filter((h) => !(this.delta && h.empty))
         .map((h) => h.point(startUs, timeUs, this.delta));
       if (points.length > 0) {
@@ -238,11 +273,11 @@ function instanceId(instance: InstancePlan): string {
   return id && "string" in id ? id.string : String(instance.index);
 }
 
-/** An attribute value as text for a stream key: the kind first, so `"7"` and `7` stay apart. */
-function scalar(value: KeyValue["value"]): string {
-  if ("string" in value) return `s${value.string}`;
-  if ("int" in value) return `i${value.int}`;
-  if ("bool" in value) return `b${value.bool}`;
+/** An attribute value as a Map key: strings, ints and booleans as they are (Map keeps "7" and 7 apart). */
+function scalar(value: KeyValue["value"]): string | number | boolean {
+  if ("string" in value) return value.string;
+  if ("int" in value) return value.int;
+  if ("bool" in value) return value.bool;
   if ("double" in value) return `d${value.double}`;
   return `j${JSON.stringify(value)}`;
 }

@@ -31,7 +31,7 @@ interface InstanceState {
   /** Configured metrics that a semantic-convention stream of the same name replaces. */
   readonly replaced: readonly boolean[];
   /** Semantic-convention duration histograms: metric name -> the metric and its streams by attribute set. */
-  readonly semconv: Map<string, { metric: SemconvMetric; root: StreamNode; streams: Histogram[] }>;
+  readonly semconv: Map<string, { metric: SemconvMetric; roots: Map<string, StreamNode>; streams: Histogram[] }>;
   /** The instance's metric reader: when its SDK started, when it last collected and will next collect. */
   readonly reader: Reader;
 }
@@ -45,12 +45,20 @@ interface Reader {
 }
 
 /**
- * Streams by attribute set, as a trie: one level per kept attribute, by key and then by value. Every span
- * feeds one, so the lookup uses the attribute's own key string and primitive value, never a joined string.
+ * Streams by attribute set, as a trie: a root per set of kept keys, then one level per kept attribute, by
+ * value. Every span feeds one, so the lookup uses primitive values and a remembered root, never a joined
+ * string of the attributes.
  */
 interface StreamNode {
-  readonly next: Map<string, Map<string | number | boolean, StreamNode>>;
+  readonly next: Map<string | number | boolean, StreamNode>;
   histogram?: Histogram;
+}
+
+/** Where an operation's spans keep their metric attributes, and the name of that set of keys. */
+interface Layout {
+  readonly keys: readonly string[];
+  readonly kept: readonly number[];
+  readonly signature: string;
 }
 
 const NONE: readonly never[] = [];
@@ -66,7 +74,7 @@ const TIMER_DELAY_US = [200, 3000] as const;
 export class MetricsAggregator {
   private readonly states: InstanceState[];
   private readonly delta: boolean;
-  private readonly lastLayout = new Map<SemconvMetric, { keys: readonly string[]; kept: readonly number[] }>();
+  private readonly lastLayout = new Map<SemconvMetric, Layout>();
   /** The earliest collection any reader has due. */
   nextDueUs = Infinity;
 
@@ -115,17 +123,15 @@ export class MetricsAggregator {
   span(instance: InstancePlan, span: SpanRecord, metric: SemconvMetric): void {
     const byName = this.states[instance.index]!.semconv;
     let entry = byName.get(metric.name);
-    if (entry === undefined) byName.set(metric.name, entry = { metric, root: { next: new Map() }, streams: [] });
+    if (entry === undefined) byName.set(metric.name, entry = { metric, roots: new Map(), streams: [] });
     const { attributes } = span;
-    let node = entry.root;
-    const kept = this.keptPositions(metric, attributes);
+    const { kept, signature } = this.layout(metric, attributes);
+    let node: StreamNode | undefined = entry.roots.get(signature);
+    if (node === undefined) entry.roots.set(signature, node = { next: new Map() });
     for (let k = 0; k < kept.length; k++) {
-      const attribute = attributes[kept[k]!]!;
-      let byValue = node.next.get(attribute.key);
-      if (byValue === undefined) node.next.set(attribute.key, byValue = new Map());
-      const value = scalar(attribute.value);
-      let child = byValue.get(value);
-      if (child === undefined) byValue.set(value, child = { next: new Map() });
+      const value = scalar(attributes[kept[k]!]!.value);
+      let child: StreamNode | undefined = node.next.get(value);
+      if (child === undefined) node.next.set(value, child = { next: new Map() });
       node = child;
     }
     let histogram = node.histogram;
@@ -137,20 +143,22 @@ export class MetricsAggregator {
   }
 
   /**
-   * Where the kept attributes are in `attributes`. An operation describes its spans with the same keys in
-   * the same order, so the last answer per metric is checked (by identity, cheap) before working it out.
+   * Where the kept attributes are in `attributes`, and which keys they are. An operation describes its spans
+   * with the same keys in the same order, so the last answer per metric is checked (by identity, cheap)
+   * before working it out.
    */
-  private keptPositions(metric: SemconvMetric, attributes: readonly KeyValue[]): readonly number[] {
+  private layout(metric: SemconvMetric, attributes: readonly KeyValue[]): Layout {
     const last = this.lastLayout.get(metric);
     if (last !== undefined && last.keys.length === attributes.length) {
       let same = true;
       for (let i = 0; i < attributes.length && same; i++) same = last.keys[i] === attributes[i]!.key;
-      if (same) return last.kept;
+      if (same) return last;
     }
     const keys = attributes.map((a) => a.key);
     const kept = keys.flatMap((key, i) => (metric.keys.has(key) ? [i] : []));
-    this.lastLayout.set(metric, { keys, kept });
-    return kept;
+    const layout = { keys, kept, signature: kept.map((i) => keys[i]).join("\u0001") };
+    this.lastLayout.set(metric, layout);
+    return layout;
   }
 
   /** Every collection due by `untilUs`, in time order (an instance may collect more than once). */

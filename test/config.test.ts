@@ -32,7 +32,12 @@ describe("a valid config", () => {
       headers: {},
       timeoutMs: 10_000,
     });
-    expect(config.workload).toEqual({ ratePerSecond: 10, durationSeconds: 60, shape: { kind: "constant", rate: 10 } });
+    expect(config.workload).toEqual({
+      ratePerSecond: 10,
+      durationSeconds: 60,
+      shape: { kind: "constant", rate: 10 },
+      arrivals: "poisson",
+    });
   });
 
   test("metric unit defaults to the empty string", async () => {

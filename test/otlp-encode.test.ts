@@ -25,6 +25,7 @@ import {
   encodeResourceSpans,
   ProtoWriter,
 } from "../src/otlp/encode.ts";
+import { subMicrosecondNs } from "../src/otlp/encode-common.ts";
 import {
   type AnyValue,
   type ExemplarRecord,
@@ -44,7 +45,7 @@ import {
 
 // ---- Independent conversion of records to protobuf-es messages ----
 
-const ns = (us: number): bigint => BigInt(us) * 1000n;
+const ns = (us: number): bigint => us === 0 ? 0n : BigInt(us) * 1000n + BigInt(subMicrosecondNs(us));
 
 type PbAnyValue = MessageInitShape<typeof AnyValueSchema>;
 type PbKeyValue = MessageInitShape<typeof KeyValueSchema>;

@@ -88,6 +88,9 @@ export interface Deployment {
   readonly region?: string;
 }
 
+/** `workload.arrivals`. */
+export type Arrivals = "poisson" | "uniform";
+
 /** A validated configuration with every default applied and every string format parsed. */
 export interface Config {
   readonly seed: string;
@@ -99,6 +102,8 @@ export interface Config {
     readonly durationSeconds: number;
     /** How the rate changes over the run; `constant` at `rate` unless `workload.shape` says otherwise. */
     readonly shape: LoadShape;
+    /** How request start times are spread: a Poisson process (absent: the default) or an even grid. */
+    readonly arrivals?: Arrivals;
   };
   readonly output: {
     readonly endpoint: Endpoint;

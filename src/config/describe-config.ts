@@ -5,7 +5,13 @@ import type { Settings } from "./settings.ts";
 export interface ConfigDescription {
   readonly file: string;
   readonly seed: string;
-  readonly workload: { readonly ratePerSecond: number; readonly durationSeconds: number; readonly requests: number };
+  readonly workload: {
+    readonly ratePerSecond: number;
+    readonly durationSeconds: number;
+    readonly arrivals?: string;
+    /** Expected: with Poisson arrivals the run's count is random around it. */
+    readonly requests: number;
+  };
   /** The effective output, after the environment and flags; header values masked. */
   readonly output: {
     readonly endpoint: string;
@@ -93,7 +99,8 @@ export function formatDescription(d: ConfigDescription): string {
   return [
     `${d.file}: valid`,
     `  seed          ${JSON.stringify(d.seed)}`,
-    `  workload      ${rate} = ${d.workload.requests} requests`,
+    `  workload      ${rate} ${d.workload.arrivals === "uniform" ? "=" : "≈"} ${d.workload.requests} requests` +
+    ` (${d.workload.arrivals ?? "poisson"} arrivals)`,
     `  output        ${d.output.endpoint} (${d.output.protocol}${
       d.output.compression === "none" ? "" : `, ${d.output.compression}`
     }), ${d.output.batchSize} requests per export, timeout ${d.output.timeoutMs} ms`,

@@ -91,6 +91,7 @@ export const workloadSchema = type({
   "rate?": "string",
   duration: "string",
   "shape?": "object",
+  "arrivals?": "'poisson' | 'uniform'",
 });
 
 export const tlsSchema = type({

@@ -20,7 +20,8 @@ export function checkWorkload(raw: unknown, report: Report): Config["workload"] 
   else if (rate !== undefined) shape = { kind: "constant", rate };
   else if (workload.rate === undefined) report(["workload"], "missing rate: write e.g. rate: 10/s, or a shape");
   if (shape === undefined || durationSeconds === undefined) return undefined;
-  return { ratePerSecond: meanRate(shape, durationSeconds), durationSeconds, shape };
+  const arrivals = workload.arrivals === "uniform" ? "uniform" : "poisson";
+  return { ratePerSecond: meanRate(shape, durationSeconds), durationSeconds, shape, arrivals };
 }
 
 /** The mean rate over the run: a shaped run's "configured rate" in summaries. */

@@ -14,8 +14,8 @@ interface Emitted {
  * service, offset and duration, attributes, status, links and the log records written for it.
  */
 export function explainRequests(plan: RunPlan, indices: readonly number[], startUs: number): string {
-  const intervalUs = 1e6 / plan.ratePerSecond;
-  return indices.map((index) => explainRequest(plan, index, Math.round(startUs + index * intervalUs))).join("\n\n");
+  return indices.map((index) => explainRequest(plan, index, Math.round(startUs + plan.arrivals.offsetUs(index))))
+    .join("\n\n");
 }
 
 function explainRequest(plan: RunPlan, index: number, startUs: number): string {

@@ -3,10 +3,54 @@ import type { LatencyPercentiles } from "../config/config.ts";
 /** Draws one own-work duration in microseconds from a uniform number in [0, 1). */
 export type DurationModel = (u: number) => number;
 
-/** The seed's model: 50% to 200% of the base duration, uniformly. */
-export function uniformDuration(baseUs: number): DurationModel {
-  return (u) => baseUs * (0.5 + 1.5 * u);
+/**
+ * `base_duration_ms`: log-normal with the base as its median and σ = 0.54, so p90 ≈ 2x, p99 ≈ 3.5x and
+ * p99.9 ≈ 5.3x the base, as request latencies have a tail; capped at 20x (one request in about 10^8).
+ */
+export function logNormalDuration(medianUs: number): DurationModel {
+  return (u) => medianUs * Math.min(MAX_FACTOR, Math.exp(SIGMA * probit(u)));
 }
+
+const SIGMA = 0.54;
+const MAX_FACTOR = 20;
+
+/**
+ * The standard normal quantile of u in (0, 1) (Acklam's rational approximation, relative error under
+ * 1.2e-9): the inverse CDF keeps u's order, so u >= 0.99 is still the slowest 1%.
+ */
+function probit(u: number): number {
+  const p = Math.min(Math.max(u, 1e-12), 1 - 1e-12);
+  if (p < P_LOW || p > 1 - P_LOW) {
+    const q = Math.sqrt(-2 * Math.log(p < P_LOW ? p : 1 - p));
+    const x = (((((C[0]! * q + C[1]!) * q + C[2]!) * q + C[3]!) * q + C[4]!) * q + C[5]!) /
+      ((((D[0]! * q + D[1]!) * q + D[2]!) * q + D[3]!) * q + 1);
+    return p < P_LOW ? x : -x;
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return (((((A[0]! * r + A[1]!) * r + A[2]!) * r + A[3]!) * r + A[4]!) * r + A[5]!) * q /
+    (((((B[0]! * r + B[1]!) * r + B[2]!) * r + B[3]!) * r + B[4]!) * r + 1);
+}
+
+const P_LOW = 0.02425;
+const A = [
+  -39.69683028665376,
+  220.9460984245205,
+  -275.9285104469687,
+  138.357751867269,
+  -30.66479806614716,
+  2.506628277459239,
+];
+const B = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+const C = [
+  -0.007784894002430293,
+  -0.3223964580411365,
+  -2.400758277161838,
+  -2.549732539343734,
+  4.374664141464968,
+  2.938163982698783,
+];
+const D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
 
 /**
  * A long-tailed model through the given percentiles: the inverse CDF is interpolated linearly between

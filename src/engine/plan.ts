@@ -1,29 +1,20 @@
 import packageJson from "../../package.json" with { type: "json" };
-import {
-  type Config,
-  type MetricTemplate,
-  type Severity,
-  SEVERITY_NUMBER,
-  type UserAttribute,
-} from "../config/config.ts";
+import { type Config, type Severity, SEVERITY_NUMBER, type UserAttribute } from "../config/config.ts";
 import type { ServiceNode } from "../config/graph.ts";
 import type { LoadedConfig } from "../config/load-config.ts";
-import { durationBounds, microsecondsPer } from "./metrics/duration-unit.ts";
-import type { CallShape, MetricModel, OperationModel } from "../plugin-host/plugin.ts";
-import type { Random } from "../plugin-host/random.ts";
+import { type MetricPlan, planMetric, type SemconvMetric, semconvMetric } from "./metrics/plan-metric.ts";
+import type { CallShape, OperationModel } from "../plugin-host/plugin.ts";
 import { hashSeed, namedRandom } from "./seed.ts";
 import { attribute } from "../telemetry/attribute.ts";
 import type { KeyValue, ResourceRecord, ScopeRecord } from "../telemetry/records.ts";
 import type { RenderText } from "../config/text-template.ts";
-import { type DurationModel, percentileDuration, uniformDuration } from "./latency.ts";
+import { type DurationModel, logNormalDuration, percentileDuration } from "./latency.ts";
 import { compileOperation } from "./operation.ts";
+import { type ArrivalSchedule, createArrivalSchedule } from "./arrivals.ts";
+import { workloadCurve } from "./workload-curve.ts";
 import { COMMON_LANGUAGES, instanceResource } from "./resource.ts";
 
-/** A semantic-convention duration histogram a span feeds: its name and the attribute keys it keeps. */
-export interface SemconvMetric {
-  readonly name: string;
-  readonly keys: ReadonlySet<string>;
-}
+export type { MetricPlan, SemconvMetric } from "./metrics/plan-metric.ts";
 
 export interface OperationPlan {
   readonly model: OperationModel;
@@ -53,17 +44,6 @@ export interface LogPlan {
   readonly severityText: string;
   /** Error and fatal records describe failures, so they are written for failing spans only. */
   readonly failuresOnly: boolean;
-}
-
-export interface MetricPlan {
-  readonly name: string;
-  readonly unit: string;
-  readonly data: "sum" | "gauge" | "histogram";
-  /** Histograms of durations take span durations: microseconds per metric unit. */
-  readonly microsecondsPerUnit?: number;
-  readonly bounds: readonly number[];
-  /** Gauges and non-duration histograms take values from a heuristic's model, one per instance. */
-  readonly createModel?: (random: Random) => MetricModel;
 }
 
 /** One running copy of a service: its own resource, and its own metric streams. */
@@ -96,6 +76,7 @@ export interface RunPlan {
   readonly ratePerSecond: number;
   readonly durationSeconds: number;
   readonly totalRequests: number;
+  readonly arrivals: ArrivalSchedule;
   readonly batchSize: number;
   readonly temporality: "cumulative" | "delta";
   readonly maxMessageBytes: number;
@@ -120,7 +101,12 @@ type MutableService = Omit<ServicePlan, "instances" | "downstream"> & {
  * n > 1 gets instances of its own (ids, hosts), as separate processes would have, so that metric streams
  * of different shards never collide.
  */
-export function planRun({ config, graph, registry }: LoadedConfig, shard = { index: 0, count: 1 }): RunPlan {
+export function planRun(
+  { config, graph, registry }: LoadedConfig,
+  shard = { index: 0, count: 1 },
+  /** The run's start: a shape peaking at a time of day depends on it. */
+  startUs = 0,
+): RunPlan {
   const seedHash = hashSeed(config.seed);
   const plans = new Map<ServiceNode, MutableService>();
   const instances: InstancePlan[] = [];
@@ -151,6 +137,8 @@ export function planRun({ config, graph, registry }: LoadedConfig, shard = { ind
     plans.set(node, plan);
   }
   for (const [node, plan] of plans) plan.downstream.push(...node.downstream.map((callee) => plans.get(callee)!));
+  const curve = workloadCurve(config, graph.entryPoints.length, startUs);
+  const schedule = createArrivalSchedule(seedHash, config.workload.arrivals ?? "poisson", curve);
   return {
     seedHash,
     services: [...plans.values()],
@@ -158,7 +146,10 @@ export function planRun({ config, graph, registry }: LoadedConfig, shard = { ind
     entryPoints: graph.entryPoints.map((node) => plans.get(node)!),
     ratePerSecond: config.workload.ratePerSecond,
     durationSeconds: config.workload.durationSeconds,
-    totalRequests: Math.floor(config.workload.ratePerSecond * config.workload.durationSeconds),
+    get totalRequests() {
+      return schedule.count;
+    },
+    arrivals: schedule,
     batchSize: config.output.batchSize,
     temporality: config.output.temporality,
     maxMessageBytes: config.output.maxMessageBytes,
@@ -173,7 +164,7 @@ function planService(
   const { template } = node;
   const definition = config.services.find((s) => s.name === node.name)!;
   const metrics = template.metrics.map((metric) => planMetric(metric, registry));
-  const configured = new Set(metrics.map((m) => m.name));
+  const configured = new Map(metrics.map((m) => [m.name, m]));
   return {
     name: node.name,
     scope: { name: "dreamweaver", version: packageJson.version, attributes: [] },
@@ -202,16 +193,15 @@ function planSpans(
   node: ServiceNode,
   userAttributes: readonly UserAttribute[],
   semconvMetrics: boolean,
-  configured: ReadonlySet<string>,
+  configured: ReadonlyMap<string, MetricPlan>,
   registry: LoadedConfig["registry"],
 ): SpanPlan {
   const traces = node.template.traces!;
   const kind = registry.spanKinds.get(traces.spanKind)!;
   // A service's own attribute replaces its template's of the same key.
   const user = [...new Map(userAttributes.map((a) => [a.key, a])).values()];
-  // A metric the user configured keeps the seed's meaning; the convention's own would clash with it.
   const semconv = (name: string | undefined, keys: readonly string[]) =>
-    semconvMetrics && name !== undefined && !configured.has(name) ? { name, keys: new Set(keys) } : undefined;
+    semconvMetric(name, keys, name === undefined ? undefined : configured.get(name), semconvMetrics);
   return {
     kind: kind.value.otlpKind,
     call: kind.value.call,
@@ -224,28 +214,9 @@ function planSpans(
     }),
     errorRate: traces.errorRate,
     errorPropagation: traces.errorPropagation,
-    duration: traces.latency ? percentileDuration(traces.latency) : uniformDuration(traces.baseDurationMs * 1000),
+    duration: traces.latency ? percentileDuration(traces.latency) : logNormalDuration(traces.baseDurationMs * 1000),
     constantAttributes: user.filter((a) => !a.render).map((a) => attribute(a.key, a.value)),
     renderedAttributes: user.flatMap((a) => (a.render ? [{ key: a.key, render: a.render }] : [])),
     userKeys: new Set(user.map((a) => a.key)),
   };
 }
-
-function planMetric(metric: MetricTemplate, registry: LoadedConfig["registry"]): MetricPlan {
-  const data = registry.metricTypes.get(metric.type)!.value.data;
-  const perUnit = microsecondsPer(metric.unit);
-  const base = { name: metric.name, unit: metric.unit, data };
-  if (data === "histogram" && metric.name.includes("duration") && perUnit !== undefined) {
-    return { ...base, microsecondsPerUnit: perUnit, bounds: durationBounds(metric.unit) };
-  }
-  if (data === "sum") return { ...base, bounds: [] };
-  const heuristic = registry.metricHeuristics.find((h) => h.value.matches(metric))!;
-  return {
-    ...base,
-    bounds: data === "histogram" ? SIZE_BOUNDS : [],
-    createModel: (random) => heuristic.value.create({ random, name: metric.name, unit: metric.unit }),
-  };
-}
-
-/** Powers of four from 16 to 4 MiB: enough resolution for sizes and counts over six orders of magnitude. */
-const SIZE_BOUNDS = Array.from({ length: 10 }, (_, i) => 16 * 4 ** i);

@@ -9,6 +9,10 @@ import { FIRST_CONTACT_POLICY, RETRY_POLICY, retryDelayMs, sleep } from "./retry
  * beyond that, counting what was dropped, so a paced run keeps its schedule and its memory bounded.
  * A failed export the exporter marks retryable is sent again (see retry.ts) within the same slot, so
  * retries never raise the concurrency and a struggling receiver slows generation down instead.
+ *
+ * Metrics exports go one at a time, in order, as an SDK's metric reader sends them: two collections of a
+ * cumulative stream in flight at once could arrive swapped and make a counter go down at the receiver.
+ * Traces and logs use every slot.
  */
 export class ExportPipeline {
   private readonly inFlight = new Set<Promise<void>>();
@@ -16,6 +20,7 @@ export class ExportPipeline {
   private queuedBytes = 0;
   private readonly abort = new AbortController();
   private slotFreed: (() => void) | undefined;
+  private metricsInFlight = false;
   /** The first failure before any export succeeded: the receiver is most likely not there at all. */
   firstFailure: Error | undefined;
 
@@ -31,16 +36,14 @@ export class ExportPipeline {
     while (this.inFlight.size >= this.concurrency || this.queue.length > 0) {
       await new Promise<void>((resolve) => (this.slotFreed = resolve));
     }
-    this.start(request);
+    // A metrics request behind another waits in the queue, which holds the next `send` back until it starts.
+    if (this.startable(request)) this.start(request);
+    else this.enqueue(request);
   }
 
   offer(request: ExportRequest): void {
-    if (this.inFlight.size < this.concurrency) return this.start(request);
-    if (this.queuedBytes + request.bytes <= this.maxQueuedBytes) {
-      this.queue.push(request);
-      this.queuedBytes += request.bytes;
-      return;
-    }
+    if (this.inFlight.size < this.concurrency && this.startable(request)) return this.start(request);
+    if (this.queuedBytes + request.bytes <= this.maxQueuedBytes) return this.enqueue(request);
     this.stats.droppedExports++;
     this.stats.dropped[request.signal] += request.items;
   }
@@ -61,8 +64,32 @@ export class ExportPipeline {
     await this.exporter.close();
   }
 
+  private startable(request: ExportRequest): boolean {
+    return request.signal !== "metrics" || !this.metricsInFlight;
+  }
+
+  private enqueue(request: ExportRequest): void {
+    this.queue.push(request);
+    this.queuedBytes += request.bytes;
+  }
+
+  /** Starts queued requests, oldest first, while slots are free; a metrics request waits for the one before it. */
+  private startQueued(): void {
+    for (let i = 0; i < this.queue.length && this.inFlight.size < this.concurrency;) {
+      const request = this.queue[i]!;
+      if (!this.startable(request)) {
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      this.queuedBytes -= request.bytes;
+      this.start(request);
+    }
+  }
+
   private start(request: ExportRequest): void {
     this.stats.bytes += request.bytes;
+    if (request.signal === "metrics") this.metricsInFlight = true;
     const call: Promise<void> = this.exportWithRetries(request).then(
       (result) => {
         this.stats.exports++;
@@ -71,12 +98,9 @@ export class ExportPipeline {
       (error: unknown) => this.recordFailure(request, error),
     ).finally(() => {
       this.inFlight.delete(call);
+      if (request.signal === "metrics") this.metricsInFlight = false;
       // After shutdown aborted the calls, what is queued stays queued: drain() counts it as not sent.
-      const next = this.abort.signal.aborted ? undefined : this.queue.shift();
-      if (next) {
-        this.queuedBytes -= next.bytes;
-        this.start(next);
-      }
+      if (!this.abort.signal.aborted) this.startQueued();
       this.slotFreed?.();
       this.slotFreed = undefined;
     });

@@ -33,11 +33,36 @@ export function writeFixed32Field(writer: ProtoWriter, fieldNumber: number, valu
   writer.fixed32(value);
 }
 
-/** A fixed64 `*_unix_nano` field from microseconds, omitted when zero. */
+/**
+ * A fixed64 `*_unix_nano` field from microseconds, omitted when zero. The engine keeps time in whole
+ * microseconds (a double holds no finer fraction of today's epoch microseconds exactly); the nanoseconds
+ * below them are filled in by `subMicrosecondNs`, so timestamps do not sit on a microsecond grid.
+ */
 export function writeTimeField(writer: ProtoWriter, fieldNumber: number, us: number): void {
   if (us === 0) return;
   writer.tag(fieldNumber, WIRE_FIXED64);
-  writer.fixed64MicrosAsNanos(us);
+  const whole = Math.floor(us);
+  writer.fixed64MicrosAsNanos(whole, subMicrosecondNs(whole));
+}
+
+/**
+ * The nanoseconds (0-999) under whole microsecond `us`: a hash of `us` alone, so it is deterministic, equal
+ * times stay equal and the order of different times is kept (a span still starts after its parent and
+ * ends inside it, an exemplar still carries its span's end).
+ */
+export function subMicrosecondNs(us: number): number {
+  const lo = us >>> 0;
+  const hi = Math.floor(us / 0x1_0000_0000) >>> 0;
+  return mix(lo ^ mix(hi ^ 0x9e3779b9)) % 1000;
+}
+
+/** MurmurHash3's 32-bit finalizer. */
+function mix(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
 }
 
 /** A repeated KeyValue field. */

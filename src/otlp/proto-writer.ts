@@ -149,11 +149,12 @@ export class ProtoWriter {
   /**
    * A fixed64 nanosecond timestamp from non-negative microseconds. The nanosecond value passes 2^53 (any date after 1970-04),
    * so `us * 1000` as a double would round; each 32-bit half of the microseconds is scaled separately and the
-   * low half's overflow carried into the high half, which is exact for microseconds up to 2^53.
+   * low half's overflow carried into the high half, which is exact for microseconds up to 2^53. `extraNs`
+   * (0-999) is added to the nanoseconds.
    */
-  fixed64MicrosAsNanos(us: number): void {
+  fixed64MicrosAsNanos(us: number, extraNs = 0): void {
     const high = Math.floor(us / TWO_POW_32);
-    const lowNs = (us - high * TWO_POW_32) * NS_PER_US;
+    const lowNs = (us - high * TWO_POW_32) * NS_PER_US + extraNs;
     const carry = Math.floor(lowNs / TWO_POW_32);
     this.halves(lowNs - carry * TWO_POW_32, high * NS_PER_US + carry);
   }

@@ -84,6 +84,8 @@ export interface SpanKindDefinition {
 export interface MetricTypeDefinition {
   readonly description?: string;
   readonly data: "sum" | "gauge" | "histogram";
+  /** A `sum` only goes up (+1 per request handled); `false` makes it an UpDownCounter a heuristic models. */
+  readonly monotonic?: boolean;
 }
 
 /** How busy a service was since a metric's previous sample: what gauges are modelled from. */

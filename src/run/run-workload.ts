@@ -7,10 +7,12 @@ import { MetricsAggregator } from "../engine/metrics/aggregator.ts";
 import type { ExportRequest } from "../plugin-host/plugin.ts";
 import type { RunStats } from "../export/run-stats.ts";
 
+const NONE: readonly never[] = [];
+
 export interface WorkloadOptions {
-  /** `paced`: request i starts at startUs + i/rate on the wall clock. `fast`: as fast as exports go. */
+  /** `paced`: request i starts at its time in the arrival schedule on the wall clock. `fast`: as fast as exports go. */
   readonly mode: "paced" | "fast";
-  /** Timestamp of request 0. */
+  /** The run's start: the arrival schedule counts from it. */
   readonly startUs: number;
   readonly metricsIntervalUs: number;
   /** Paced mode: the longest a partly filled batch waits before it is sent anyway. */
@@ -37,15 +39,14 @@ interface SealedBatch {
 
 /**
  * Generates the plan's requests in order and hands their telemetry to the pipeline: traces and logs in
- * batches of `batchSize` requests, metrics at every interval boundary of the requests' own timeline
- * (so a collection at time B holds exactly the requests that started before B) and once at the end.
+ * batches of `batchSize` requests, metrics whenever an instance's reader collects on the requests' own
+ * timeline (so a collection at time B holds exactly the requests that started before B) and once at the end.
  */
 export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Promise<void> {
   const { stats, pipeline, clock } = options;
   const builder = new BatchBuilder(plan.instances, plan.maxMessageBytes);
-  const aggregator = new MetricsAggregator(plan, options.startUs);
-  const intervalUs = 1_000_000 / plan.ratePerSecond;
-  let nextCollectUs = options.startUs + options.metricsIntervalUs;
+  const aggregator = new MetricsAggregator(plan, options.startUs, options.metricsIntervalUs);
+  const startOf = (index: number) => options.startUs + plan.arrivals.offsetUs(index);
   let batchEndUs = 0;
   let latestEndUs = options.startUs;
   const out: TelemetryOut = {
@@ -60,20 +61,17 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
     },
     handled: (instance, startUs, endUs, span) => aggregator.handled(instance, startUs, endUs, span),
   };
-  const collect = (timeUs: number): ExportRequest[] => {
-    const requests = builder.metrics(aggregator.collect(timeUs));
+  const exported = (collected: ReturnType<MetricsAggregator["collectDue"]>): ExportRequest[] => {
+    const requests = builder.metrics(collected);
     for (const request of requests) stats.dataPoints += request.items;
     return requests;
   };
-  /** Simulates request i; returns the metrics request of any interval boundary crossed first. */
-  const generate = (index: number): ExportRequest[] => {
-    const startUs = options.startUs + index * intervalUs;
-    const metrics: ExportRequest[] = [];
-    while (startUs >= nextCollectUs) {
-      metrics.push(...collect(nextCollectUs));
-      nextCollectUs += options.metricsIntervalUs;
-    }
-    const endUs = simulateRequest(plan, index, Math.round(startUs), out);
+  /** Simulates request i; returns the metrics requests of any collections due before it starts. */
+  const generate = (index: number): readonly ExportRequest[] => {
+    // Whole microseconds, as the request's spans have them: a collection holds exactly the requests before it.
+    const startUs = Math.round(startOf(index));
+    const metrics = startUs >= aggregator.nextDueUs ? exported(aggregator.collectDue(startUs)) : NONE;
+    const endUs = simulateRequest(plan, index, startUs, out);
     batchEndUs = Math.max(batchEndUs, endUs);
     latestEndUs = Math.max(latestEndUs, endUs);
     builder.requests++;
@@ -88,7 +86,7 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
 
   if (options.mode === "fast") {
     const { index: first, count: step } = options.shard;
-    for (let i = first, n = 1; i < plan.totalRequests && !options.stop.aborted; i += step, n++) {
+    for (let i = first, n = 1; plan.arrivals.has(i) && !options.stop.aborted; i += step, n++) {
       for (const request of generate(i)) await pipeline.send(request);
       if (builder.requests >= plan.batchSize) { for (const request of seal().requests) await pipeline.send(request); }
       if (n % 256 === 0) await clock.yield();
@@ -97,9 +95,9 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
     stats.generatedAtUs = clock.nowUs();
     for (const request of seal().requests) await pipeline.send(request);
   } else {
-    await runPaced(plan, options, generate, seal, () => builder.requests, intervalUs);
+    await runPaced(plan, options, generate, seal, () => builder.requests, startOf);
   }
-  for (const request of collect(Math.round(latestEndUs))) {
+  for (const request of exported(aggregator.shutdown(latestEndUs))) {
     if (options.mode === "fast") await pipeline.send(request);
     else pipeline.offer(request);
   }
@@ -108,10 +106,10 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
 async function runPaced(
   plan: RunPlan,
   options: WorkloadOptions,
-  generate: (index: number) => ExportRequest[],
+  generate: (index: number) => readonly ExportRequest[],
   seal: () => SealedBatch,
   batchRequests: () => number,
-  intervalUs: number,
+  startOf: (index: number) => number,
 ): Promise<void> {
   const { clock, pipeline, stats } = options;
   const { index: first, count: step } = options.shard;
@@ -125,19 +123,20 @@ async function runPaced(
   };
   // A paced run keeps its schedule even when nothing gets through: what cannot be sent is counted as
   // lost or dropped, and memory stays bounded by the export queue.
-  while (next < plan.totalRequests && !options.stop.aborted) {
+  while (plan.arrivals.has(next) && !options.stop.aborted) {
     const nowUs = clock.nowUs();
     // Open loop: every request whose start time has come is generated now, however late we are.
-    const due = Math.min(plan.totalRequests, Math.floor((nowUs - options.startUs) / intervalUs) + 1);
-    if (next < due) stats.maxLagMs = Math.max(stats.maxLagMs, (nowUs - (options.startUs + next * intervalUs)) / 1000);
-    for (; next < due; next += step) {
+    if (plan.arrivals.has(next) && startOf(next) <= nowUs) {
+      stats.maxLagMs = Math.max(stats.maxLagMs, (nowUs - startOf(next)) / 1000);
+    }
+    for (; plan.arrivals.has(next) && startOf(next) <= nowUs; next += step) {
       for (const request of generate(next)) pipeline.offer(request);
       if (batchRequests() === 1) batchOpenedUs = nowUs;
       if (batchRequests() >= plan.batchSize) sealed.push(seal());
     }
     if (batchRequests() > 0 && nowUs - batchOpenedUs >= options.maxBatchWaitMs * 1000) sealed.push(seal());
     sendReady(nowUs);
-    const untilNextMs = (options.startUs + next * intervalUs - clock.nowUs()) / 1000;
+    const untilNextMs = plan.arrivals.has(next) ? (startOf(next) - clock.nowUs()) / 1000 : 0;
     await clock.sleep(Math.min(50, Math.max(1, untilNextMs)));
   }
   stats.generatedAtUs = clock.nowUs();

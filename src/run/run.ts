@@ -41,13 +41,13 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
   const signal = options.signal ?? new AbortController().signal;
   const drainMs = options.drainMs ?? 5000;
   const { shard } = runSettings;
-  const plan = planRun(settings, shard);
+  const startedUs = clock.nowUs();
+  const durationUs = config.workload.durationSeconds * 1e6;
+  const startUs = runSettings.fast ? runSettings.startTimeUs ?? startedUs - durationUs : startedUs;
+  const plan = planRun(settings, shard, startUs);
   const exporter = createExporters(settings, options.exporters, options.host);
   const stats = new RunStats();
   const pipeline = new ExportPipeline(exporter, stats, config.output.concurrency);
-  const startedUs = clock.nowUs();
-  const durationUs = plan.durationSeconds * 1e6;
-  const startUs = runSettings.fast ? runSettings.startTimeUs ?? startedUs - durationUs : startedUs;
   options.onStart?.(stats);
   let failure: unknown;
   try {

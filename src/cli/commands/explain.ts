@@ -1,8 +1,12 @@
 import { defineCommand } from "citty";
-import { planRun } from "../../engine/plan.ts";
-import { DreamweaverError } from "../../plugin-host/errors.ts";
+import { parseDuration } from "../../config/units.ts";
 import { explainRequests } from "../../engine/explain.ts";
+import { planRun } from "../../engine/plan.ts";
+import { activeScenarios } from "../../engine/scenario-timeline.ts";
+import { workloadCurve } from "../../engine/workload-curve.ts";
+import { DreamweaverError } from "../../plugin-host/errors.ts";
 import { systemClock } from "../../runtime/clock.ts";
+import { formatTimeline } from "../format-timeline.ts";
 import { writeOut } from "../host.ts";
 import { settingsArgs, settingsFromArgs } from "../settings-args.ts";
 import { guarded } from "./guarded.ts";
@@ -13,15 +17,31 @@ export const explainCommand = defineCommand({
     ...settingsArgs,
     requests: { type: "string", default: "3", description: "How many requests to show" },
     from: { type: "string", default: "0", description: "Index of the first request" },
+    at: { type: "string", description: "Show the requests at this moment of the run instead, e.g. 12m" },
   },
   run: guarded(async ({ args, rawArgs }) => {
     const count = Number(args.requests);
-    const from = Number(args.from);
+    let from = Number(args.from);
     if (!Number.isInteger(count) || count < 1 || !Number.isInteger(from) || from < 0) {
       throw new DreamweaverError("USAGE", "--requests must be a positive integer and --from a non-negative one");
     }
-    const plan = planRun(await settingsFromArgs(args, rawArgs));
-    const indices = Array.from({ length: Math.min(count, plan.totalRequests) }, (_, i) => from + i);
-    writeOut(explainRequests(plan, indices, systemClock.nowUs()));
+    const settings = await settingsFromArgs(args, rawArgs);
+    const startUs = systemClock.nowUs();
+    const plan = planRun(settings, undefined, startUs);
+    const lines = [formatTimeline(settings, startUs), ""];
+    if (args.at !== undefined) {
+      const at = parseDuration(args.at);
+      if (!at.ok || at.value > plan.durationSeconds) {
+        throw new DreamweaverError("USAGE", `--at: ${at.ok ? "after the end of the run" : at.message}`);
+      }
+      from = Math.floor(
+        workloadCurve(settings.config, settings.graph.entryPoints.length, startUs).cumulative(at.value),
+      );
+      const active = activeScenarios(settings.config.scenarios, at.value);
+      const scenarios = active.map(({ scenario, phase }) => `${scenario.name} (${phase})`);
+      lines.push(`at ${args.at}: ${scenarios.length > 0 ? scenarios.join(", ") : "no scenario in effect"}`, "");
+    }
+    const indices = Array.from({ length: count }, (_, i) => from + i).filter((i) => i < plan.totalRequests);
+    writeOut([...lines, explainRequests(plan, indices, startUs)].join("\n"));
   }),
 });

@@ -32,9 +32,10 @@ export const runCommand = defineCommand({
   run: guarded(async ({ args, rawArgs }) => {
     const settings = await settingsFromArgs(args, rawArgs);
     if (args["dry-run"]) {
-      const plan = planRun(settings);
+      const startUs = settings.run.startTimeUs ?? systemClock.nowUs();
+      const plan = planRun(settings, undefined, startUs);
       const indices = [0, 1, 2].filter((i) => i < plan.totalRequests);
-      writeOut(explainRequests(plan, indices, settings.run.startTimeUs ?? systemClock.nowUs()));
+      writeOut(explainRequests(plan, indices, startUs));
       return;
     }
     if (args.buckets !== undefined && !settings.run.sink) {

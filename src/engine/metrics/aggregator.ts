@@ -1,6 +1,7 @@
-import type { InstancePlan, RunPlan, SemconvMetric } from "../plan.ts";
+import type { InstancePlan, RunPlan, SemconvMetric, ServicePlan } from "../plan.ts";
 import type { MetricModel, MetricSample } from "../../plugin-host/plugin.ts";
 import { namedRandom } from "../seed.ts";
+import type { Random } from "../../plugin-host/random.ts";
 import {
   type KeyValue,
   type MetricRecord,
@@ -8,7 +9,6 @@ import {
   TEMPORALITY_CUMULATIVE,
   TEMPORALITY_DELTA,
 } from "../../telemetry/records.ts";
-import { durationBounds } from "./duration-unit.ts";
 import { Histogram } from "./histogram.ts";
 
 /** One instance's metrics at one collection: what its SDK's periodic reader would export. */
@@ -25,42 +25,81 @@ interface InstanceState {
   /** Requests handled and their summed duration since the last collection, for gauge models. */
   intervalHandled: number;
   intervalBusyUs: number;
-  /** Per configured metric: its histogram or its gauge model. */
+  /** Per configured metric: its histogram or its value model. */
   readonly histograms: (Histogram | undefined)[];
   readonly models: (MetricModel | undefined)[];
-  /** Semantic-convention duration histograms: metric name -> attribute set -> stream. */
-  readonly semconv: Map<string, Map<string, Histogram>>;
+  /** Configured metrics that a semantic-convention stream of the same name replaces. */
+  readonly replaced: readonly boolean[];
+  /** Semantic-convention duration histograms: metric name -> the metric and its streams by attribute set. */
+  readonly semconv: Map<string, { metric: SemconvMetric; roots: Map<string, StreamNode>; streams: Histogram[] }>;
+  /** The instance's metric reader: when its SDK started, when it last collected and will next collect. */
+  readonly reader: Reader;
+}
+
+interface Reader {
+  readonly startUs: number;
+  readonly random: Random;
+  collections: number;
+  lastUs: number;
+  nextUs: number;
+}
+
+/**
+ * Streams by attribute set, as a trie: a root per set of kept keys, then one level per kept attribute, by
+ * value. Every span feeds one, so the lookup uses primitive values and a remembered root, never a joined
+ * string of the attributes.
+ */
+interface StreamNode {
+  readonly next: Map<string | number | boolean, StreamNode>;
+  histogram?: Histogram;
+}
+
+/** Where an operation's spans keep their metric attributes, and the name of that set of keys. */
+interface Layout {
+  readonly keys: readonly string[];
+  readonly kept: readonly number[];
+  readonly signature: string;
 }
 
 const NONE: readonly never[] = [];
-const SECONDS_BOUNDS = durationBounds("s");
+/** A periodic reader's timer fires a little late, by 0.2-3 ms, and never catches up on its own. */
+const TIMER_DELAY_US = [200, 3000] as const;
 
 /**
  * Aggregates per service instance the way an SDK does: counters and histograms accumulate (from the
- * run's start, or per interval with delta temporality), gauges are sampled at each collection, and
- * `collect` snapshots everything at a point in simulated time.
+ * instance's start, or per interval with delta temporality), gauges are sampled at each collection.
+ * Each instance has its own periodic reader, as a process has: its SDK started at its own moment within
+ * the interval before the run, so its collections come at their own phase, each a little late.
  */
 export class MetricsAggregator {
   private readonly states: InstanceState[];
-  private lastCollectUs: number;
   private readonly delta: boolean;
+  private readonly lastLayout = new Map<SemconvMetric, Layout>();
+  /** The earliest collection any reader has due. */
+  nextDueUs = Infinity;
 
-  constructor(plan: RunPlan, private readonly startUs: number) {
-    this.lastCollectUs = startUs;
+  constructor(plan: RunPlan, startUs: number, private readonly intervalUs: number) {
     this.delta = plan.temporality === "delta";
-    this.states = plan.instances.map((instance) => ({
-      instance,
-      handled: 0,
-      intervalHandled: 0,
-      intervalBusyUs: 0,
-      histograms: instance.service.metrics.map((m) =>
-        m.data === "histogram" ? new Histogram(NONE, m.bounds, false) : undefined
-      ),
-      models: instance.service.metrics.map((m) =>
-        m.createModel?.(namedRandom(plan.seedHash, `metric/${instance.index}/${m.name}`))
-      ),
-      semconv: new Map(),
-    }));
+    this.states = plan.instances.map((instance) => {
+      const { metrics } = instance.service;
+      const fed = spanFedMetrics(instance.service);
+      const random = namedRandom(plan.seedHash, `reader/${instanceId(instance)}`);
+      const readerStartUs = Math.round(startUs - intervalUs * random.float());
+      const reader = { startUs: readerStartUs, random, collections: 0, lastUs: readerStartUs, nextUs: 0 };
+      reader.nextUs = this.scheduled(reader);
+      return {
+        instance,
+        handled: 0,
+        intervalHandled: 0,
+        intervalBusyUs: 0,
+        histograms: metrics.map((m) => m.data === "histogram" ? new Histogram(NONE, m.bounds, false) : undefined),
+        models: metrics.map((m) => m.createModel?.(namedRandom(plan.seedHash, `metric/${instance.index}/${m.name}`))),
+        replaced: metrics.map((m) => m.microsecondsPerUnit !== undefined && fed.has(m.name)),
+        semconv: new Map(),
+        reader,
+      };
+    });
+    this.updateNextDue();
   }
 
   /** Feeds one request an instance handled: configured counters, duration histograms and gauge load. */
@@ -73,84 +112,140 @@ export class MetricsAggregator {
     const { metrics } = instance.service;
     for (let i = 0; i < metrics.length; i++) {
       const histogram = state.histograms[i];
-      if (histogram === undefined) continue;
+      if (histogram === undefined || state.replaced[i]) continue;
       const perUnit = metrics[i]!.microsecondsPerUnit;
       const value = perUnit === undefined ? state.models[i]!.sample(this.sample(state, endUs)) : durationUs / perUnit;
       histogram.record(value, span);
     }
   }
 
-  /** Feeds a span's duration, in seconds, to its semantic-convention histogram, split by its attributes. */
+  /** Feeds a span's duration, in the metric's unit, to its semantic-convention histogram, split by its attributes. */
   span(instance: InstancePlan, span: SpanRecord, metric: SemconvMetric): void {
-    const streams = this.states[instance.index]!.semconv;
-    let byAttributes = streams.get(metric.name);
-    if (byAttributes === undefined) streams.set(metric.name, byAttributes = new Map());
-    const kept: KeyValue[] = [];
-    let key = "";
-    for (const attribute of span.attributes) {
-      if (!metric.keys.has(attribute.key)) continue;
-      kept.push(attribute);
-      key += `${attribute.key}\u0001${scalar(attribute.value)}\u0002`;
+    const byName = this.states[instance.index]!.semconv;
+    let entry = byName.get(metric.name);
+    if (entry === undefined) byName.set(metric.name, entry = { metric, roots: new Map(), streams: [] });
+    const { attributes } = span;
+    const { kept, signature } = this.layout(metric, attributes);
+    let node: StreamNode | undefined = entry.roots.get(signature);
+    if (node === undefined) entry.roots.set(signature, node = { next: new Map() });
+    for (let k = 0; k < kept.length; k++) {
+      const value = scalar(attributes[kept[k]!]!.value);
+      let child: StreamNode | undefined = node.next.get(value);
+      if (child === undefined) node.next.set(value, child = { next: new Map() });
+      node = child;
     }
-    let histogram = byAttributes.get(key);
-    if (histogram === undefined) byAttributes.set(key, histogram = new Histogram(kept, SECONDS_BOUNDS, true));
-    histogram.record((span.endUs - span.startUs) / 1e6, span);
+    let histogram = node.histogram;
+    if (histogram === undefined) {
+      const kept = attributes.filter((a) => metric.keys.has(a.key));
+      entry.streams.push(node.histogram = histogram = new Histogram(kept, metric.bounds, true));
+    }
+    histogram.record((span.endUs - span.startUs) / metric.microsecondsPerUnit, span);
   }
 
-  /** Every instance's metrics as of `timeUs`; starts the next interval. */
-  collect(timeUs: number): InstanceMetrics[] {
-    const out: InstanceMetrics[] = [];
-    const startUs = this.delta ? this.lastCollectUs : this.startUs;
-    for (const state of this.states) {
-      const metrics = [...this.configured(state, startUs, timeUs), ...this.semconv(state, startUs, timeUs)];
-      const points = metrics.reduce((n, m) => n + m.data.points.length, 0);
-      if (points > 0) out.push({ instance: state.instance, metrics, points });
-      state.intervalHandled = 0;
-      state.intervalBusyUs = 0;
-      if (this.delta) state.handled = 0;
+  /**
+   * Where the kept attributes are in `attributes`, and which keys they are. An operation describes its spans
+   * with the same keys in the same order, so the last answer per metric is checked (by identity, cheap)
+   * before working it out.
+   */
+  private layout(metric: SemconvMetric, attributes: readonly KeyValue[]): Layout {
+    const last = this.lastLayout.get(metric);
+    if (last !== undefined && last.keys.length === attributes.length) {
+      let same = true;
+      for (let i = 0; i < attributes.length && same; i++) same = last.keys[i] === attributes[i]!.key;
+      if (same) return last;
     }
-    this.lastCollectUs = timeUs;
+    const keys = attributes.map((a) => a.key);
+    const kept = keys.flatMap((key, i) => (metric.keys.has(key) ? [i] : []));
+    const layout = { keys, kept, signature: kept.map((i) => keys[i]).join("\u0001") };
+    this.lastLayout.set(metric, layout);
+    return layout;
+  }
+
+  /** Every collection due by `untilUs`, in time order (an instance may collect more than once). */
+  collectDue(untilUs: number): InstanceMetrics[] {
+    const out: InstanceMetrics[] = [];
+    while (this.nextDueUs <= untilUs) {
+      let next = this.states[0]!;
+      for (const state of this.states) if (state.reader.nextUs < next.reader.nextUs) next = state;
+      this.collect(next, next.reader.nextUs, out);
+      next.reader.nextUs = this.scheduled(next.reader);
+      this.updateNextDue();
+    }
     return out;
+  }
+
+  /** The collections due by `timeUs`, then each instance's last one as its SDK shuts down just after. */
+  shutdown(timeUs: number): InstanceMetrics[] {
+    const out = this.collectDue(timeUs);
+    for (const state of this.states) this.collect(state, Math.round(timeUs + this.delayUs(state.reader)), out);
+    this.nextDueUs = Infinity;
+    return out;
+  }
+
+  /** The reader's next collection: a whole number of intervals after its SDK's start, a little late. */
+  private scheduled(reader: Reader): number {
+    reader.collections++;
+    return Math.round(reader.startUs + reader.collections * this.intervalUs + this.delayUs(reader));
+  }
+
+  private delayUs(reader: Reader): number {
+    return TIMER_DELAY_US[0] + (TIMER_DELAY_US[1] - TIMER_DELAY_US[0]) * reader.random.float();
+  }
+
+  private updateNextDue(): void {
+    let next = Infinity;
+    for (const state of this.states) next = Math.min(next, state.reader.nextUs);
+    this.nextDueUs = next;
+  }
+
+  private collect(state: InstanceState, timeUs: number, out: InstanceMetrics[]): void {
+    const startUs = this.delta ? state.reader.lastUs : state.reader.startUs;
+    const metrics = [...this.configured(state, startUs, timeUs), ...this.semconv(state, startUs, timeUs)];
+    const points = metrics.reduce((n, m) => n + m.data.points.length, 0);
+    if (points > 0) out.push({ instance: state.instance, metrics, points });
+    state.intervalHandled = 0;
+    state.intervalBusyUs = 0;
+    if (this.delta) state.handled = 0;
+    state.reader.lastUs = timeUs;
   }
 
   private configured(state: InstanceState, startUs: number, timeUs: number): MetricRecord[] {
     const sample = this.sample(state, timeUs);
     const temporality = this.delta ? TEMPORALITY_DELTA : TEMPORALITY_CUMULATIVE;
-    return state.instance.service.metrics.map((metric, i): MetricRecord => {
-      const head = { name: metric.name, description: "", unit: metric.unit };
+    const out: MetricRecord[] = [];
+    state.instance.service.metrics.forEach((metric, i) => {
+      if (state.replaced[i]) return;
+      const head = { name: metric.name, description: metric.description, unit: metric.unit };
       const base = { attributes: NONE, startUs, timeUs, exemplars: NONE };
-      switch (metric.data) {
-        case "sum":
-          return {
-            ...head,
-            data: { kind: "sum", temporality, monotonic: true, points: [{ ...base, value: { int: state.handled } }] },
-          };
-        case "gauge":
-          return {
-            ...head,
-            data: {
-              kind: "gauge",
-              points: [{ ...base, startUs: timeUs, value: { double: state.models[i]!.sample(sample) } }],
-            },
-          };
-        case "histogram":
-          return {
-            ...head,
-            data: { kind: "histogram", temporality, points: [state.histograms[i]!.point(startUs, timeUs, this.delta)] },
-          };
+      if (metric.data === "sum" && metric.monotonic) {
+        const points = [{ ...base, value: { int: state.handled } }];
+        out.push({ ...head, data: { kind: "sum", temporality, monotonic: true, points } });
+      } else if (metric.data === "sum") {
+        // An UpDownCounter stays cumulative whatever the temporality preference, as the SDKs keep it.
+        const value = { int: Math.round(state.models[i]!.sample(sample)) };
+        const points = [{ ...base, startUs: state.reader.startUs, value }];
+        out.push({ ...head, data: { kind: "sum", temporality: TEMPORALITY_CUMULATIVE, monotonic: false, points } });
+      } else if (metric.data === "gauge") {
+        const points = [{ ...base, startUs: timeUs, value: { double: state.models[i]!.sample(sample) } }];
+        out.push({ ...head, data: { kind: "gauge", points } });
+      } else {
+        const points = [state.histograms[i]!.point(startUs, timeUs, this.delta)];
+        out.push({ ...head, data: { kind: "histogram", temporality, points } });
       }
     });
+    return out;
   }
 
   private semconv(state: InstanceState, startUs: number, timeUs: number): MetricRecord[] {
     const temporality = this.delta ? TEMPORALITY_DELTA : TEMPORALITY_CUMULATIVE;
     const out: MetricRecord[] = [];
-    for (const [name, streams] of state.semconv) {
-      const points = [...streams.values()]
+    for (const { metric, streams } of state.semconv.values()) {
+      const points = streams
         .filter((h) => !(this.delta && h.empty))
         .map((h) => h.point(startUs, timeUs, this.delta));
       if (points.length > 0) {
-        out.push({ name, description: "", unit: "s", data: { kind: "histogram", temporality, points } });
+        const { name, description, unit } = metric;
+        out.push({ name, description, unit, data: { kind: "histogram", temporality, points } });
       }
     }
     return out;
@@ -159,18 +254,38 @@ export class MetricsAggregator {
   private sample(state: InstanceState, timeUs: number): MetricSample {
     return {
       timeUs,
-      intervalUs: Math.max(1, timeUs - this.lastCollectUs),
+      intervalUs: Math.max(1, timeUs - state.reader.lastUs),
       requests: state.intervalHandled,
       busyUs: state.intervalBusyUs,
     };
   }
 }
 
-/** An attribute value as text for a stream key: the kind first, so `"7"` and `7` stay apart. */
-function scalar(value: KeyValue["value"]): string {
-  if ("string" in value) return `s${value.string}`;
-  if ("int" in value) return `i${value.int}`;
-  if ("bool" in value) return `b${value.bool}`;
+/** Names of the convention histograms the service's spans feed: its own, and its CLIENT spans into callees. */
+function spanFedMetrics(service: ServicePlan): Set<string> {
+  const names = new Set<string>();
+  for (const operation of service.span?.operations ?? []) if (operation.metric) names.add(operation.metric.name);
+  if (service.span) {
+    for (const callee of service.downstream) {
+      for (const operation of callee.span?.operations ?? []) {
+        if (operation.callerMetric) names.add(operation.callerMetric.name);
+      }
+    }
+  }
+  return names;
+}
+
+/** The instance's service.instance.id (unique per shard too), for a reader of its own. */
+function instanceId(instance: InstancePlan): string {
+  const id = instance.resource.attributes.find((a) => a.key === "service.instance.id")?.value;
+  return id && "string" in id ? id.string : String(instance.index);
+}
+
+/** An attribute value as a Map key: strings, ints and booleans as they are (Map keeps "7" and 7 apart). */
+function scalar(value: KeyValue["value"]): string | number | boolean {
+  if ("string" in value) return value.string;
+  if ("int" in value) return value.int;
+  if ("bool" in value) return value.bool;
   if ("double" in value) return `d${value.double}`;
   return `j${JSON.stringify(value)}`;
 }

@@ -13,7 +13,9 @@ export class Histogram {
   private min = Infinity;
   private max = -Infinity;
   private readonly buckets: number[];
-  private readonly exemplars: (ExemplarRecord | undefined)[] | undefined;
+  /** Per bucket, the interval's last span and its value: made into exemplars only when collected. */
+  private readonly exemplarSpans: (SpanRecord | undefined)[] | undefined;
+  private readonly exemplarValues: number[];
 
   constructor(
     readonly attributes: readonly KeyValue[],
@@ -21,7 +23,8 @@ export class Histogram {
     exemplars: boolean,
   ) {
     this.buckets = Array(bounds.length + 1).fill(0);
-    this.exemplars = exemplars ? Array(bounds.length + 1).fill(undefined) : undefined;
+    this.exemplarSpans = exemplars ? Array(bounds.length + 1).fill(undefined) : undefined;
+    this.exemplarValues = exemplars ? Array(bounds.length + 1).fill(0) : [];
   }
 
   get empty(): boolean {
@@ -37,15 +40,22 @@ export class Histogram {
     this.sum += value;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
-    if (this.exemplars && span) {
-      this.exemplars[bucket] = {
-        timeUs: span.endUs,
-        value,
-        traceId: span.traceId,
-        spanId: span.spanId,
-        filteredAttributes: NONE,
-      };
+    if (this.exemplarSpans && span) {
+      this.exemplarSpans[bucket] = span;
+      this.exemplarValues[bucket] = value;
     }
+  }
+
+  private takeExemplars(spans: (SpanRecord | undefined)[]): ExemplarRecord[] {
+    const out: ExemplarRecord[] = [];
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i];
+      if (span === undefined) continue;
+      const { endUs: timeUs, traceId, spanId } = span;
+      out.push({ timeUs, value: this.exemplarValues[i]!, traceId, spanId, filteredAttributes: NONE });
+      spans[i] = undefined;
+    }
+    return out;
   }
 
   /** The data point as of `timeUs`; `reset` (delta temporality) starts the stream afresh. Exemplars are per interval. */
@@ -61,9 +71,8 @@ export class Histogram {
       max: empty ? 0 : this.max,
       bounds: this.bounds,
       bucketCounts: [...this.buckets],
-      exemplars: this.exemplars ? this.exemplars.filter((e) => e !== undefined) : NONE,
+      exemplars: this.exemplarSpans ? this.takeExemplars(this.exemplarSpans) : NONE,
     };
-    this.exemplars?.fill(undefined);
     if (reset) {
       this.count = 0;
       this.sum = 0;

@@ -23,6 +23,10 @@ import { COMMON_LANGUAGES, instanceResource } from "./resource.ts";
 export interface SemconvMetric {
   readonly name: string;
   readonly keys: ReadonlySet<string>;
+  /** `s`, or `ms` for histograms of older conventions. */
+  readonly unit: string;
+  /** semconv era hook: another era's histogram the same spans feed (the `dup` era emits both). */
+  readonly also?: SemconvMetric;
 }
 
 export interface OperationPlan {
@@ -30,6 +34,9 @@ export interface OperationPlan {
   /** Histograms fed by the service's own spans, and by a caller's CLIENT spans into it; absent when off. */
   readonly metric?: SemconvMetric;
   readonly callerMetric?: SemconvMetric;
+  /** semconv hook: the scope of its own spans, and of its callers' CLIENT/PRODUCER spans by caller language. */
+  readonly scope?: ScopeRecord;
+  readonly callerScopes?: ReadonlyMap<string, ScopeRecord>;
 }
 
 export interface SpanPlan {
@@ -77,6 +84,10 @@ export interface InstancePlan {
 /** One service, everything about it resolved so the hot loop never looks a name up. */
 export interface ServicePlan {
   readonly name: string;
+  /** Its SDK language (`telemetry.sdk.language`). */
+  readonly language: string;
+  /** Where its failed spans record their exception: span events, log records, or both. */
+  readonly exceptions: "events" | "logs" | "both";
   readonly instances: readonly InstancePlan[];
   readonly scope: ScopeRecord;
   /** Absent: the service is transparent and emits no spans. */
@@ -124,11 +135,25 @@ export function planRun({ config, graph, registry }: LoadedConfig, shard = { ind
   const seedHash = hashSeed(config.seed);
   const plans = new Map<ServiceNode, MutableService>();
   const instances: InstancePlan[] = [];
+  // semconv hook: languages first, so each operation knows its service's language and its callers'.
+  const languages = new Map(graph.services.map((node) => [
+    node,
+    node.template.language ?? namedRandom(seedHash, `language/${node.template.name}`).pick(COMMON_LANGUAGES),
+  ]));
+  const callers = callersOf(graph);
   for (const node of graph.services) {
-    const plan: MutableService = { ...planService(node, config, registry), instances: [], downstream: [] };
+    const language = languages.get(node)!;
+    const identity: ServiceIdentity = {
+      language,
+      edge: isEdge(node, graph, callers),
+      callerLanguages: [...new Set((callers.get(node) ?? []).map((caller) => languages.get(caller)!))],
+    };
+    const plan: MutableService = {
+      ...planService(node, config, registry, identity),
+      instances: [],
+      downstream: [],
+    };
     const definition = config.services.find((s) => s.name === node.name)!;
-    const language = node.template.language ??
-      namedRandom(seedHash, `language/${node.template.name}`).pick(COMMON_LANGUAGES);
     const version = definition.version ?? node.template.version ??
       `1.${namedRandom(seedHash, `version/${node.name}`).int(0, 12)}.${
         namedRandom(seedHash, `patch/${node.name}`).int(0, 9)
@@ -165,10 +190,30 @@ export function planRun({ config, graph, registry }: LoadedConfig, shard = { ind
   };
 }
 
+/** What a service's operations need to know about where it sits (semconv hook). */
+interface ServiceIdentity {
+  readonly language: string;
+  readonly edge: boolean;
+  readonly callerLanguages: readonly string[];
+}
+
+function callersOf(graph: LoadedConfig["graph"]): Map<ServiceNode, ServiceNode[]> {
+  const callers = new Map<ServiceNode, ServiceNode[]>();
+  for (const { from, to } of graph.edges) callers.set(to, [...(callers.get(to) ?? []), from]);
+  return callers;
+}
+
+/** Called from outside: an entry point, or called by a transparent service that is itself at the edge. */
+function isEdge(node: ServiceNode, graph: LoadedConfig["graph"], callers: Map<ServiceNode, ServiceNode[]>): boolean {
+  if (graph.entryPoints.includes(node)) return true;
+  return (callers.get(node) ?? []).some((caller) => !caller.template.traces && isEdge(caller, graph, callers));
+}
+
 function planService(
   node: ServiceNode,
   config: Config,
   registry: LoadedConfig["registry"],
+  identity: ServiceIdentity,
 ): Omit<MutableService, "instances" | "downstream"> {
   const { template } = node;
   const definition = config.services.find((s) => s.name === node.name)!;
@@ -176,6 +221,8 @@ function planService(
   const configured = new Set(metrics.map((m) => m.name));
   return {
     name: node.name,
+    language: identity.language,
+    exceptions: template.exceptions,
     scope: { name: "dreamweaver", version: packageJson.version, attributes: [] },
     ...(template.traces && node.spanKind && {
       span: planSpans(
@@ -184,6 +231,7 @@ function planService(
         config.semconvMetrics,
         configured,
         registry,
+        identity,
       ),
     }),
     logs: template.logs.map((log) => ({
@@ -204,23 +252,67 @@ function planSpans(
   semconvMetrics: boolean,
   configured: ReadonlySet<string>,
   registry: LoadedConfig["registry"],
+  identity: ServiceIdentity,
 ): SpanPlan {
   const traces = node.template.traces!;
   const kind = registry.spanKinds.get(traces.spanKind)!;
   // A service's own attribute replaces its template's of the same key.
   const user = [...new Map(userAttributes.map((a) => [a.key, a])).values()];
   // A metric the user configured keeps the seed's meaning; the convention's own would clash with it.
-  const semconv = (name: string | undefined, keys: readonly string[]) =>
-    semconvMetrics && name !== undefined && !configured.has(name) ? { name, keys: new Set(keys) } : undefined;
+  const semconv = (
+    name: string | undefined,
+    keys: readonly string[],
+    unit = "s",
+    also?: SemconvMetric,
+  ): SemconvMetric | undefined => {
+    if (!semconvMetrics || name === undefined || configured.has(name)) return also;
+    return { name, keys: new Set(keys), unit, ...(also && { also }) };
+  };
+  const scopeRecord = (scope: { name: string; version: string } | undefined) =>
+    scope && { name: scope.name, version: scope.version, attributes: [] };
   return {
     kind: kind.value.otlpKind,
     call: kind.value.call,
-    operations: traces.operations.map((operation) => {
-      const model = compileOperation(kind, { operation, service: node.name, template: node.template.name });
+    operations: traces.operations.map((operation): OperationPlan => {
+      const model = compileOperation(kind, {
+        operation,
+        service: node.name,
+        template: node.template.name,
+        language: identity.language,
+        semconv: node.template.semconv,
+        edge: identity.edge,
+        callerLanguages: identity.callerLanguages,
+        ...(traces.rpc && { rpc: traces.rpc }),
+      });
       const keys = model.metricAttributes ?? [];
-      const metric = semconv(model.metric, keys);
-      const callerMetric = semconv(model.callerMetric, keys);
-      return { model, ...(metric && { metric }), ...(callerMetric && { callerMetric }) };
+      const older = model.alsoMetrics;
+      const olderKeys = older?.metricAttributes ?? keys;
+      const metric = semconv(
+        model.metric,
+        keys,
+        model.metricUnit,
+        semconv(older?.metric, olderKeys, older?.metricUnit),
+      );
+      const callerMetric = semconv(
+        model.callerMetric,
+        keys,
+        model.metricUnit,
+        semconv(older?.callerMetric, olderKeys, older?.metricUnit),
+      );
+      const scope = scopeRecord(model.scope);
+      const callerScopes = model.callerScope && new Map(
+        identity.callerLanguages.flatMap((language) => {
+          const callerScope = scopeRecord(model.callerScope!(language));
+          return callerScope ? [[language, callerScope] as const] : [];
+        }),
+      );
+      return {
+        model,
+        ...(metric && { metric }),
+        ...(callerMetric && { callerMetric }),
+        ...(scope && { scope }),
+        ...(callerScopes && { callerScopes }),
+      };
     }),
     errorRate: traces.errorRate,
     errorPropagation: traces.errorPropagation,

@@ -41,6 +41,8 @@ interface Outcome {
   readonly endUs: number;
   /** The callee's own span failed: the failure may propagate to the caller. */
   readonly failed: boolean;
+  /** semconv hook: what a consumer of a message this service published agrees on with its PRODUCER span. */
+  readonly message?: readonly KeyValue[];
 }
 
 /** A service's own span, finished: what its caller needs to describe its side of the call. */
@@ -87,6 +89,9 @@ function visit(
   if (calls.failed && !failed) failed = random.chance(span.errorPropagation);
   const endUs = Math.max(startUs + ownUs, calls.endUs + ownUs * 0.1 * random.float());
   const described = operation.model.describe(random, failed);
+  // semconv hooks: a PRODUCER span carries what its consumer read; the exception goes where the service sends it.
+  const ownAttributes = calls.message ? withMessage(described.attributes, calls.message) : described.attributes;
+  const exceptionEvents = failed && described.exception && service.exceptions !== "logs";
   const record: SpanRecord = {
     traceId: request.traceId,
     spanId,
@@ -95,11 +100,14 @@ function visit(
     kind: span.kind,
     startUs: Math.round(startUs),
     endUs: Math.round(endUs),
-    attributes: withUserAttributes(described.attributes, span, random),
-    events: failed && described.exception ? [exceptionEvent(Math.round(endUs), described.exception)] : NONE,
+    attributes: withUserAttributes(ownAttributes, span, random),
+    events: exceptionEvents ? [exceptionEvent(Math.round(endUs), described.exception!)] : NONE,
     links: link ? [link] : NONE,
-    status: failed ? { code: STATUS_ERROR, message: described.exception?.message ?? "" } : undefined,
+    status: failed
+      ? { code: STATUS_ERROR, message: described.statusMessage ?? described.exception?.message ?? "" }
+      : undefined,
     flags: FLAG_SAMPLED,
+    ...(operation.scope && { scope: operation.scope }),
   };
   request.out.span(instance, record, operation.metric);
   request.out.handled(instance, record.startUs, record.endUs, record);
@@ -143,6 +151,7 @@ function makeCalls(
   let t = startUs;
   let endUs = startUs;
   let failed = false;
+  let message: readonly KeyValue[] | undefined;
   const caller = instance && { service, instance };
   for (const callee of service.downstream) {
     if (newTraceEach) request.traceId = request.random.bytes(16);
@@ -151,8 +160,9 @@ function makeCalls(
     t = outcome.endUs;
     endUs = Math.max(endUs, outcome.endUs);
     failed ||= outcome.failed;
+    message ??= outcome.message;
   }
-  return { endUs, failed };
+  return message ? { endUs, failed, message } : { endUs, failed };
 }
 
 /** A synchronous call that failed is tried again, after a short backoff, up to `retries` times. */
@@ -164,10 +174,10 @@ function callWithRetries(
   startUs: number,
   retries: number,
 ): Outcome {
-  let outcome = call(request, caller, callee, parentSpanId, startUs);
+  let outcome = call(request, caller, callee, parentSpanId, startUs, 0);
   for (let attempt = 1; attempt <= retries && outcome.failed; attempt++) {
     const backoffUs = 5000 * 2 ** (attempt - 1) * (1 + request.random.float());
-    outcome = call(request, caller, callee, parentSpanId, outcome.endUs + backoffUs);
+    outcome = call(request, caller, callee, parentSpanId, outcome.endUs + backoffUs, attempt);
   }
   return outcome;
 }
@@ -179,6 +189,7 @@ function call(
   callee: ServicePlan,
   parentSpanId: Uint8Array | undefined,
   startUs: number,
+  attempt: number,
 ): Outcome {
   const { random } = request;
   const operation = callee.span && random.pick(callee.span.operations);
@@ -186,7 +197,7 @@ function call(
   // A CLIENT or PRODUCER service's own span already is the calling side of the call: no second one.
   const ownKind = caller?.service.span?.kind;
   if (shape === "request" && ownKind !== KIND_CLIENT) {
-    return callRequest(request, caller!, callee, parentSpanId, startUs, operation!);
+    return callRequest(request, caller!, callee, parentSpanId, startUs, operation!, attempt);
   }
   if (shape === "message") {
     if (ownKind !== KIND_PRODUCER) return callMessage(request, caller!, callee, parentSpanId, startUs, operation!);
@@ -205,8 +216,9 @@ function publishFromProducer(
   operation: OperationPlan,
 ): Outcome {
   const publishedUs = startUs + publishUs(request.random);
-  deliver(request, callee, producerId, publishedUs, operation);
-  return { endUs: publishedUs, failed: false };
+  const served = deliver(request, callee, producerId, publishedUs, operation);
+  const message = served.described?.message;
+  return message ? { endUs: publishedUs, failed: false, message } : { endUs: publishedUs, failed: false };
 }
 
 /** Synchronous: a CLIENT span in the caller wraps the network round trip and the callee's span. */
@@ -217,6 +229,7 @@ function callRequest(
   parentSpanId: Uint8Array | undefined,
   startUs: number,
   operation: OperationPlan,
+  attempt: number,
 ): Outcome {
   const { random } = request;
   const clientId = random.bytes(8);
@@ -224,8 +237,14 @@ function callRequest(
   const inboundUs = 100 + 500 * random.float();
   const served = visit(request, callee, clientId, startUs + outboundUs, operation);
   const endUs = served.endUs + inboundUs;
-  const { callerAttributes, callerFailed } = served.described!;
-  const status = callerFailed ? CALLER_ERROR : undefined;
+  const { callerAttributes, callerFailed, callerStatusMessage } = served.described!;
+  const status = !callerFailed
+    ? undefined
+    : callerStatusMessage === undefined
+    ? CALLER_ERROR
+    : { code: STATUS_ERROR, message: callerStatusMessage };
+  // semconv hook: a retried call says how many times it was sent again (HTTP `http.request.resend_count`).
+  const resend = operation.model.resendAttribute;
   writeCallSpan(
     request,
     caller,
@@ -235,7 +254,7 @@ function callRequest(
     startUs,
     endUs,
     operation,
-    callerAttributes,
+    attempt > 0 && resend ? [...callerAttributes, attribute(resend, attempt)] : callerAttributes,
     status,
   );
   return { endUs, failed: served.failed };
@@ -315,6 +334,7 @@ function writeCallSpan(
     links: NONE,
     status,
     flags: FLAG_SAMPLED,
+    ...(operation.callerScopes && { scope: operation.callerScopes.get(caller.service.language) }),
   }, operation.callerMetric);
 }
 
@@ -335,12 +355,20 @@ function withUserAttributes(
   return out;
 }
 
-function exceptionEvent(timeUs: number, exception: { type: string; message: string }): EventRecord {
-  return {
-    name: "exception",
-    timeUs,
-    attributes: [attribute("exception.type", exception.type), attribute("exception.message", exception.message)],
-  };
+/** The message values a consumer read replace the producer's own draws of the same keys (semconv hook). */
+function withMessage(attributes: readonly KeyValue[], message: readonly KeyValue[]): KeyValue[] {
+  const keys = new Set(message.map((a) => a.key));
+  return [...attributes.filter((a) => !keys.has(a.key)), ...message];
+}
+
+function exceptionAttributes(exception: NonNullable<DescribedCall["exception"]>): KeyValue[] {
+  const attributes = [attribute("exception.type", exception.type), attribute("exception.message", exception.message)];
+  if (exception.stacktrace !== undefined) attributes.push(attribute("exception.stacktrace", exception.stacktrace));
+  return attributes;
+}
+
+function exceptionEvent(timeUs: number, exception: NonNullable<DescribedCall["exception"]>): EventRecord {
+  return { name: "exception", timeUs, attributes: exceptionAttributes(exception) };
 }
 
 /**
@@ -357,7 +385,10 @@ function writeLogs(
   described: DescribedCall,
   slow: boolean,
 ): void {
-  if (service.logs.length === 0) return;
+  // semconv hook: `exceptions: logs | both` sends exceptions to log records even when the service has no logs.
+  const exceptionLog = failed && described.exception !== undefined &&
+    (service.logs.length > 0 || service.exceptions !== "events");
+  if (service.logs.length === 0 && !exceptionLog) return;
   const { random } = request;
   const durationUs = span.endUs - span.startUs;
   const write = (severityNumber: number, severityText: string, body: string, attributes: readonly KeyValue[]) => {
@@ -378,12 +409,11 @@ function writeLogs(
     if (log.failuresOnly && !failed) continue;
     write(log.severityNumber, log.severityText, random.pick(log.render)(random), NONE);
   }
-  if (slow) write(13, "WARN", `slow request: ${span.name} took ${Math.round(durationUs / 1000)} ms`, NONE);
-  if (failed && described.exception) {
-    const { type, message } = described.exception;
-    write(17, "ERROR", `${type}: ${message}`, [
-      attribute("exception.type", type),
-      attribute("exception.message", message),
-    ]);
+  if (slow && service.logs.length > 0) {
+    write(13, "WARN", `slow request: ${span.name} took ${Math.round(durationUs / 1000)} ms`, NONE);
+  }
+  if (exceptionLog) {
+    const { type, message } = described.exception!;
+    write(17, "ERROR", `${type}: ${message}`, exceptionAttributes(described.exception!));
   }
 }

@@ -8,7 +8,7 @@ import {
   TEMPORALITY_CUMULATIVE,
   TEMPORALITY_DELTA,
 } from "../../telemetry/records.ts";
-import { durationBounds } from "./duration-unit.ts";
+import { durationBounds, microsecondsPer } from "./duration-unit.ts";
 import { Histogram } from "./histogram.ts";
 
 /** One instance's metrics at one collection: what its SDK's periodic reader would export. */
@@ -44,6 +44,8 @@ export class MetricsAggregator {
   private readonly states: InstanceState[];
   private lastCollectUs: number;
   private readonly delta: boolean;
+  /** semconv era hook: each convention histogram's unit (`s`, or `ms` for older conventions). */
+  private readonly semconvUnits = new Map<string, string>();
 
   constructor(plan: RunPlan, private readonly startUs: number) {
     this.lastCollectUs = startUs;
@@ -84,7 +86,10 @@ export class MetricsAggregator {
   span(instance: InstancePlan, span: SpanRecord, metric: SemconvMetric): void {
     const streams = this.states[instance.index]!.semconv;
     let byAttributes = streams.get(metric.name);
-    if (byAttributes === undefined) streams.set(metric.name, byAttributes = new Map());
+    if (byAttributes === undefined) {
+      streams.set(metric.name, byAttributes = new Map());
+      this.semconvUnits.set(metric.name, metric.unit);
+    }
     const kept: KeyValue[] = [];
     let key = "";
     for (const attribute of span.attributes) {
@@ -93,8 +98,16 @@ export class MetricsAggregator {
       key += `${attribute.key}\u0001${scalar(attribute.value)}\u0002`;
     }
     let histogram = byAttributes.get(key);
-    if (histogram === undefined) byAttributes.set(key, histogram = new Histogram(kept, SECONDS_BOUNDS, true));
-    histogram.record((span.endUs - span.startUs) / 1e6, span);
+    // semconv era hook: older conventions' histograms are in ms.
+    const seconds = metric.unit === "s";
+    if (histogram === undefined) {
+      byAttributes.set(
+        key,
+        histogram = new Histogram(kept, seconds ? SECONDS_BOUNDS : durationBounds(metric.unit), true),
+      );
+    }
+    histogram.record((span.endUs - span.startUs) / (seconds ? 1e6 : microsecondsPer(metric.unit) ?? 1000), span);
+    if (metric.also) this.span(instance, span, metric.also);
   }
 
   /** Every instance's metrics as of `timeUs`; starts the next interval. */
@@ -150,7 +163,12 @@ export class MetricsAggregator {
         .filter((h) => !(this.delta && h.empty))
         .map((h) => h.point(startUs, timeUs, this.delta));
       if (points.length > 0) {
-        out.push({ name, description: "", unit: "s", data: { kind: "histogram", temporality, points } });
+        out.push({
+          name,
+          description: "",
+          unit: this.semconvUnits.get(name)!,
+          data: { kind: "histogram", temporality, points },
+        });
       }
     }
     return out;

@@ -357,8 +357,8 @@ function withUserAttributes(
 
 /** The message values a consumer read replace the producer's own draws of the same keys (semconv hook). */
 function withMessage(attributes: readonly KeyValue[], message: readonly KeyValue[]): KeyValue[] {
-  const keys = new Set(message.map((a) => a.key));
-  return [...attributes.filter((a) => !keys.has(a.key)), ...message];
+  const read = new Map(message.map((a) => [a.key, a]));
+  return attributes.map((a) => read.get(a.key) ?? a);
 }
 
 function exceptionAttributes(exception: NonNullable<DescribedCall["exception"]>): KeyValue[] {

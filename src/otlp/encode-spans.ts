@@ -7,14 +7,16 @@ import {
   writeFixed32Field,
   writeIntField,
   writeKeyValues,
+  writeScope,
   writeStringField,
   writeTimeField,
 } from "./encode-common.ts";
 import type { ProtoWriter } from "./proto-writer.ts";
 
 /**
- * One ResourceSpans message: the pre-encoded Resource, then a single ScopeSpans with `scope` and `spans`.
- * `schemaUrl` becomes ResourceSpans.schema_url (omitted when empty). Returns a copy; `writer` is left empty.
+ * One ResourceSpans message: the pre-encoded Resource, then one ScopeSpans per instrumentation scope: the
+ * spans' own (`SpanRecord.scope`), else `scope`, in order of first appearance. `schemaUrl` becomes
+ * ResourceSpans.schema_url (omitted when empty). Returns a copy; `writer` is left empty.
  */
 export function encodeResourceSpans(
   writer: ProtoWriter,
@@ -23,9 +25,35 @@ export function encodeResourceSpans(
   spans: readonly SpanRecord[],
   schemaUrl: string = "",
 ): Uint8Array {
-  beginResourceEnvelope(writer, resourceBytes, scope);
-  for (let i = 0; i < spans.length; i++) writeSpan(writer, spans[i]!);
+  const groups = byScope(spans, scope);
+  beginResourceEnvelope(writer, resourceBytes, groups[0]![0]);
+  for (let g = 0; g < groups.length; g++) {
+    const [groupScope, list] = groups[g]!;
+    if (g > 0) {
+      writer.endMessage();
+      writer.beginMessage(2);
+      writeScope(writer, 1, groupScope);
+    }
+    for (let i = 0; i < list.length; i++) writeSpan(writer, list[i]!);
+  }
   return endResourceEnvelope(writer, schemaUrl);
+}
+
+/** Spans grouped by scope name and version, groups and spans in order of first appearance. */
+function byScope(
+  spans: readonly SpanRecord[],
+  fallback: ScopeRecord,
+): (readonly [ScopeRecord, readonly SpanRecord[]])[] {
+  if (spans.every((span) => span.scope === undefined)) return [[fallback, spans]];
+  const groups = new Map<string, [ScopeRecord, SpanRecord[]]>();
+  for (const span of spans) {
+    const scope = span.scope ?? fallback;
+    const key = `${scope.name}\u0000${scope.version}`;
+    let group = groups.get(key);
+    if (group === undefined) groups.set(key, group = [scope, []]);
+    group[1].push(span);
+  }
+  return [...groups.values()];
 }
 
 /** A Span as ScopeSpans.spans (2). */

@@ -1,5 +1,6 @@
 import { attribute, type KeyValue, type OperationContext } from "../../../src/index.ts";
 import { DB_NOISE, type DbSystem } from "./db-systems.ts";
+import { type Library, scopes } from "./instrumentation-scopes.ts";
 import { stem } from "./name-hints.ts";
 
 // What every database client span shares (semconv database spans and `db.client.operation.duration`, stable).
@@ -73,6 +74,16 @@ export function dbAttributes(context: OperationContext, system: DbSystem, fields
     add("server.port", system.port);
   }
   return out;
+}
+
+/** The scope of the language's usual instrumentation for the system's driver. */
+export function dbScopes(context: OperationContext, system: DbSystem) {
+  const library: Library | undefined = system.family === "sql"
+    ? "sql"
+    : system.name === "redis" || system.name === "mongodb"
+    ? system.name
+    : undefined;
+  return scopes(context, library);
 }
 
 /** `{db.operation.name} {target}`, the span name when there is no summary; the target may be missing. */

@@ -8,8 +8,9 @@ import {
 import { drawOutcome } from "./call-outcome.ts";
 import { compileTemplate, parseHttpOperation } from "./http-route.ts";
 import { httpServerOutcomes } from "./http-status.ts";
-import { ipv4 } from "./random-values.ts";
-import { userAgentAttribute } from "./user-agents.ts";
+import { scopes } from "./instrumentation-scopes.ts";
+import { clientAddressFor } from "./random-values.ts";
+import { userAgentFor } from "./user-agents.ts";
 
 // HTTP server spans and the CLIENT spans of calls into them (semconv HTTP spans, stable):
 // server span `{method} {http.route}`, client span `{method}` (no url.template is known to the caller).
@@ -49,12 +50,17 @@ export function httpServerOperation(context: OperationContext): OperationModel |
   const server = [method, attribute("http.route", http.route), attribute("url.scheme", "http"), address, port];
   const caller = [method, address, port];
   const origin = `http://${context.service}:${PORT}`;
+  // semconv identity hook: browsers and public addresses at the edge, callers' clients and pods inside.
+  const clientAddress = clientAddressFor(context);
+  const userAgent = userAgentFor(context);
   return {
     name: `${http.method} ${http.route}`,
     callerName: http.method,
     metric: "http.server.request.duration",
     callerMetric: "http.client.request.duration",
     metricAttributes: HTTP_METRIC_ATTRIBUTES,
+    resendAttribute: "http.request.resend_count",
+    ...scopes(context, "http-server", "http-client"),
     describe(random, failed) {
       const outcome = drawOutcome(random, failed, outcomes);
       const urlPath = path.render(random);
@@ -65,9 +71,9 @@ export function httpServerOperation(context: OperationContext): OperationModel |
         attribute("url.path", urlPath),
         outcome.status!,
         protocol,
-        attribute("client.address", ipv4(random)),
-        userAgentAttribute(random),
+        attribute("client.address", clientAddress(random)),
       ];
+      if (userAgent) attributes.push(userAgent(random));
       if (urlQuery !== undefined) attributes.push(attribute("url.query", urlQuery));
       if (outcome.serverError) attributes.push(outcome.serverError);
       const full = urlQuery === undefined ? origin + urlPath : `${origin}${urlPath}?${urlQuery}`;
@@ -78,6 +84,8 @@ export function httpServerOperation(context: OperationContext): OperationModel |
         callerAttributes,
         callerFailed: outcome.callerError !== undefined,
         exception: outcome.exception,
+        // HTTP server instrumentations leave the status description empty.
+        statusMessage: "",
       };
     },
   };

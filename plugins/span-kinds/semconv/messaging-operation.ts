@@ -1,9 +1,11 @@
 import { attribute, type KeyValue, type OperationContext, type Random } from "../../../src/index.ts";
+import { eras } from "./grpc-method.ts";
 import { stem } from "./name-hints.ts";
 import type { MessagingSystem } from "./messaging-systems.ts";
 import { logUniformInt, uuidV4 } from "./random-values.ts";
 
-// `publish orders`, `process orders` or just `orders`: an optional verb and a destination (topic, queue).
+// `publish orders`, `orders publish` (the older `{destination} {operation}` span names, as the OpenTelemetry
+// demo writes them), `process orders` or just `orders`: an optional verb and a destination (topic, queue).
 
 /** Verbs that send; kept as `messaging.operation.name`, since the user named the system's operation. */
 export const SEND_VERBS: ReadonlySet<string> = new Set(["publish", "send", "produce", "emit", "enqueue", "post"]);
@@ -49,31 +51,71 @@ export interface MessagingOperation {
 
 export function parseMessagingOperation(context: OperationContext): MessagingOperation {
   const text = context.operation.trim();
+  const subject = () => stem(context.service, NOISE) ?? stem(context.template, NOISE) ?? "events";
   const space = text.indexOf(" ");
   const first = (space < 0 ? text : text.slice(0, space)).toLowerCase();
-  const known = SEND_VERBS.has(first) || CONSUME_VERBS.has(first);
-  if (!known) return { destination: text };
-  const rest = space < 0 ? "" : text.slice(space + 1).trim();
-  return {
-    verb: first,
-    destination: rest || (stem(context.service, NOISE) ?? stem(context.template, NOISE) ?? "events"),
-  };
+  if (isVerb(first)) return { verb: first, destination: space < 0 ? subject() : text.slice(space + 1).trim() };
+  const lastSpace = text.lastIndexOf(" ");
+  const last = text.slice(lastSpace + 1).toLowerCase();
+  if (lastSpace > 0 && isVerb(last)) return { verb: last, destination: text.slice(0, lastSpace).trim() };
+  return { destination: text };
 }
 
-/** What both sides of one message agree on: its id, size and partition. */
-export function drawMessage(random: Random, system: MessagingSystem): KeyValue[] {
-  const message = [
-    attribute("messaging.message.id", uuidV4(random)),
-    // Bodies of a few hundred bytes, sometimes tens of kilobytes.
-    attribute("messaging.message.body.size", logUniformInt(random, 120, 40_000)),
-  ];
-  if (system.partitioned) message.push(attribute("messaging.destination.partition.id", String(random.int(0, 11))));
-  return message;
+const isVerb = (word: string) => SEND_VERBS.has(word) || CONSUME_VERBS.has(word);
+
+/** One message both sides agree on: the attributes of the service's era, and every era's, for a producer. */
+export interface DrawnMessage {
+  readonly attributes: KeyValue[];
+  readonly shared: KeyValue[];
 }
+
+/**
+ * What both sides of one message agree on: its id, size and partition, and for Kafka its offset and key;
+ * in the era's attribute names (Kafka's moved from `messaging.kafka.*` to `kafka.*`).
+ */
+export function drawMessage(
+  random: Random,
+  system: MessagingSystem,
+  era: OperationContext["semconv"],
+): DrawnMessage {
+  const { latest, old } = eras(era);
+  const all: [string, string | number, boolean][] = [
+    ["messaging.message.id", uuidV4(random), true],
+    // Bodies of a few hundred bytes, sometimes tens of kilobytes.
+    ["messaging.message.body.size", logUniformInt(random, 120, 40_000), true],
+  ];
+  if (system.partitioned) {
+    const partition = random.int(0, 11);
+    all.push(["messaging.destination.partition.id", String(partition), latest]);
+    if (system.name === "kafka") all.push(["messaging.kafka.destination.partition", partition, old]);
+  }
+  if (system.name === "kafka") {
+    const offset = random.int(100_000, 90_000_000);
+    const key = String(random.int(1_000_000, 99_999_999));
+    all.push(
+      ["kafka.offset", offset, latest],
+      ["messaging.kafka.message.offset", offset, old],
+      ["kafka.message.key", key, latest],
+      ["messaging.kafka.message.key", key, old],
+    );
+  }
+  const shared = all.map(([key, value]) => attribute(key, value));
+  return { attributes: shared.filter((_, i) => all[i]![2]), shared };
+}
+
+/** Keys of the messaging duration histograms of the conventions up to v1.24. */
+export const OLD_MESSAGING_METRIC_ATTRIBUTES: readonly string[] = [
+  "messaging.system",
+  "messaging.operation",
+  "messaging.destination.name",
+  "error.type",
+  "server.address",
+  "server.port",
+];
 
 /** Keys of `messaging.client.operation.duration` and `messaging.process.duration`. */
 export const MESSAGING_METRIC_ATTRIBUTES: readonly string[] = [
-  "messaging.system",
+  "messaging.system.name",
   "messaging.operation.name",
   "messaging.operation.type",
   "messaging.destination.name",
@@ -86,3 +128,43 @@ export const MESSAGING_METRIC_ATTRIBUTES: readonly string[] = [
 ];
 
 export const CLIENT_OPERATION_DURATION = "messaging.client.operation.duration";
+
+/**
+ * The duration histograms of a messaging operation per era: `metric` (and `callerMetric`) of the newest
+ * conventions, or the older `messaging.{publish,receive,process}.duration`, or both (never one name twice).
+ */
+export function messagingMetrics(
+  era: OperationContext["semconv"],
+  latest: { readonly metric: string; readonly callerMetric?: string },
+  old: { readonly metric: string; readonly callerMetric?: string },
+) {
+  const latestFields = { ...latest, metricAttributes: MESSAGING_METRIC_ATTRIBUTES };
+  const oldFields = { ...old, metricAttributes: OLD_MESSAGING_METRIC_ATTRIBUTES };
+  if (era === "v1.24") return oldFields;
+  if (era !== "dup") return latestFields;
+  const also = {
+    ...(old.metric !== latest.metric && { metric: old.metric }),
+    ...(old.callerMetric !== latest.callerMetric && { callerMetric: old.callerMetric }),
+    metricAttributes: OLD_MESSAGING_METRIC_ATTRIBUTES,
+  };
+  return { ...latestFields, alsoMetrics: also };
+}
+
+/** `messaging.operation.type` and `.name` of the newest conventions, `messaging.operation` of older ones. */
+export function operationAttributes(
+  era: OperationContext["semconv"],
+  type: string,
+  name: string,
+  oldOperation: string,
+): KeyValue[] {
+  const { latest, old } = eras(era);
+  const out: KeyValue[] = [];
+  if (latest) out.push(attribute("messaging.operation.type", type), attribute("messaging.operation.name", name));
+  if (old) out.push(attribute("messaging.operation", oldOperation));
+  return out;
+}
+
+/** The span name: `{operation} {destination}`, or `{destination} {operation}` up to v1.24. */
+export function messagingSpanName(era: OperationContext["semconv"], operation: string, destination: string): string {
+  return era === "v1.24" ? `${destination} ${operation}` : `${operation} ${destination}`;
+}

@@ -1,4 +1,4 @@
-import type { Random } from "../../../src/index.ts";
+import type { OperationContext, Random } from "../../../src/index.ts";
 
 // Realistic-looking values drawn in the hot loop: a few uint32 draws each, no regex, no parsing.
 
@@ -23,6 +23,29 @@ export function ipv4(random: Random): string {
   let first = ((word >>> 24) % 223) + 1;
   if (first === 127) first = 10;
   return `${first}.${(word >>> 16) & 255}.${(word >>> 8) & 255}.${((word & 255) % 254) + 1}`;
+}
+
+/**
+ * A private address (RFC 1918) from one draw, as pods and hosts inside one system have: mostly a
+ * Kubernetes-style 10.x pod network, some 172.16-31.x and 192.168.x.
+ */
+export function privateIpv4(random: Random): string {
+  const word = random.uint32();
+  const host = `${(word >>> 8) & 255}.${((word & 255) % 254) + 1}`;
+  const pick = (word >>> 24) % 10;
+  if (pick < 7) return `10.${(word >>> 16) & 15}.${host}`;
+  if (pick < 9) return `172.${16 + ((word >>> 16) & 15)}.${host}`;
+  return `192.168.${host}`;
+}
+
+/** `client.address` of calls into a service: public addresses at the edge, private ones inside. */
+export function clientAddressFor(context: OperationContext): (random: Random) => string {
+  return context.edge ?? (context.callerLanguages === undefined) ? ipv4 : privateIpv4;
+}
+
+/** A client's ephemeral source port (the Linux default range 32768-60999). */
+export function ephemeralPort(random: Random): number {
+  return 32768 + (random.uint32() % 28232);
 }
 
 /** An integer between min and max whose logarithm is uniform: many small values, a long tail of big ones. */

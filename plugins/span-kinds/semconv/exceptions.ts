@@ -112,8 +112,10 @@ const KIND_OF_TYPE: Readonly<Record<string, string>> = {
 function kindOf(exception: Exception): string | undefined {
   const generic = KIND_OF_TYPE[exception.type];
   const message = exception.message.toLowerCase();
-  if (exception.type === "TypeError") return message.includes("undefined") ? "null" : undefined;
-  if (generic === undefined && exception.type !== "ConnectionError") return undefined;
+  if (generic === undefined && exception.type !== "ConnectionError" && exception.type !== "TypeError") return undefined;
+  // JavaScript's wording of a missing value, which no other runtime uses.
+  if (message.includes("cannot read properties of")) return "null";
+  if (exception.type === "TypeError") return undefined;
   if (message.includes("connection refused")) return "refused";
   if (message.includes("reset") || message.includes("connection lost") || message.includes("lost")) return "reset";
   return generic ?? "reset";

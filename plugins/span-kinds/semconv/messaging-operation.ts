@@ -47,6 +47,8 @@ const NOISE = new Set([
 export interface MessagingOperation {
   readonly verb?: string;
   readonly destination: string;
+  /** Written `{destination} {verb}`: an older convention's span name, not a choice of operation name. */
+  readonly topicFirst?: boolean;
 }
 
 export function parseMessagingOperation(context: OperationContext): MessagingOperation {
@@ -57,7 +59,9 @@ export function parseMessagingOperation(context: OperationContext): MessagingOpe
   if (isVerb(first)) return { verb: first, destination: space < 0 ? subject() : text.slice(space + 1).trim() };
   const lastSpace = text.lastIndexOf(" ");
   const last = text.slice(lastSpace + 1).toLowerCase();
-  if (lastSpace > 0 && isVerb(last)) return { verb: last, destination: text.slice(0, lastSpace).trim() };
+  if (lastSpace > 0 && isVerb(last)) {
+    return { verb: last, destination: text.slice(0, lastSpace).trim(), topicFirst: true };
+  }
   return { destination: text };
 }
 

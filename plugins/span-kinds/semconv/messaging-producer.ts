@@ -21,8 +21,9 @@ import { attribute } from "../../../src/index.ts";
 export function producerOperation(context: OperationContext): OperationModel {
   const era = context.semconv;
   const system = inferMessagingSystem([context.service, context.template, context.operation]);
-  const { verb, destination } = parseMessagingOperation(context);
-  const operation = verb !== undefined && SEND_VERBS.has(verb) ? verb : system.send;
+  const { verb, destination, topicFirst } = parseMessagingOperation(context);
+  // `orders publish` is how older instrumentation named every send; the system's own name replaces it.
+  const operation = verb !== undefined && SEND_VERBS.has(verb) && !topicFirst ? verb : system.send;
   const fixed = [
     ...brokerAttributes(system, era),
     ...operationAttributes(era, "send", operation, "publish"),

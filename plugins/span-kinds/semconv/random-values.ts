@@ -17,12 +17,17 @@ export function uuidV4(random: Random): string {
   return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${rest.slice(0, 3)}-${rest.slice(3)}${hex8(random)}`;
 }
 
-/** A unicast IPv4 address outside loopback, from one draw: what a client address looks like. */
+/** A public unicast IPv4 address, from one draw: what a client on the internet looks like. */
 export function ipv4(random: Random): string {
   const word = random.uint32();
   let first = ((word >>> 24) % 223) + 1;
-  if (first === 127) first = 10;
-  return `${first}.${(word >>> 16) & 255}.${(word >>> 8) & 255}.${((word & 255) % 254) + 1}`;
+  let second = (word >>> 16) & 255;
+  // Not loopback, nor private (RFC 1918), nor shared address space (100.64/10).
+  if (first === 127 || first === 10) first += 1;
+  if (first === 172 && second >= 16 && second <= 31) second += 16;
+  if (first === 192 && second === 168) second = 169;
+  if (first === 100 && second >= 64 && second <= 127) second -= 64;
+  return `${first}.${second}.${(word >>> 8) & 255}.${((word & 255) % 254) + 1}`;
 }
 
 /**

@@ -27,8 +27,13 @@ function firstOf(...compilers: Compiler[]): (context: OperationContext) => Opera
     );
 }
 
+/** Spans no instrumentation library records come from the application's own tracer, named after it. */
 function inLanguage(context: OperationContext, model: OperationModel): OperationModel {
-  return { ...model, describe: describeInLanguage(context, model.describe.bind(model)) };
+  return {
+    ...model,
+    scope: model.scope ?? { name: context.service, version: "" },
+    describe: describeInLanguage(context, model.describe.bind(model)),
+  };
 }
 
 /**

@@ -107,7 +107,7 @@ function visit(
       ? { code: STATUS_ERROR, message: described.statusMessage ?? described.exception?.message ?? "" }
       : undefined,
     flags: FLAG_SAMPLED,
-    ...(operation.scope && { scope: operation.scope }),
+    scope: operation.scope,
   };
   request.out.span(instance, record, operation.metric);
   request.out.handled(instance, record.startUs, record.endUs, record);
@@ -162,7 +162,7 @@ function makeCalls(
     failed ||= outcome.failed;
     message ??= outcome.message;
   }
-  return message ? { endUs, failed, message } : { endUs, failed };
+  return { endUs, failed, message };
 }
 
 /** A synchronous call that failed is tried again, after a short backoff, up to `retries` times. */
@@ -217,8 +217,7 @@ function publishFromProducer(
 ): Outcome {
   const publishedUs = startUs + publishUs(request.random);
   const served = deliver(request, callee, producerId, publishedUs, operation);
-  const message = served.described?.message;
-  return message ? { endUs: publishedUs, failed: false, message } : { endUs: publishedUs, failed: false };
+  return { endUs: publishedUs, failed: false, message: served.described?.message };
 }
 
 /** Synchronous: a CLIENT span in the caller wraps the network round trip and the callee's span. */
@@ -334,7 +333,7 @@ function writeCallSpan(
     links: NONE,
     status,
     flags: FLAG_SAMPLED,
-    ...(operation.callerScopes && { scope: operation.callerScopes.get(caller.service.language) }),
+    scope: operation.callerScopes?.get(caller.service.language),
   }, operation.callerMetric);
 }
 
@@ -357,8 +356,11 @@ function withUserAttributes(
 
 /** The message values a consumer read replace the producer's own draws of the same keys (semconv hook). */
 function withMessage(attributes: readonly KeyValue[], message: readonly KeyValue[]): KeyValue[] {
-  const read = new Map(message.map((a) => [a.key, a]));
-  return attributes.map((a) => read.get(a.key) ?? a);
+  const out = attributes.slice();
+  for (let i = 0; i < out.length; i++) {
+    for (let j = 0; j < message.length; j++) if (message[j]!.key === out[i]!.key) out[i] = message[j]!;
+  }
+  return out;
 }
 
 function exceptionAttributes(exception: NonNullable<DescribedCall["exception"]>): KeyValue[] {

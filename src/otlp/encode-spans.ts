@@ -44,16 +44,21 @@ function byScope(
   spans: readonly SpanRecord[],
   fallback: ScopeRecord,
 ): (readonly [ScopeRecord, readonly SpanRecord[]])[] {
-  if (spans.every((span) => span.scope === undefined)) return [[fallback, spans]];
-  const groups = new Map<string, [ScopeRecord, SpanRecord[]]>();
-  for (const span of spans) {
+  // A resource has a few scopes, whose records are shared: a short list searched by identity is fastest.
+  const groups: [ScopeRecord, SpanRecord[]][] = [];
+  let last: [ScopeRecord, SpanRecord[]] | undefined;
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i]!;
     const scope = span.scope ?? fallback;
-    const key = `${scope.name}\u0000${scope.version}`;
-    let group = groups.get(key);
-    if (group === undefined) groups.set(key, group = [scope, []]);
-    group[1].push(span);
+    if (last === undefined || last[0] !== scope) {
+      last = groups.find((group) =>
+        group[0] === scope || (group[0].name === scope.name && group[0].version === scope.version)
+      );
+      if (last === undefined) groups.push(last = [scope, []]);
+    }
+    last[1].push(span);
   }
-  return [...groups.values()];
+  return groups.length === 1 ? [[groups[0]![0], spans]] : groups;
 }
 
 /** A Span as ScopeSpans.spans (2). */

@@ -4,7 +4,7 @@ import { scopes } from "./instrumentation-scopes.ts";
 import {
   CLIENT_OPERATION_DURATION,
   CONSUME_VERBS,
-  drawMessage,
+  messageDrawer,
   messagingMetrics,
   messagingSpanName,
   operationAttributes,
@@ -45,6 +45,7 @@ export function consumerOperation(context: OperationContext): OperationModel {
     target,
   ];
   const processing = consume.type === "process";
+  const draw = messageDrawer(system, era);
   return {
     name: messagingSpanName(era, consume.name, destination),
     callerName: messagingSpanName(era, era === "v1.24" ? "publish" : system.send, destination),
@@ -62,7 +63,7 @@ export function consumerOperation(context: OperationContext): OperationModel {
     ),
     ...scopes(context, system.library, system.library),
     describe(random, failed) {
-      const message = drawMessage(random, system, era);
+      const message = draw(random);
       const attributes = [...consumer, ...message.attributes];
       const callerAttributes = [...producer, ...message.attributes];
       const shared = { callerAttributes, callerFailed: false, message: message.shared };

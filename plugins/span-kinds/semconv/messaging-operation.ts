@@ -75,36 +75,41 @@ export interface DrawnMessage {
 
 /**
  * What both sides of one message agree on: its id, size and partition, and for Kafka its offset and key;
- * in the era's attribute names (Kafka's moved from `messaging.kafka.*` to `kafka.*`).
+ * in the era's attribute names (Kafka's moved from `messaging.kafka.*` to `kafka.*`). Returns a drawing
+ * function compiled once per operation.
  */
-export function drawMessage(
-  random: Random,
+export function messageDrawer(
   system: MessagingSystem,
   era: OperationContext["semconv"],
-): DrawnMessage {
+): (random: Random) => DrawnMessage {
   const { latest, old } = eras(era);
-  const all: [string, string | number, boolean][] = [
-    ["messaging.message.id", uuidV4(random), true],
+  const kafka = system.name === "kafka";
+  return (random) => {
+    const id = attribute("messaging.message.id", uuidV4(random));
     // Bodies of a few hundred bytes, sometimes tens of kilobytes.
-    ["messaging.message.body.size", logUniformInt(random, 120, 40_000), true],
-  ];
-  if (system.partitioned) {
-    const partition = random.int(0, 11);
-    all.push(["messaging.destination.partition.id", String(partition), latest]);
-    if (system.name === "kafka") all.push(["messaging.kafka.destination.partition", partition, old]);
-  }
-  if (system.name === "kafka") {
-    const offset = random.int(100_000, 90_000_000);
-    const key = String(random.int(1_000_000, 99_999_999));
-    all.push(
-      ["kafka.offset", offset, latest],
-      ["messaging.kafka.message.offset", offset, old],
-      ["kafka.message.key", key, latest],
-      ["messaging.kafka.message.key", key, old],
-    );
-  }
-  const shared = all.map(([key, value]) => attribute(key, value));
-  return { attributes: shared.filter((_, i) => all[i]![2]), shared };
+    const size = attribute("messaging.message.body.size", logUniformInt(random, 120, 40_000));
+    const attributes = [id, size];
+    const shared = [id, size];
+    const add = (key: string, value: string | number, emitted: boolean) => {
+      const kv = attribute(key, value);
+      shared.push(kv);
+      if (emitted) attributes.push(kv);
+    };
+    if (system.partitioned) {
+      const partition = random.int(0, 11);
+      add("messaging.destination.partition.id", String(partition), latest);
+      if (kafka) add("messaging.kafka.destination.partition", partition, old);
+    }
+    if (kafka) {
+      const offset = random.int(100_000, 90_000_000);
+      const key = String(random.int(1_000_000, 99_999_999));
+      add("kafka.offset", offset, latest);
+      add("messaging.kafka.message.offset", offset, old);
+      add("kafka.message.key", key, latest);
+      add("messaging.kafka.message.key", key, old);
+    }
+    return { attributes, shared };
+  };
 }
 
 /** Keys of the messaging duration histograms of the conventions up to v1.24. */

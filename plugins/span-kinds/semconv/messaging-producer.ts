@@ -3,7 +3,7 @@ import { directCall } from "./call-outcome.ts";
 import { scopes } from "./instrumentation-scopes.ts";
 import {
   CLIENT_OPERATION_DURATION,
-  drawMessage,
+  messageDrawer,
   messagingMetrics,
   messagingSpanName,
   operationAttributes,
@@ -31,13 +31,14 @@ export function producerOperation(context: OperationContext): OperationModel {
   ];
   const failures = forDestination(system.failures, destination).map((f) => brokerFailure(system, f, context.language));
   const name = messagingSpanName(era, era === "v1.24" ? "publish" : operation, destination);
+  const draw = messageDrawer(system, era);
   return {
     name,
     callerName: name,
     ...messagingMetrics(era, { metric: CLIENT_OPERATION_DURATION }, { metric: "messaging.publish.duration" }),
     ...scopes(context, system.library),
     describe(random, failed) {
-      const attributes = [...fixed, ...drawMessage(random, system, era).attributes];
+      const attributes = [...fixed, ...draw(random).attributes];
       return directCall(attributes, failed ? random.pick(failures) : undefined);
     },
   };

@@ -58,6 +58,7 @@ function byScope(
     }
     last[1].push(span);
   }
+  if (groups.length === 0) return [[fallback, spans]];
   return groups.length === 1 ? [[groups[0]![0], spans]] : groups;
 }
 

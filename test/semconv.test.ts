@@ -6,6 +6,7 @@ import { type InstancePlan, planRun, type RunPlan, type SemconvMetric } from "..
 import { simulateRequest } from "../src/engine/simulate.ts";
 import type { KeyValue, LogRecord, SpanRecord } from "../src/telemetry/records.ts";
 import { ROOT } from "./helpers/cli.ts";
+import { GRPC_CODES } from "../plugins/span-kinds/semconv/grpc-status.ts";
 import { semconvNames, semconvProblems, semconvVersion } from "./helpers/semconv-check.ts";
 import { loadYaml } from "./helpers/config.ts";
 
@@ -209,6 +210,35 @@ describe("RPC: bare method names", () => {
     }
     expect(value(span, "rpc.method")).toEqual({ string: "checkout.CheckoutService/PlaceOrder" });
   });
+});
+
+test("each side of a call follows its own service's era, and both tell the same outcome", async () => {
+  // checkout (Go) is pinned to v1.24; frontend and cart follow the latest conventions.
+  const emitted = simulate(planRun(await shop({ semconv: "v1.24" })), 600);
+  const byId = new Map(emitted.spans.map(({ span }) => [Buffer.from(span.spanId).toString("hex"), span]));
+  const clients = emitted.spans.filter(({ span }) => span.kind === 3 && span.name.endsWith("/GetCart"));
+  let checked = 0;
+  for (const { instance, span: client } of clients) {
+    const server = emitted.spans.find(({ span }) =>
+      span.parentSpanId && Buffer.from(span.parentSpanId).toString("hex") === Buffer.from(client.spanId).toString("hex")
+    )!.span;
+    expect(value(server, "rpc.system.name")).toEqual({ string: "grpc" });
+    const code = (value(server, "rpc.status_code") as { string: string }).string;
+    if (instance.service.name === "checkout") {
+      expect(value(client, "rpc.system")).toEqual({ string: "grpc" });
+      expect(value(client, "rpc.system.name")).toBeUndefined();
+      expect(value(client, "rpc.grpc.status_code")).toEqual({ int: GRPC_CODES[code]! });
+      checked++;
+    } else expect(value(client, "rpc.status_code")).toEqual({ string: code });
+  }
+  expect(checked).toBeGreaterThan(50);
+  // The frontend's CLIENT span into checkout is its own era's, though checkout's server span is v1.24.
+  const intoCheckout = emitted.spans.filter(({ span }) => span.kind === 3 && span.name.endsWith("/PlaceOrder"));
+  for (const { span } of intoCheckout) {
+    expect(value(span, "rpc.system.name")).toEqual({ string: "grpc" });
+    expect(value(span, "rpc.grpc.status_code")).toBeUndefined();
+  }
+  expect(byId.size).toBe(emitted.spans.length);
 });
 
 describe("messaging", () => {

@@ -9,14 +9,14 @@ import {
 import type { ServiceNode } from "../config/graph.ts";
 import type { LoadedConfig } from "../config/load-config.ts";
 import { durationBounds, microsecondsPer } from "./metrics/duration-unit.ts";
-import type { CallShape, MetricModel, OperationModel } from "../plugin-host/plugin.ts";
+import type { CallShape, MetricModel, OperationModel, SemconvEra } from "../plugin-host/plugin.ts";
 import type { Random } from "../plugin-host/random.ts";
 import { hashSeed, namedRandom } from "./seed.ts";
 import { attribute } from "../telemetry/attribute.ts";
 import type { KeyValue, ResourceRecord, ScopeRecord } from "../telemetry/records.ts";
 import type { RenderText } from "../config/text-template.ts";
 import { type DurationModel, percentileDuration, uniformDuration } from "./latency.ts";
-import { compileOperation } from "./operation.ts";
+import { planOperation, type ServiceIdentity } from "./operation-plan.ts";
 import { COMMON_LANGUAGES, instanceResource } from "./resource.ts";
 
 /** A semantic-convention duration histogram a span feeds: its name and the attribute keys it keeps. */
@@ -37,6 +37,8 @@ export interface OperationPlan {
   /** semconv hook: the scope of its own spans, and of its callers' CLIENT/PRODUCER spans by caller language. */
   readonly scope?: ScopeRecord;
   readonly callerScopes?: ReadonlyMap<string, ScopeRecord>;
+  /** semconv hook: the operation compiled in the era of callers that follow another one, for their side. */
+  readonly callerEras?: ReadonlyMap<SemconvEra, OperationPlan>;
 }
 
 export interface SpanPlan {
@@ -86,6 +88,8 @@ export interface ServicePlan {
   readonly name: string;
   /** Its SDK language (`telemetry.sdk.language`). */
   readonly language: string;
+  /** The semantic conventions its instrumentation follows. */
+  readonly semconv: SemconvEra;
   /** Where its failed spans record their exception: span events, log records, or both. */
   readonly exceptions: "events" | "logs" | "both";
   readonly instances: readonly InstancePlan[];
@@ -141,12 +145,17 @@ export function planRun({ config, graph, registry }: LoadedConfig, shard = { ind
     node.template.language ?? namedRandom(seedHash, `language/${node.template.name}`).pick(COMMON_LANGUAGES),
   ]));
   const callers = callersOf(graph);
+  const allLanguages = [...new Set(languages.values())];
+  const allEras = [...new Set(graph.services.map((node) => node.template.semconv))];
   for (const node of graph.services) {
     const language = languages.get(node)!;
     const identity: ServiceIdentity = {
       language,
       edge: isEdge(node, graph, callers),
       callerLanguages: [...new Set((callers.get(node) ?? []).map((caller) => languages.get(caller)!))],
+      // A CLIENT span may come from beyond a transparent caller: any language or era of the system.
+      systemLanguages: allLanguages,
+      systemEras: allEras,
     };
     const plan: MutableService = {
       ...planService(node, config, registry, identity),
@@ -190,13 +199,6 @@ export function planRun({ config, graph, registry }: LoadedConfig, shard = { ind
   };
 }
 
-/** What a service's operations need to know about where it sits (semconv hook). */
-interface ServiceIdentity {
-  readonly language: string;
-  readonly edge: boolean;
-  readonly callerLanguages: readonly string[];
-}
-
 function callersOf(graph: LoadedConfig["graph"]): Map<ServiceNode, ServiceNode[]> {
   const callers = new Map<ServiceNode, ServiceNode[]>();
   for (const { from, to } of graph.edges) callers.set(to, [...(callers.get(to) ?? []), from]);
@@ -222,6 +224,7 @@ function planService(
   return {
     name: node.name,
     language: identity.language,
+    semconv: template.semconv,
     exceptions: template.exceptions,
     scope: { name: "dreamweaver", version: packageJson.version, attributes: [] },
     ...(template.traces && node.spanKind && {
@@ -258,62 +261,27 @@ function planSpans(
   const kind = registry.spanKinds.get(traces.spanKind)!;
   // A service's own attribute replaces its template's of the same key.
   const user = [...new Map(userAttributes.map((a) => [a.key, a])).values()];
-  // A metric the user configured keeps the seed's meaning; the convention's own would clash with it.
-  const semconv = (
-    name: string | undefined,
-    keys: readonly string[],
-    unit = "s",
-    also?: SemconvMetric,
-  ): SemconvMetric | undefined => {
-    if (!semconvMetrics || name === undefined || configured.has(name)) return also;
-    return { name, keys: new Set(keys), unit, ...(also && { also }) };
-  };
-  const scopeRecord = (scope: { name: string; version: string } | undefined) =>
-    scope && { name: scope.name, version: scope.version, attributes: [] };
   return {
     kind: kind.value.otlpKind,
     call: kind.value.call,
-    operations: traces.operations.map((operation): OperationPlan => {
-      const model = compileOperation(kind, {
-        operation,
-        service: node.name,
-        template: node.template.name,
-        language: identity.language,
-        semconv: node.template.semconv,
-        edge: identity.edge,
-        callerLanguages: identity.callerLanguages,
-        ...(traces.rpc && { rpc: traces.rpc }),
-      });
-      const keys = model.metricAttributes ?? [];
-      const older = model.alsoMetrics;
-      const olderKeys = older?.metricAttributes ?? keys;
-      const metric = semconv(
-        model.metric,
-        keys,
-        model.metricUnit,
-        semconv(older?.metric, olderKeys, older?.metricUnit),
-      );
-      const callerMetric = semconv(
-        model.callerMetric,
-        keys,
-        model.metricUnit,
-        semconv(older?.callerMetric, olderKeys, older?.metricUnit),
-      );
-      const scope = scopeRecord(model.scope);
-      const callerScopes = model.callerScope && new Map(
-        identity.callerLanguages.flatMap((language) => {
-          const callerScope = scopeRecord(model.callerScope!(language));
-          return callerScope ? [[language, callerScope] as const] : [];
-        }),
-      );
-      return {
-        model,
-        ...(metric && { metric }),
-        ...(callerMetric && { callerMetric }),
-        ...(scope && { scope }),
-        ...(callerScopes && { callerScopes }),
-      };
-    }),
+    // semconv hook: names, attributes, convention histograms and scopes, per the service's era and language.
+    operations: traces.operations.map((operation) =>
+      planOperation(
+        kind,
+        {
+          operation,
+          service: node.name,
+          template: node.template.name,
+          language: identity.language,
+          semconv: node.template.semconv,
+          edge: identity.edge,
+          callerLanguages: identity.callerLanguages,
+          ...(traces.rpc && { rpc: traces.rpc }),
+        },
+        identity,
+        { enabled: semconvMetrics, configured },
+      )
+    ),
     errorRate: traces.errorRate,
     errorPropagation: traces.errorPropagation,
     duration: traces.latency ? percentileDuration(traces.latency) : uniformDuration(traces.baseDurationMs * 1000),

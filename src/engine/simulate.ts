@@ -1,6 +1,6 @@
 import type { DescribedCall } from "../plugin-host/plugin.ts";
 import type { Random } from "../plugin-host/random.ts";
-import { requestRandom } from "./seed.ts";
+import { replayableRandom, requestRandom } from "./seed.ts";
 import { attribute } from "../telemetry/attribute.ts";
 import {
   type EventRecord,
@@ -49,6 +49,8 @@ interface Outcome {
 interface Served extends Outcome {
   readonly described?: DescribedCall;
   readonly operation?: OperationPlan;
+  /** semconv hook: what `described` was drawn from, when callers of another era draw their side alike. */
+  readonly describeSeed?: number;
 }
 
 /**
@@ -88,7 +90,9 @@ function visit(
   const calls = makeCalls(request, service, instance, spanId, callsStartUs);
   if (calls.failed && !failed) failed = random.chance(span.errorPropagation);
   const endUs = Math.max(startUs + ownUs, calls.endUs + ownUs * 0.1 * random.float());
-  const described = operation.model.describe(random, failed);
+  // semconv hook: callers of another era describe their side from the same draws.
+  const describeSeed = operation.callerEras ? random.uint32() : 0;
+  const described = operation.model.describe(operation.callerEras ? replayableRandom(describeSeed) : random, failed);
   // semconv hooks: a PRODUCER span carries what its consumer read; the exception goes where the service sends it.
   const ownAttributes = calls.message ? withMessage(described.attributes, calls.message) : described.attributes;
   const exceptionEvents = failed && described.exception && service.exceptions !== "logs";
@@ -113,7 +117,17 @@ function visit(
   request.out.handled(instance, record.startUs, record.endUs, record);
   writeLogs(request, service, instance, record, failed, described, u >= SLOW_QUANTILE);
   request.endUs = Math.max(request.endUs, endUs);
-  return { endUs, failed, described, operation };
+  return { endUs, failed, described, operation, describeSeed };
+}
+
+/**
+ * The caller's side of a call: the callee's description, or, when the caller follows another conventions
+ * era, the same call described in that era (semconv hook).
+ */
+function callerSide(caller: Caller, operation: OperationPlan, served: Served): [OperationPlan, DescribedCall] {
+  const variant = operation.callerEras?.get(caller.service.semconv);
+  if (variant === undefined) return [operation, served.described!];
+  return [variant, variant.model.describe(replayableRandom(served.describeSeed!), served.failed)];
 }
 
 /** A service without a traces template: its calls attach to the caller's span. */
@@ -236,7 +250,8 @@ function callRequest(
   const inboundUs = 100 + 500 * random.float();
   const served = visit(request, callee, clientId, startUs + outboundUs, operation);
   const endUs = served.endUs + inboundUs;
-  const { callerAttributes, callerFailed, callerStatusMessage } = served.described!;
+  const [callerOperation, described] = callerSide(caller, operation, served);
+  const { callerAttributes, callerFailed, callerStatusMessage } = described;
   const status = !callerFailed
     ? undefined
     : callerStatusMessage === undefined
@@ -252,7 +267,7 @@ function callRequest(
     parentSpanId,
     startUs,
     endUs,
-    operation,
+    callerOperation,
     attempt > 0 && resend ? [...callerAttributes, attribute(resend, attempt)] : callerAttributes,
     status,
   );
@@ -274,7 +289,8 @@ function callMessage(
   const producerId = request.random.bytes(8);
   const endUs = startUs + publishUs(request.random);
   const served = deliver(request, callee, producerId, endUs, operation);
-  const attributes = served.described?.callerAttributes ?? NONE;
+  const [callerOperation, described] = served.described ? callerSide(caller, operation, served) : [operation];
+  const attributes = described?.callerAttributes ?? NONE;
   writeCallSpan(
     request,
     caller,
@@ -283,7 +299,7 @@ function callMessage(
     parentSpanId,
     startUs,
     endUs,
-    operation,
+    callerOperation,
     attributes,
     undefined,
   );

@@ -386,6 +386,27 @@ describe("identity", () => {
     expect(agents.some((agent) => agent.startsWith("Mozilla/5.0"))).toBe(true);
   });
 
+  test("client spans name the peer they reached: a pod address per call, a database's fixed one", async () => {
+    const emitted = simulate(planRun(await shop()), 200);
+    const clients = emitted.spans.filter(({ span }) => span.kind === 3);
+    expect(clients.length).toBeGreaterThan(100);
+    for (const { span } of clients) {
+      expect((value(span, "network.peer.address") as { string: string }).string).toMatch(
+        /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/,
+      );
+      expect(value(span, "network.peer.port")).toHaveProperty("int");
+    }
+    const loaded = await loadConfig(join(ROOT, "examples", "marketplace.yaml"));
+    const db = simulate(planRun(loaded), 200).spans.filter(({ span }) => value(span, "db.system.name"));
+    const peers = new Map<string, Set<string>>();
+    for (const { span } of db) {
+      const server = JSON.stringify(value(span, "server.address"));
+      peers.set(server, (peers.get(server) ?? new Set()).add(JSON.stringify(value(span, "network.peer.address"))));
+    }
+    expect(peers.size).toBe(2);
+    for (const addresses of peers.values()) expect(addresses.size).toBe(1);
+  });
+
   test("a scope per instrumentation library, as each language names it", async () => {
     const emitted = simulate(planRun(await shop()), 100);
     const scopes = (service: string, kind: number) =>

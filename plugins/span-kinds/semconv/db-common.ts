@@ -2,6 +2,7 @@ import { attribute, type KeyValue, type OperationContext } from "../../../src/in
 import { DB_NOISE, type DbSystem } from "./db-systems.ts";
 import { type Library, scopes } from "./instrumentation-scopes.ts";
 import { stem } from "./name-hints.ts";
+import { addressOf } from "./random-values.ts";
 
 // What every database client span shares (semconv database spans and `db.client.operation.duration`, stable).
 
@@ -72,6 +73,9 @@ export function dbAttributes(context: OperationContext, system: DbSystem, fields
   if (system.port !== undefined) {
     add("server.address", context.service);
     add("server.port", system.port);
+    // The conventions recommend the peer's IP when it differs from server.address (a name here).
+    add("network.peer.address", addressOf(context.service));
+    add("network.peer.port", system.port);
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { drawOutcome } from "./call-outcome.ts";
 import { compileTemplate, parseHttpOperation } from "./http-route.ts";
 import { httpServerOutcomes } from "./http-status.ts";
 import { scopes } from "./instrumentation-scopes.ts";
-import { clientAddressFor } from "./random-values.ts";
+import { clientAddressFor, privateIpv4 } from "./random-values.ts";
 import { userAgentFor } from "./user-agents.ts";
 
 // HTTP server spans and the CLIENT spans of calls into them (semconv HTTP spans, stable):
@@ -77,7 +77,15 @@ export function httpServerOperation(context: OperationContext): OperationModel |
       if (urlQuery !== undefined) attributes.push(attribute("url.query", urlQuery));
       if (outcome.serverError) attributes.push(outcome.serverError);
       const full = urlQuery === undefined ? origin + urlPath : `${origin}${urlPath}?${urlQuery}`;
-      const callerAttributes = [...caller, attribute("url.full", full), outcome.status!, protocol];
+      const callerAttributes = [
+        ...caller,
+        attribute("url.full", full),
+        outcome.status!,
+        protocol,
+        // semconv: the pod that answered, as the client's connection saw it.
+        attribute("network.peer.address", privateIpv4(random)),
+        attribute("network.peer.port", PORT),
+      ];
       if (outcome.callerError) callerAttributes.push(outcome.callerError);
       return {
         attributes,

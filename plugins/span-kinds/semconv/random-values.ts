@@ -48,6 +48,14 @@ export function clientAddressFor(context: OperationContext): (random: Random) =>
   return context.edge ?? (context.callerLanguages === undefined) ? ipv4 : privateIpv4;
 }
 
+/** The fixed private address of a host named `name`: a database's, whose clients always reach the same one. */
+export function addressOf(name: string): string {
+  let hash = 2166136261;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 16777619);
+  hash >>>= 0;
+  return `10.${(hash >>> 24) & 15}.${(hash >>> 8) & 255}.${(hash & 255) % 254 + 1}`;
+}
+
 /** A client's ephemeral source port (the Linux default range 32768-60999). */
 export function ephemeralPort(random: Random): number {
   return 32768 + (random.uint32() % 28232);

@@ -25,22 +25,23 @@ const START_US = 1_767_225_600_000_000;
 interface Emitted {
   readonly spans: { readonly instance: InstancePlan; readonly span: SpanRecord }[];
   readonly logs: { readonly instance: InstancePlan; readonly log: LogRecord }[];
-  readonly metrics: Set<string>;
+  /** Convention histogram names, with the services whose spans feed them. */
+  readonly metrics: Map<string, Set<string>>;
 }
 
 /** Simulates requests 0..n-1 and keeps everything they emit. */
 function simulate(plan: RunPlan, requests: number): Emitted {
-  const emitted: Emitted = { spans: [], logs: [], metrics: new Set() };
-  const addMetric = (metric: SemconvMetric | undefined): void => {
+  const emitted: Emitted = { spans: [], logs: [], metrics: new Map() };
+  const addMetric = (metric: SemconvMetric | undefined, service: string): void => {
     if (!metric) return;
-    emitted.metrics.add(metric.name);
-    addMetric(metric.also);
+    emitted.metrics.set(metric.name, (emitted.metrics.get(metric.name) ?? new Set()).add(service));
+    addMetric(metric.also, service);
   };
   for (let i = 0; i < requests; i++) {
     simulateRequest(plan, i, START_US + i * 10_000, {
       span: (instance, span, metric) => {
         emitted.spans.push({ instance, span });
-        addMetric(metric);
+        addMetric(metric, instance.service.name);
       },
       log: (instance, log) => emitted.logs.push({ instance, log }),
       handled: () => {},
@@ -101,7 +102,10 @@ describe(`every emitted name is current in @opentelemetry/semantic-conventions $
       }
       for (const { instance, log } of emitted.logs) keysOf(keys, log.attributes, `log of ${instance.service.name}`);
       for (const instance of plan.instances) keysOf(keys, instance.resource.attributes, "resource");
-      const metrics = new Map([...emitted.metrics].map((name) => [name, "histogram"]));
+      const metrics = new Map(
+        [...emitted.metrics].filter(([, services]) => [...services].some((service) => latest.has(service)))
+          .map(([name, services]) => [name, `histogram of ${[...services].join(", ")}`]),
+      );
       const own = userNames(loaded);
       expect([...semconvProblems(keys, "attribute", own), ...semconvProblems(metrics, "metric", own)]).toEqual([]);
       expect(keys.size).toBeGreaterThan(20);
@@ -165,8 +169,8 @@ describe("RPC: bare method names", () => {
     expect(typeof attributes(server)["rpc.status_code"]).toBe("string");
     const client = emitted.spans.find(({ span }) => span.kind === 3 && span.name.endsWith("/PlaceOrder"))!.span;
     expect(client.name).toBe("checkout.CheckoutService/PlaceOrder");
-    expect(emitted.metrics).toContain("rpc.server.call.duration");
-    expect(emitted.metrics).toContain("rpc.client.call.duration");
+    expect(emitted.metrics.has("rpc.server.call.duration")).toBe(true);
+    expect(emitted.metrics.has("rpc.client.call.duration")).toBe(true);
     // Every server span of the system has semantic attributes.
     for (const { span } of emitted.spans.filter(({ span }) => span.kind === 2)) {
       expect(span.attributes.length).toBeGreaterThan(3);
@@ -287,6 +291,18 @@ describe("messaging", () => {
       "messaging.destination.name": "orders",
     });
     expect(value(own.span, "messaging.kafka.message.offset")).toHaveProperty("int");
+    // Its consumer follows the latest conventions: other names, the same message.
+    for (
+      const { span: consumer } of emitted.spans.filter(({ instance }) => instance.service.name === "fraud-detection")
+    ) {
+      const producer = emitted.spans.find(({ span }) =>
+        Buffer.from(span.spanId).equals(Buffer.from(consumer.parentSpanId!))
+      )!.span;
+      expect(value(producer, "messaging.message.id")).toEqual(value(consumer, "messaging.message.id")!);
+      expect(value(producer, "messaging.kafka.message.offset")).toEqual(value(consumer, "kafka.offset")!);
+      expect(value(producer, "messaging.kafka.message.key")).toEqual(value(consumer, "kafka.message.key")!);
+      expect(value(producer, "kafka.offset")).toBeUndefined();
+    }
   });
 });
 

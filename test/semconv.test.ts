@@ -349,7 +349,7 @@ describe("exceptions per language", () => {
     }
   });
 
-  test("`exceptions: logs` writes exception log records instead of span events", async () => {
+  test("`exceptions: logs` writes the operation's exception events as log records instead of span events", async () => {
     const emitted = simulate(planRun(await shop({ exceptions: "logs", language: "python" })), 500);
     const failed = emitted.spans.filter(({ instance, span }) =>
       instance.service.name === "checkout" && span.kind === 2 && span.status?.code === 2
@@ -358,6 +358,12 @@ describe("exceptions per language", () => {
     for (const { span } of failed) expect(span.events).toEqual([]);
     const logs = emitted.logs.filter(({ instance }) => instance.service.name === "checkout");
     expect(logs.length).toBe(failed.length);
+    for (const { log } of logs) {
+      expect({ event: log.eventName, severity: log.severityNumber }).toEqual({
+        event: "rpc.server.call.exception",
+        severity: 17,
+      });
+    }
     const traceback = logs[0]!.log.attributes.find((a) => a.key === "exception.stacktrace")!.value;
     expect((traceback as { string: string }).string).toStartWith("Traceback (most recent call last):\n  File ");
   });

@@ -27,6 +27,8 @@ const KIND_CLIENT = 3;
 const KIND_PRODUCER = 4;
 const SLOW_QUANTILE = 0.99;
 const CALLER_ERROR = { code: STATUS_ERROR, message: "" };
+const EXCEPTION_EVENT = { name: "exception", severityNumber: 17 };
+const SEVERITY_TEXT: Readonly<Record<number, string>> = { 13: "WARN", 17: "ERROR" };
 
 interface Request {
   readonly random: Random;
@@ -115,7 +117,7 @@ function visit(
   };
   request.out.span(instance, record, operation.metric);
   request.out.handled(instance, record.startUs, record.endUs, record);
-  writeLogs(request, service, instance, record, failed, described, u >= SLOW_QUANTILE);
+  writeLogs(request, service, instance, record, failed, described, u >= SLOW_QUANTILE, operation);
   request.endUs = Math.max(request.endUs, endUs);
   return { endUs, failed, described, operation, describeSeed };
 }
@@ -402,6 +404,7 @@ function writeLogs(
   failed: boolean,
   described: DescribedCall,
   slow: boolean,
+  operation: OperationPlan,
 ): void {
   // semconv hook: `exceptions: logs | both` sends exceptions to log records even when the service has no logs.
   const exceptionLog = failed && described.exception !== undefined &&
@@ -409,7 +412,13 @@ function writeLogs(
   if (service.logs.length === 0 && !exceptionLog) return;
   const { random } = request;
   const durationUs = span.endUs - span.startUs;
-  const write = (severityNumber: number, severityText: string, body: string, attributes: readonly KeyValue[]) => {
+  const write = (
+    severityNumber: number,
+    severityText: string,
+    body: string,
+    attributes: readonly KeyValue[],
+    eventName?: string,
+  ) => {
     const timeUs = Math.round(span.startUs + durationUs * random.float());
     request.out.log(instance, {
       timeUs,
@@ -421,6 +430,7 @@ function writeLogs(
       traceId: span.traceId,
       spanId: span.spanId,
       flags: FLAG_SAMPLED,
+      ...(eventName !== undefined && { eventName }),
     });
   };
   for (const log of service.logs) {
@@ -432,6 +442,15 @@ function writeLogs(
   }
   if (exceptionLog) {
     const { type, message } = described.exception!;
-    write(17, "ERROR", `${type}: ${message}`, exceptionAttributes(described.exception!));
+    // semconv hook: sent to logs, the exception is the conventions' event for the operation.
+    const event = service.exceptions === "events" ? undefined : operation.model.exceptionEvent ?? EXCEPTION_EVENT;
+    const severity = event?.severityNumber ?? 17;
+    write(
+      severity,
+      SEVERITY_TEXT[severity]!,
+      `${type}: ${message}`,
+      exceptionAttributes(described.exception!),
+      event?.name,
+    );
   }
 }

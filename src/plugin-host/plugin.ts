@@ -106,6 +106,12 @@ export interface OperationModel {
     readonly metricUnit?: string;
     readonly metricAttributes?: readonly string[];
   };
+  /**
+   * The event a failed own span's exception is written as when its service sends exceptions to logs
+   * (template `exceptions: logs | both`), e.g. `rpc.server.call.exception` at ERROR (17), or
+   * `messaging.send.exception` at WARN (13); absent: `exception` at ERROR.
+   */
+  readonly exceptionEvent?: { readonly name: string; readonly severityNumber: number };
   /** Attribute a retried caller span counts its resends in (HTTP: `http.request.resend_count`). */
   readonly resendAttribute?: string;
   /**

@@ -1,6 +1,6 @@
 import type { OperationContext, OperationModel } from "../../../src/index.ts";
 import { precomputedCalls } from "./call-outcome.ts";
-import { DB_METRIC, DB_METRIC_ATTRIBUTES, dbAttributes, dbScopes } from "./db-common.ts";
+import { DB_METRIC, DB_METRIC_ATTRIBUTES, dbAttributes, dbInstrumentation } from "./db-common.ts";
 import { dbFailures } from "./db-errors.ts";
 import { type DbSystem, inferDbSystem, namesDatabase, POSTGRESQL } from "./db-systems.ts";
 import { documentOperation } from "./document-client.ts";
@@ -34,7 +34,7 @@ function summarizedOperation(context: OperationContext, system: DbSystem): Opera
     callerName: summary,
     metric: DB_METRIC,
     metricAttributes: DB_METRIC_ATTRIBUTES,
-    ...dbScopes(context, system),
+    ...dbInstrumentation(context, system),
     describe: precomputedCalls([attributes], dbFailures(system.name, "records", false, context.language)),
   };
 }

@@ -80,14 +80,17 @@ export function dbAttributes(context: OperationContext, system: DbSystem, fields
   return out;
 }
 
-/** The scope of the language's usual instrumentation for the system's driver. */
-export function dbScopes(context: OperationContext, system: DbSystem) {
+/**
+ * The scope of the language's usual instrumentation for the system's driver, and the event its exceptions
+ * become as log records (WARN, as the conventions ask of client operations).
+ */
+export function dbInstrumentation(context: OperationContext, system: DbSystem) {
   const library: Library | undefined = system.family === "sql"
     ? "sql"
     : system.name === "redis" || system.name === "mongodb"
     ? system.name
     : undefined;
-  return scopes(context, library);
+  return { ...scopes(context, library), exceptionEvent: { name: "db.client.operation.exception", severityNumber: 13 } };
 }
 
 /** `{db.operation.name} {target}`, the span name when there is no summary; the target may be missing. */

@@ -5,7 +5,7 @@ import {
   DB_METRIC,
   DB_METRIC_ATTRIBUTES,
   dbAttributes,
-  dbScopes,
+  dbInstrumentation,
   dbSpanName,
   WRITES,
 } from "./db-common.ts";
@@ -54,7 +54,7 @@ export function documentOperation(context: OperationContext, system: DbSystem): 
     callerName: name,
     metric: DB_METRIC,
     metricAttributes: DB_METRIC_ATTRIBUTES,
-    ...dbScopes(context, system),
+    ...dbInstrumentation(context, system),
     describe: precomputedCalls([attributes], failures),
   };
 }

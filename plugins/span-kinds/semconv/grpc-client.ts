@@ -30,6 +30,7 @@ export function grpcClientOperation(context: OperationContext): OperationModel |
     callerName: rpc.full,
     ...rpcMetrics(era, "client"),
     ...scopes(context, "grpc-client"),
+    exceptionEvent: { name: "rpc.client.call.exception", severityNumber: 13 },
     describe(random, failed): DescribedCall {
       const peer = [attribute("network.peer.address", privateIpv4(random)), attribute("network.peer.port", rpc.port)];
       if (!failed) return { attributes: [...ok, ...peer], callerAttributes: [], callerFailed: false };

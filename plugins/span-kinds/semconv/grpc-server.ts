@@ -46,6 +46,7 @@ export function grpcServerOperation(context: OperationContext): OperationModel |
     callerName: rpc.full,
     ...rpcMetrics(era, "server"),
     ...scopes(context, "grpc-server", "grpc-client"),
+    exceptionEvent: { name: "rpc.server.call.exception", severityNumber: 17 },
     describe(random, failed): DescribedCall {
       const drawn = failed ? random.pick(failures) : random.chance(REJECTED_RATE) ? random.pick(rejected) : success;
       const client = clientAddress(random);

@@ -27,6 +27,7 @@ export function httpClientOperation(context: OperationContext): OperationModel |
     metric: "http.client.request.duration",
     metricAttributes: HTTP_METRIC_ATTRIBUTES,
     ...scopes(context, "http-client"),
+    exceptionEvent: { name: "http.client.request.exception", severityNumber: 13 },
     describe(random, failed) {
       // Seen from the client, any 4xx or 5xx is an error, so it is drawn only when the engine says failed.
       const outcome = failed ? random.pick(HTTP_CLIENT_FAILURES) : success;

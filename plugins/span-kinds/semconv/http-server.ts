@@ -61,6 +61,7 @@ export function httpServerOperation(context: OperationContext): OperationModel |
     metricAttributes: HTTP_METRIC_ATTRIBUTES,
     resendAttribute: "http.request.resend_count",
     ...scopes(context, "http-server", "http-client"),
+    exceptionEvent: { name: "http.server.request.exception", severityNumber: 17 },
     describe(random, failed) {
       const outcome = drawOutcome(random, failed, outcomes);
       const urlPath = path.render(random);

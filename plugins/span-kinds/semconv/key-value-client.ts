@@ -1,6 +1,6 @@
 import { attribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
 import { directCall } from "./call-outcome.ts";
-import { databaseName, DB_METRIC, DB_METRIC_ATTRIBUTES, dbAttributes, dbScopes, WRITES } from "./db-common.ts";
+import { databaseName, DB_METRIC, DB_METRIC_ATTRIBUTES, dbAttributes, dbInstrumentation, WRITES } from "./db-common.ts";
 import { dbFailures } from "./db-errors.ts";
 import type { DbSystem } from "./db-systems.ts";
 
@@ -81,7 +81,7 @@ export function keyValueOperation(context: OperationContext, system: DbSystem): 
     callerName: command,
     metric: DB_METRIC,
     metricAttributes: DB_METRIC_ATTRIBUTES,
-    ...dbScopes(context, system),
+    ...dbInstrumentation(context, system),
   };
   // Written out (`GET session:*`) or keyless: the same text every call.
   const constant = rest.length > 0

@@ -62,6 +62,9 @@ export function consumerOperation(context: OperationContext): OperationModel {
       },
     ),
     ...scopes(context, system.library, system.library),
+    exceptionEvent: processing
+      ? { name: "messaging.process.exception", severityNumber: 17 }
+      : { name: "messaging.receive.exception", severityNumber: 13 },
     describe(random, failed) {
       const message = draw(random);
       const attributes = [...consumer, ...message.attributes];

@@ -37,6 +37,7 @@ export function producerOperation(context: OperationContext): OperationModel {
     callerName: name,
     ...messagingMetrics(era, { metric: CLIENT_OPERATION_DURATION }, { metric: "messaging.publish.duration" }),
     ...scopes(context, system.library),
+    exceptionEvent: { name: "messaging.send.exception", severityNumber: 13 },
     describe(random, failed) {
       const attributes = [...fixed, ...draw(random).attributes];
       return directCall(attributes, failed ? random.pick(failures) : undefined);

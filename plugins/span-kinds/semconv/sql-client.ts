@@ -1,6 +1,6 @@
 import { attribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
 import { precomputedCalls } from "./call-outcome.ts";
-import { databaseName, DB_METRIC, DB_METRIC_ATTRIBUTES, dbAttributes, dbScopes, WRITES } from "./db-common.ts";
+import { databaseName, DB_METRIC, DB_METRIC_ATTRIBUTES, dbAttributes, dbInstrumentation, WRITES } from "./db-common.ts";
 import { dbFailures } from "./db-errors.ts";
 import type { DbSystem } from "./db-systems.ts";
 import { SYNTHESIZED_VERBS, synthesizeSql } from "./sql-synthesis.ts";
@@ -30,7 +30,7 @@ export function sqlOperation(context: OperationContext, system: DbSystem): Opera
     callerName: summary,
     metric: DB_METRIC,
     metricAttributes: DB_METRIC_ATTRIBUTES,
-    ...dbScopes(context, system),
+    ...dbInstrumentation(context, system),
     describe: precomputedCalls(variants, failures),
   };
 }

@@ -430,7 +430,7 @@ function writeLogs(
       traceId: span.traceId,
       spanId: span.spanId,
       flags: FLAG_SAMPLED,
-      ...(eventName !== undefined && { eventName }),
+      eventName,
     });
   };
   for (const log of service.logs) {

@@ -18,6 +18,7 @@ export function grpcClientOperation(context: OperationContext): OperationModel |
     attribute("server.port", rpc.port),
   ];
   const ok = [...common, ...rpcStatusAttributes(rpc, "OK", era)];
+  const peerPort = attribute("network.peer.port", rpc.port);
   const failures = [...SERVER_FAILURES, ...CLIENT_CAUSED].map((status): DescribedCall => ({
     attributes: [...common, ...rpcStatusAttributes(rpc, status.code, era), attribute("error.type", status.code)],
     callerAttributes: [],
@@ -32,7 +33,7 @@ export function grpcClientOperation(context: OperationContext): OperationModel |
     ...scopes(context, "grpc-client"),
     exceptionEvent: { name: "rpc.client.call.exception", severityNumber: 13 },
     describe(random, failed): DescribedCall {
-      const peer = [attribute("network.peer.address", privateIpv4(random)), attribute("network.peer.port", rpc.port)];
+      const peer = [attribute("network.peer.address", privateIpv4(random)), peerPort];
       if (!failed) return { attributes: [...ok, ...peer], callerAttributes: [], callerFailed: false };
       const failure = random.pick(failures);
       return { ...failure, attributes: [...failure.attributes, ...peer] };

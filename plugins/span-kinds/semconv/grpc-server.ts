@@ -25,6 +25,7 @@ export function grpcServerOperation(context: OperationContext): OperationModel |
   const common = [...rpcMethodAttributes(rpc, era), ...server];
   const clientAddress = clientAddressFor(context);
   const okStatus = rpcStatusAttributes(rpc, "OK", era);
+  const peerPort = attribute("network.peer.port", rpc.port);
   // Everything but the addresses is fixed per outcome, so it is built once.
   const outcome = (status: RpcStatus | undefined, serverError: boolean) => {
     const code = status?.code ?? "OK";
@@ -59,7 +60,7 @@ export function grpcServerOperation(context: OperationContext): OperationModel |
       const callerAttributes: KeyValue[] = [
         ...drawn.caller,
         attribute("network.peer.address", privateIpv4(random)),
-        attribute("network.peer.port", rpc.port),
+        peerPort,
       ];
       const status = drawn.status;
       return {

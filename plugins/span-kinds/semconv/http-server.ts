@@ -16,6 +16,7 @@ import { userAgentFor } from "./user-agents.ts";
 // server span `{method} {http.route}`, client span `{method}` (no url.template is known to the caller).
 
 const PORT = 8080;
+const PEER_PORT = attribute("network.peer.port", PORT);
 
 /**
  * Keys of `http.server.request.duration` and `http.client.request.duration` together; the engine keeps
@@ -85,7 +86,7 @@ export function httpServerOperation(context: OperationContext): OperationModel |
         protocol,
         // semconv: the pod that answered, as the client's connection saw it.
         attribute("network.peer.address", privateIpv4(random)),
-        attribute("network.peer.port", PORT),
+        PEER_PORT,
       ];
       if (outcome.callerError) callerAttributes.push(outcome.callerError);
       return {

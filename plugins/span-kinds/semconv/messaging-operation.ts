@@ -90,26 +90,27 @@ export function messageDrawer(
     const size = attribute("messaging.message.body.size", logUniformInt(random, 120, 40_000));
     const attributes = [id, size];
     const shared = [id, size];
-    const add = (key: string, value: string | number, emitted: boolean) => {
-      const kv = attribute(key, value);
-      shared.push(kv);
-      if (emitted) attributes.push(kv);
-    };
     if (system.partitioned) {
       const partition = random.int(0, 11);
-      add("messaging.destination.partition.id", String(partition), latest);
-      if (kafka) add("messaging.kafka.destination.partition", partition, old);
+      both(attributes, shared, attribute("messaging.destination.partition.id", String(partition)), latest);
+      if (kafka) both(attributes, shared, attribute("messaging.kafka.destination.partition", partition), old);
     }
     if (kafka) {
       const offset = random.int(100_000, 90_000_000);
       const key = String(random.int(1_000_000, 99_999_999));
-      add("kafka.offset", offset, latest);
-      add("messaging.kafka.message.offset", offset, old);
-      add("kafka.message.key", key, latest);
-      add("messaging.kafka.message.key", key, old);
+      both(attributes, shared, attribute("kafka.offset", offset), latest);
+      both(attributes, shared, attribute("messaging.kafka.message.offset", offset), old);
+      both(attributes, shared, attribute("kafka.message.key", key), latest);
+      both(attributes, shared, attribute("messaging.kafka.message.key", key), old);
     }
     return { attributes, shared };
   };
+}
+
+/** Every era's value is shared with a producer; the era's own is also emitted. */
+function both(attributes: KeyValue[], shared: KeyValue[], value: KeyValue, emitted: boolean): void {
+  shared.push(value);
+  if (emitted) attributes.push(value);
 }
 
 /** Keys of the messaging duration histograms of the conventions up to v1.24. */

@@ -76,7 +76,7 @@ export function instanceResource(identity: InstanceIdentity, random: Random): Ke
     set("k8s.deployment.name", service);
     set("k8s.replicaset.name", replicaSet);
     set("k8s.pod.name", host);
-    set("k8s.node.name", nodeName(node, deployment));
+    set("k8s.node.name", nodeName(node, deployment, deployment.region ?? CLOUD_REGIONS[deployment.cloud ?? "aws"]));
     set("container.name", service);
   }
   if (deployment.cloud !== undefined) {
@@ -116,11 +116,13 @@ function safeEncode(text: string, length: number): string {
 }
 
 /** Node `n`'s name as the cluster's provider names nodes; the same `n` is the same node for every service. */
-function nodeName(n: number, deployment: Deployment): string {
+function nodeName(n: number, deployment: Deployment, region: string): string {
   const id = safeEncode(`node/${n}`, 4);
   switch (deployment.cloud) {
-    case "aws":
-      return `ip-10-0-${16 * (n % 3) + n}-${20 + 7 * n}.ec2.internal`;
+    case "aws": {
+      const domain = region === "us-east-1" ? "ec2.internal" : `${region}.compute.internal`;
+      return `ip-10-0-${16 * (n % 3) + n}-${20 + 7 * n}.${domain}`;
+    }
     case "gcp":
       return `gke-cluster-default-pool-${safeEncode("pool", 8)}-${id}`;
     case "azure":

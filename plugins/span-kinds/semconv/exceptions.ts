@@ -144,10 +144,25 @@ function lineOf(text: string, min: number, max: number): number {
   return min + ((hash >>> 0) % (max - min + 1));
 }
 
+/**
+ * The handler an operation names: `pkg.CartService/GetCart` → `Cart` `getCart`; `GET /api/carts/{id}` →
+ * `getCarts` on the template's class; anything else → its first words on the template's class.
+ */
 function locate(context: OperationContext): CodeLocation {
-  const owner = pascalCase(context.template) || pascalCase(context.service) || "App";
-  const verbs = words(context.operation).filter((word) => !/^\d/.test(word)).slice(0, 3).join(" ");
-  const method = camelCase(verbs) || "handle";
+  const operation = context.operation.trim();
+  const split = (text: string) => words(text.replace(/([a-z0-9])([A-Z])/g, "$1 $2"));
+  let owner = (pascalCase(context.template) || pascalCase(context.service)).replace(/Service$/, "") || "App";
+  let verbs = split(operation).filter((word) => !/^\d/.test(word)).slice(0, 3);
+  const rpc = /([A-Za-z_]\w*)\/([A-Za-z_]\w*)$/.exec(operation);
+  const http = /^([A-Z]+)\s+(\/\S*)/.exec(operation);
+  if (rpc) {
+    owner = rpc[1]!.replace(/Service$/, "") || owner;
+    verbs = split(rpc[2]!);
+  } else if (http) {
+    const segments = http[2]!.split(/[/?]/).filter((part) => part !== "" && !/[{:]/.test(part) && part !== "api");
+    verbs = [http[1]!.toLowerCase(), ...words(segments.at(-1) ?? "")];
+  }
+  const method = camelCase(verbs.join(" ")) || "handle";
   const module = words(context.template).join("_") || "app";
   return { owner, method, module, line: lineOf(`${context.service}/${context.operation}`, 24, 380) };
 }
@@ -197,7 +212,7 @@ export function stacktrace(exception: Exception, language: string, at: CodeLocat
         `  File "/app/${module}/handlers.py", line ${line}, in ${snake(method)}`,
         `    result = self.service.${snake(method)}(request)`,
         `  File "/app/${module}/service.py", line ${lineOf(owner, 30, 200)}, in ${snake(method)}`,
-        "    raise",
+        "    response = self.client.call(request, timeout=self.timeout)",
         `${type}: ${message}`,
       ].join("\n");
     case "ruby":

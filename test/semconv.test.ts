@@ -7,6 +7,7 @@ import { simulateRequest } from "../src/engine/simulate.ts";
 import type { KeyValue, LogRecord, SpanRecord } from "../src/telemetry/records.ts";
 import { ROOT } from "./helpers/cli.ts";
 import { GRPC_CODES } from "../plugins/span-kinds/semconv/grpc-status.ts";
+import { inLanguage, stacktrace } from "../plugins/span-kinds/semconv/exceptions.ts";
 import { semconvNames, semconvProblems, semconvVersion } from "./helpers/semconv-check.ts";
 import { loadYaml } from "./helpers/config.ts";
 
@@ -547,4 +548,30 @@ test("a retried HTTP call counts its resends in http.request.resend_count", asyn
   expect(counts).toContainEqual({ int: 1 });
   expect(counts).toContainEqual({ int: 2 });
   expect(counts).toContainEqual(undefined);
+});
+
+test("generic failures read as each runtime reports them", () => {
+  const refused = { type: "ConnectionError", message: "connection refused" };
+  const missing = { type: "InternalServerError", message: "Cannot read properties of undefined (reading 'id')" };
+  const timeout = { type: "TimeoutError", message: "Timed out after 5000 ms" };
+  const table = ["java", "go", "python", "nodejs", "dotnet"].map((language) => [
+    language,
+    inLanguage(refused, language).type,
+    inLanguage(missing, language).type,
+    inLanguage(timeout, language).type,
+  ]);
+  expect(table).toEqual([
+    ["java", "java.net.ConnectException", "java.lang.NullPointerException", "java.net.SocketTimeoutException"],
+    ["go", "*net.OpError", "runtime.errorString", "context.deadlineExceededError"],
+    ["python", "ConnectionRefusedError", "AttributeError", "TimeoutError"],
+    ["nodejs", "ECONNREFUSED", "TypeError", "ETIMEDOUT"],
+    ["dotnet", "System.Net.Http.HttpRequestException", "System.NullReferenceException", "System.TimeoutException"],
+  ]);
+  expect(inLanguage(missing, "nodejs").message).toBe(missing.message);
+  expect(inLanguage(missing, "python").message).toBe("'NoneType' object has no attribute 'id'");
+  expect(
+    stacktrace(inLanguage(refused, "nodejs"), "nodejs", { owner: "Cart", method: "getCart", module: "cart", line: 7 }),
+  )
+    .toStartWith("Error: connect ECONNREFUSED 10.0.12.7:8080\n    at CartService.getCart (/app/src/cart.js:7:");
+  expect(stacktrace(timeout, "go", { owner: "Cart", method: "getCart", module: "cart", line: 7 })).toBeUndefined();
 });

@@ -46,6 +46,7 @@ const KINDS: Readonly<Record<string, ByLanguage>> = {
     },
     go: { type: "runtime.errorString", message: "runtime error: invalid memory address or nil pointer dereference" },
     python: { type: "AttributeError", message: "'NoneType' object has no attribute 'id'" },
+    nodejs: "TypeError",
     dotnet: { type: "System.NullReferenceException", message: "Object reference not set to an instance of an object." },
     ruby: { type: "NoMethodError", message: "undefined method 'id' for nil" },
     php: { type: "Error", message: "Call to a member function getId() on null" },

@@ -51,9 +51,11 @@ function byScope(
     const span = spans[i]!;
     const scope = span.scope ?? fallback;
     if (last === undefined || last[0] !== scope) {
-      last = groups.find((group) =>
-        group[0] === scope || (group[0].name === scope.name && group[0].version === scope.version)
-      );
+      last = undefined;
+      for (let g = 0; g < groups.length && last === undefined; g++) {
+        const known = groups[g]![0];
+        if (known === scope || (known.name === scope.name && known.version === scope.version)) last = groups[g];
+      }
       if (last === undefined) groups.push(last = [scope, []]);
     }
     last[1].push(span);

@@ -69,10 +69,15 @@ export function consumerOperation(context: OperationContext): OperationModel {
       const message = draw(random);
       const attributes = [...consumer, ...message.attributes];
       const callerAttributes = [...producer, ...message.attributes];
-      const shared = { callerAttributes, callerFailed: false, message: message.shared };
-      if (!failed) return { attributes, ...shared };
+      if (!failed) return { attributes, callerAttributes, callerFailed: false, message: message.shared };
       const { attributes: error, exception } = random.pick(HANDLER_FAILURES);
-      return { attributes: [...attributes, ...error], ...shared, exception };
+      return {
+        attributes: [...attributes, ...error],
+        callerAttributes,
+        callerFailed: false,
+        message: message.shared,
+        exception,
+      };
     },
   };
 }

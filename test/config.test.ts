@@ -40,6 +40,22 @@ describe("a valid config", () => {
     });
   });
 
+  test("templates follow the latest conventions and record exceptions as span events unless told", async () => {
+    const { config } = await loadYaml(VALID);
+    expect(config.templates.get("web")).toMatchObject({ semconv: "latest", exceptions: "events" });
+    const pinned = await loadYaml(
+      VALID.replace("  db:\n", "  db:\n    semconv: v1.24\n    exceptions: both\n").replace(
+        '      operations: ["SELECT"]',
+        '      operations: ["GetUser"]\n      rpc: { system: connectrpc, service: users.v1.UserService }',
+      ),
+    );
+    expect(pinned.config.templates.get("db")).toMatchObject({
+      semconv: "v1.24",
+      exceptions: "both",
+      traces: { rpc: { system: "connectrpc", service: "users.v1.UserService" } },
+    });
+  });
+
   test("metric unit defaults to the empty string", async () => {
     const { config } = await loadYaml(
       edit("    logs:\n", "    metrics:\n      - name: requests\n        type: counter\n    logs:\n"),
@@ -175,6 +191,18 @@ describe("each mistake is one located line", () => {
       "grpc://localhost:4317",
       "ftp://localhost:4317",
       'output.endpoint (line 26:13): unsupported scheme "ftp://" in "ftp://localhost:4317"; use grpc://, http:// or https://',
+    ],
+    [
+      "unknown conventions era",
+      '      operations: ["SELECT"]',
+      '      operations: ["SELECT"]\n    semconv: v1.2',
+      'templates.db.semconv (line 13:14): must be "dup", "latest" or "v1.24" (was "v1.2")',
+    ],
+    [
+      "misspelt key of traces.rpc",
+      '      operations: ["SELECT"]',
+      '      operations: ["SELECT"]\n      rpc: { servce: x.Y }',
+      'templates.db.traces.rpc.servce (line 13:14): unknown key "servce". Did you mean "service"?',
     ],
   ];
   for (const [name, from, to, expected] of cases) {

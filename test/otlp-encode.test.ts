@@ -311,6 +311,27 @@ describe("spans", () => {
     expect(ours).toEqual(theirs);
   });
 
+  test("spans of several instrumentation scopes: one ScopeSpans each, in order of first appearance", () => {
+    const writer = new ProtoWriter();
+    const grpc: ScopeRecord = { name: "io.opentelemetry.grpc-1.6", version: "2.11.0-alpha", attributes: [] };
+    const sameName: ScopeRecord = { ...grpc };
+    const spans = [{ ...ROOT_SPAN, scope: grpc }, CHILD_SPAN, { ...CHILD_SPAN, scope: sameName }];
+    const ours = encodeExportRequest([encodeResourceSpans(writer, encodeResource(RESOURCE), SCOPE, spans)]);
+    const theirs = toBinary(
+      ExportTraceServiceRequestSchema,
+      create(ExportTraceServiceRequestSchema, {
+        resourceSpans: [{
+          resource: pbResource(RESOURCE),
+          scopeSpans: [
+            { scope: pbScope(grpc), spans: [pbSpan(ROOT_SPAN), pbSpan(CHILD_SPAN)] },
+            { scope: pbScope(SCOPE), spans: [pbSpan(CHILD_SPAN)] },
+          ],
+        }],
+      }),
+    );
+    expect(ours).toEqual(theirs);
+  });
+
   test("several ResourceSpans in one request", () => {
     const writer = new ProtoWriter();
     const other: ResourceRecord = { attributes: [{ key: "service.name", value: { string: "payments" } }] };

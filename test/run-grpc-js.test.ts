@@ -163,7 +163,7 @@ for (const example of ["ecommerce.yaml", "marketplace.yaml"]) {
           missing = has(span, ["url.full", "server.address", "server.port", "http.response.status_code"]);
         } else if (value(span, "db.system.name")) {
           missing = has(span, ["db.operation.name", "db.collection.name", "db.namespace", "server.address"]);
-        } else if (value(span, "messaging.system")) {
+        } else if (value(span, "messaging.system.name")) {
           missing = has(span, ["messaging.operation.type", "messaging.destination.name"]);
         } else continue;
         checked++;

@@ -172,16 +172,16 @@ describe("server: gRPC", () => {
     expect(ok).toMatchObject({
       "rpc.system.name": "grpc",
       "rpc.method": "acme.shop.v1.CartService/AddItem",
-      "rpc.response.status_code": "OK",
+      "rpc.status_code": "OK",
       "server.address": "cart",
     });
     for (const call of draws(model, true, 100)) {
-      const code = record(call.attributes)["rpc.response.status_code"];
+      const code = record(call.attributes)["rpc.status_code"];
       expect(["UNAVAILABLE", "INTERNAL", "DEADLINE_EXCEEDED"]).toContain(code as string);
       expect(record(call.attributes)["error.type"]).toBe(code);
       expect(record(call.callerAttributes)["error.type"]).toBe(code);
     }
-    const rejected = draws(model, false, 5000).filter((c) => record(c.attributes)["rpc.response.status_code"] !== "OK");
+    const rejected = draws(model, false, 5000).filter((c) => record(c.attributes)["rpc.status_code"] !== "OK");
     expect(rejected.length).toBeGreaterThan(0);
     for (const call of rejected) {
       expect(record(call.attributes)["error.type"]).toBeUndefined();
@@ -303,7 +303,7 @@ describe("messaging", () => {
     expect(model.name).toBe("publish orders");
     const span = record(draws(model, false, 1)[0]!.attributes);
     expect(span).toMatchObject({
-      "messaging.system": "kafka",
+      "messaging.system.name": "kafka",
       "messaging.operation.type": "send",
       "messaging.operation.name": "publish",
       "messaging.destination.name": "orders",
@@ -312,7 +312,9 @@ describe("messaging", () => {
     expect(span["messaging.message.body.size"]).toBeGreaterThan(0);
     expect(compile("producer", "orders", "rabbit-publisher").name).toBe("publish orders");
     expect(compile("producer", "orders", "billing-sqs").name).toBe("send orders");
-    expect(record(draws(compile("producer", "invoices", "notify-sns"), false, 1)[0]!.attributes)["messaging.system"])
+    expect(
+      record(draws(compile("producer", "invoices", "notify-sns"), false, 1)[0]!.attributes)["messaging.system.name"],
+    )
       .toBe(
         "aws.sns",
       );

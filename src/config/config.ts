@@ -36,6 +36,8 @@ export interface TraceTemplate {
   readonly latency?: LatencyPercentiles;
   /** Probability that a failed call fails this service's own span too. */
   readonly errorPropagation: number;
+  /** `rpc`: the RPC system and service of bare method names such as `GetCart`. */
+  readonly rpc?: { readonly system?: string; readonly service?: string };
 }
 
 export interface MetricTemplate {
@@ -56,6 +58,10 @@ export interface ServiceTemplate {
   /** The SDK language its services report (telemetry.sdk.language); chosen from the seed when absent. */
   readonly language?: string;
   readonly version?: string;
+  /** The semantic conventions its instrumentation follows: `latest`, `v1.24` or `dup` (both). */
+  readonly semconv: "latest" | "v1.24" | "dup";
+  /** Where failed spans record their exception: span events, log records, or both. */
+  readonly exceptions: "events" | "logs" | "both";
   readonly attributes: readonly UserAttribute[];
   readonly resourceAttributes: readonly UserAttribute[];
   /** Absent: the service emits no spans and its callees attach to the nearest ancestor that does. */
@@ -160,4 +166,6 @@ export const DEFAULTS = {
   protocol: "grpc",
   compression: "none",
   timeoutMs: 10_000,
+  semconv: "latest",
+  exceptions: "events",
 } as const;

@@ -23,6 +23,16 @@ export const latencySchema = type({
   "p999?": latencyValue,
 });
 
+/** `rpc.system.name` values of the conventions; a bare method name is a call of this system. */
+export const rpcSystems = ["grpc", "connectrpc", "dubbo", "jsonrpc"] as const;
+
+export const rpcSchema = type({
+  "+": "reject",
+  "system?": type.enumerated(...rpcSystems),
+  /** Fully qualified service, e.g. `oteldemo.CartService`. */
+  "service?": nonEmptyString,
+});
+
 export const traceTemplateSchema = type({
   "+": "reject",
   span_kind: nonEmptyString,
@@ -32,12 +42,19 @@ export const traceTemplateSchema = type({
   "base_duration_ms?": "0 < number.integer <= 3600000",
   "latency?": latencySchema,
   "error_propagation?": "0 <= number <= 1",
+  "rpc?": rpcSchema,
 });
 
 /** User attributes: values are text (with placeholders), numbers or booleans. */
 const attributesSchema = type.Record("string > 0", "string | number | boolean");
 
 export const languages = ["java", "go", "python", "nodejs", "dotnet", "ruby", "php", "rust", "cpp"] as const;
+
+/** Semantic-convention eras a service's instrumentation may follow (see SemconvEra). */
+export const semconvEras = ["latest", "v1.24", "dup"] as const;
+
+/** Where a service records exceptions: span events (what deployed SDKs do), log records, or both. */
+export const exceptionSinks = ["events", "logs", "both"] as const;
 
 export const metricTemplateSchema = type({
   "+": "reject",
@@ -61,6 +78,8 @@ export const serviceTemplateSchema = type({
   "version?": nonEmptyString,
   "attributes?": attributesSchema,
   "resource_attributes?": attributesSchema,
+  "semconv?": type.enumerated(...semconvEras),
+  "exceptions?": type.enumerated(...exceptionSinks),
 });
 
 export const serviceSchema = type({
@@ -213,6 +232,7 @@ export function declaredKeys(path: readonly (string | number)[]): string[] {
     "templates.*": serviceTemplateSchema,
     "templates.*.traces": traceTemplateSchema,
     "templates.*.traces.latency": latencySchema,
+    "templates.*.traces.rpc": rpcSchema,
     deployment: deploymentSchema,
     "templates.*.metrics.*": metricTemplateSchema,
     "templates.*.logs.*": logTemplateSchema,

@@ -332,6 +332,8 @@ function resolveTemplate(name: string, raw: RawConfig["templates"][string], comp
     name,
     ...(raw.language !== undefined && { language: raw.language }),
     ...(raw.version !== undefined && { version: raw.version }),
+    semconv: raw.semconv ?? DEFAULTS.semconv,
+    exceptions: raw.exceptions ?? DEFAULTS.exceptions,
     attributes: resolveAttributes(raw.attributes, [...path, "attributes"], compiled),
     resourceAttributes: resolveAttributes(raw.resource_attributes, [...path, "resource_attributes"], compiled),
     ...(raw.traces && {
@@ -342,6 +344,7 @@ function resolveTemplate(name: string, raw: RawConfig["templates"][string], comp
         baseDurationMs: raw.traces.base_duration_ms ?? DEFAULTS.baseDurationMs,
         ...(latency && { latency }),
         errorPropagation: raw.traces.error_propagation ?? DEFAULTS.errorPropagation,
+        ...(raw.traces.rpc && { rpc: raw.traces.rpc }),
       },
     }),
     metrics: (raw.metrics ?? []).map((m) => ({ name: m.name, type: m.type, unit: m.unit ?? DEFAULTS.unit })),

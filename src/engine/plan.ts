@@ -2,26 +2,21 @@ import packageJson from "../../package.json" with { type: "json" };
 import { type Config, type Severity, SEVERITY_NUMBER, type UserAttribute } from "../config/config.ts";
 import type { ServiceNode } from "../config/graph.ts";
 import type { LoadedConfig } from "../config/load-config.ts";
-import { type MetricPlan, planMetric, type SemconvMetric, semconvMetric } from "./metrics/plan-metric.ts";
-import type { CallShape, OperationModel } from "../plugin-host/plugin.ts";
+import { type MetricPlan, planMetric } from "./metrics/plan-metric.ts";
+import type { CallShape, SemconvEra } from "../plugin-host/plugin.ts";
 import { hashSeed, namedRandom } from "./seed.ts";
 import { attribute } from "../telemetry/attribute.ts";
 import type { KeyValue, ResourceRecord, ScopeRecord } from "../telemetry/records.ts";
 import type { RenderText } from "../config/text-template.ts";
 import { type DurationModel, logNormalDuration, percentileDuration } from "./latency.ts";
-import { compileOperation } from "./operation.ts";
+import { type OperationPlan, planOperation, type ServiceIdentity } from "./operation-plan.ts";
 import { type ArrivalSchedule, createArrivalSchedule } from "./arrivals.ts";
 import { workloadCurve } from "./workload-curve.ts";
 import { COMMON_LANGUAGES, instanceResource } from "./resource.ts";
 
 export type { MetricPlan, SemconvMetric } from "./metrics/plan-metric.ts";
 
-export interface OperationPlan {
-  readonly model: OperationModel;
-  /** Histograms fed by the service's own spans, and by a caller's CLIENT spans into it; absent when off. */
-  readonly metric?: SemconvMetric;
-  readonly callerMetric?: SemconvMetric;
-}
+export type { OperationPlan } from "./operation-plan.ts";
 
 export interface SpanPlan {
   readonly kind: number;
@@ -57,6 +52,12 @@ export interface InstancePlan {
 /** One service, everything about it resolved so the hot loop never looks a name up. */
 export interface ServicePlan {
   readonly name: string;
+  /** Its SDK language (`telemetry.sdk.language`). */
+  readonly language: string;
+  /** The semantic conventions its instrumentation follows. */
+  readonly semconv: SemconvEra;
+  /** Where its failed spans record their exception: span events, log records, or both. */
+  readonly exceptions: "events" | "logs" | "both";
   readonly instances: readonly InstancePlan[];
   readonly scope: ScopeRecord;
   /** Absent: the service is transparent and emits no spans. */
@@ -110,11 +111,30 @@ export function planRun(
   const seedHash = hashSeed(config.seed);
   const plans = new Map<ServiceNode, MutableService>();
   const instances: InstancePlan[] = [];
+  // semconv hook: languages first, so each operation knows its service's language and its callers'.
+  const languages = new Map(graph.services.map((node) => [
+    node,
+    node.template.language ?? namedRandom(seedHash, `language/${node.template.name}`).pick(COMMON_LANGUAGES),
+  ]));
+  const callers = callersOf(graph);
+  const allLanguages = [...new Set(languages.values())];
+  const allEras = [...new Set(graph.services.map((node) => node.template.semconv))];
   for (const node of graph.services) {
-    const plan: MutableService = { ...planService(node, config, registry), instances: [], downstream: [] };
+    const language = languages.get(node)!;
+    const identity: ServiceIdentity = {
+      language,
+      edge: isEdge(node, graph, callers),
+      callerLanguages: [...new Set((callers.get(node) ?? []).map((caller) => languages.get(caller)!))],
+      // A CLIENT span may come from beyond a transparent caller: any language or era of the system.
+      systemLanguages: allLanguages,
+      systemEras: allEras,
+    };
+    const plan: MutableService = {
+      ...planService(node, config, registry, identity),
+      instances: [],
+      downstream: [],
+    };
     const definition = config.services.find((s) => s.name === node.name)!;
-    const language = node.template.language ??
-      namedRandom(seedHash, `language/${node.template.name}`).pick(COMMON_LANGUAGES);
     const version = definition.version ?? node.template.version ??
       `1.${namedRandom(seedHash, `version/${node.name}`).int(0, 12)}.${
         namedRandom(seedHash, `patch/${node.name}`).int(0, 9)
@@ -156,10 +176,23 @@ export function planRun(
   };
 }
 
+function callersOf(graph: LoadedConfig["graph"]): Map<ServiceNode, ServiceNode[]> {
+  const callers = new Map<ServiceNode, ServiceNode[]>();
+  for (const { from, to } of graph.edges) callers.set(to, [...(callers.get(to) ?? []), from]);
+  return callers;
+}
+
+/** Called from outside: an entry point, or called by a transparent service that is itself at the edge. */
+function isEdge(node: ServiceNode, graph: LoadedConfig["graph"], callers: Map<ServiceNode, ServiceNode[]>): boolean {
+  if (graph.entryPoints.includes(node)) return true;
+  return (callers.get(node) ?? []).some((caller) => !caller.template.traces && isEdge(caller, graph, callers));
+}
+
 function planService(
   node: ServiceNode,
   config: Config,
   registry: LoadedConfig["registry"],
+  identity: ServiceIdentity,
 ): Omit<MutableService, "instances" | "downstream"> {
   const { template } = node;
   const definition = config.services.find((s) => s.name === node.name)!;
@@ -167,6 +200,9 @@ function planService(
   const configured = new Map(metrics.map((m) => [m.name, m]));
   return {
     name: node.name,
+    language: identity.language,
+    semconv: template.semconv,
+    exceptions: template.exceptions,
     scope: { name: "dreamweaver", version: packageJson.version, attributes: [] },
     ...(template.traces && node.spanKind && {
       span: planSpans(
@@ -175,6 +211,7 @@ function planService(
         config.semconvMetrics,
         configured,
         registry,
+        identity,
       ),
     }),
     logs: template.logs.map((log) => ({
@@ -195,23 +232,33 @@ function planSpans(
   semconvMetrics: boolean,
   configured: ReadonlyMap<string, MetricPlan>,
   registry: LoadedConfig["registry"],
+  identity: ServiceIdentity,
 ): SpanPlan {
   const traces = node.template.traces!;
   const kind = registry.spanKinds.get(traces.spanKind)!;
   // A service's own attribute replaces its template's of the same key.
   const user = [...new Map(userAttributes.map((a) => [a.key, a])).values()];
-  const semconv = (name: string | undefined, keys: readonly string[]) =>
-    semconvMetric(name, keys, name === undefined ? undefined : configured.get(name), semconvMetrics);
   return {
     kind: kind.value.otlpKind,
     call: kind.value.call,
-    operations: traces.operations.map((operation) => {
-      const model = compileOperation(kind, { operation, service: node.name, template: node.template.name });
-      const keys = model.metricAttributes ?? [];
-      const metric = semconv(model.metric, keys);
-      const callerMetric = semconv(model.callerMetric, keys);
-      return { model, ...(metric && { metric }), ...(callerMetric && { callerMetric }) };
-    }),
+    // semconv hook: names, attributes, convention histograms and scopes, per the service's era and language.
+    operations: traces.operations.map((operation) =>
+      planOperation(
+        kind,
+        {
+          operation,
+          service: node.name,
+          template: node.template.name,
+          language: identity.language,
+          semconv: node.template.semconv,
+          edge: identity.edge,
+          callerLanguages: identity.callerLanguages,
+          ...(traces.rpc && { rpc: traces.rpc }),
+        },
+        identity,
+        { enabled: semconvMetrics, configured },
+      )
+    ),
     errorRate: traces.errorRate,
     errorPropagation: traces.errorPropagation,
     duration: traces.latency ? percentileDuration(traces.latency) : logNormalDuration(traces.baseDurationMs * 1000),

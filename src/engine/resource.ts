@@ -44,10 +44,14 @@ export interface InstanceIdentity {
 export function instanceResource(identity: InstanceIdentity, random: Random): KeyValue[] {
   const { service, deployment } = identity;
   const language = LANGUAGES[identity.language] ?? LANGUAGES.java!;
-  const podSuffix = `${random.hex(10)}-${random.hex(5)}`;
+  // Replicas of one Deployment share its ReplicaSet, whose hash comes from the pod template: the same
+  // service, version and namespace give the same hash; each pod adds five characters of its own.
+  const replicaSet = `${service}-${safeEncode(`${deployment.namespace}/${service}@${identity.version}`, 10)}`;
   const host = deployment.kubernetes
-    ? `${service}-${podSuffix}`
+    ? `${replicaSet}-${safeEncode(random.hex(8), 5)}`
     : `ip-10-${random.int(0, 255)}-${random.int(0, 255)}-${random.int(1, 254)}`;
+  // A cluster of a few nodes spread over three zones: each node sits in exactly one.
+  const node = random.int(0, NODES - 1);
   const attributes = new Map<string, KeyValue>();
   const set = (key: string, value: string | number) => attributes.set(key, attribute(key, value));
   set("service.name", service);
@@ -70,8 +74,9 @@ export function instanceResource(identity: InstanceIdentity, random: Random): Ke
   if (deployment.kubernetes) {
     set("k8s.namespace.name", deployment.namespace ?? "default");
     set("k8s.deployment.name", service);
+    set("k8s.replicaset.name", replicaSet);
     set("k8s.pod.name", host);
-    set("k8s.node.name", `node-${random.int(1, 6)}`);
+    set("k8s.node.name", nodeName(node, deployment, deployment.region ?? CLOUD_REGIONS[deployment.cloud ?? "aws"]));
     set("container.name", service);
   }
   if (deployment.cloud !== undefined) {
@@ -79,12 +84,52 @@ export function instanceResource(identity: InstanceIdentity, random: Random): Ke
     set("cloud.provider", deployment.cloud);
     set("cloud.platform", CLOUD_PLATFORMS[deployment.cloud][deployment.kubernetes ? 1 : 0]);
     set("cloud.region", region);
-    set("cloud.availability_zone", `${region}${"abc"[identity.replica % 3]}`);
+    const zone = deployment.kubernetes ? node % 3 : identity.replica % 3;
+    set("cloud.availability_zone", `${region}${"abc"[zone]}`);
   }
   for (const user of identity.userAttributes) {
     attributes.set(user.key, attribute(user.key, user.render ? user.render(random) : user.value));
   }
   return [...attributes.values()];
+}
+
+const NODES = 6;
+
+/** Kubernetes's "safe" alphabet for generated names: no vowels, no look-alike digits. */
+const SAFE = "bcdfghjklmnpqrstvwxz2456789";
+
+/** `length` characters of the safe alphabet from a hash of `text` (FNV-1a, widened to 53 bits). */
+function safeEncode(text: string, length: number): string {
+  let low = 2166136261;
+  let high = 5381;
+  for (let i = 0; i < text.length; i++) {
+    low = Math.imul(low ^ text.charCodeAt(i), 16777619) >>> 0;
+    high = (Math.imul(high, 33) + text.charCodeAt(i)) >>> 0;
+  }
+  let n = (high % 2 ** 21) * 2 ** 32 + low;
+  let out = "";
+  for (let i = 0; i < length; i++) {
+    out += SAFE[n % SAFE.length];
+    n = Math.floor(n / SAFE.length);
+  }
+  return out;
+}
+
+/** Node `n`'s name as the cluster's provider names nodes; the same `n` is the same node for every service. */
+function nodeName(n: number, deployment: Deployment, region: string): string {
+  const id = safeEncode(`node/${n}`, 4);
+  switch (deployment.cloud) {
+    case "aws": {
+      const domain = region === "us-east-1" ? "ec2.internal" : `${region}.compute.internal`;
+      return `ip-10-0-${16 * (n % 3) + n}-${20 + 7 * n}.${domain}`;
+    }
+    case "gcp":
+      return `gke-cluster-default-pool-${safeEncode("pool", 8)}-${id}`;
+    case "azure":
+      return `aks-nodepool1-${10000000 + n * 7919}-vmss00000${n}`;
+    default:
+      return `node-${n + 1}`;
+  }
 }
 
 /** A version-4 UUID. */

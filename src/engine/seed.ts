@@ -59,3 +59,12 @@ export function namedRandom(seedHash: Uint8Array, domain: string): Random {
   const state = [0, 1, 2, 3].map((k) => digest.getUint32(k * 4) | 0);
   return new Random(xoroshiro128plusFromState(state.every((word) => word === 0) ? [1, 0, 0, 0] : state));
 }
+
+/**
+ * A generator for one description that may have to be drawn twice alike (a call between services of two
+ * conventions eras describes both sides from it), from one 32-bit word of the request's generator.
+ */
+export function replayableRandom(seed: number): Random {
+  const state = [0, 1, 2, 3].map((k) => mix((seed ^ Math.imul(0x9e3779b9, k + 1)) >>> 0) | 0);
+  return new Random(xoroshiro128plusFromState(state.every((word) => word === 0) ? [1, 0, 0, 0] : state));
+}

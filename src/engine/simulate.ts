@@ -1,6 +1,6 @@
 import type { DescribedCall } from "../plugin-host/plugin.ts";
 import type { Random } from "../plugin-host/random.ts";
-import { requestRandom } from "./seed.ts";
+import { replayableRandom, requestRandom } from "./seed.ts";
 import { attribute } from "../telemetry/attribute.ts";
 import {
   type EventRecord,
@@ -27,6 +27,8 @@ const KIND_CLIENT = 3;
 const KIND_PRODUCER = 4;
 const SLOW_QUANTILE = 0.99;
 const CALLER_ERROR = { code: STATUS_ERROR, message: "" };
+const EXCEPTION_EVENT = { name: "exception", severityNumber: 17 };
+const SEVERITY_TEXT: Readonly<Record<number, string>> = { 13: "WARN", 17: "ERROR" };
 
 interface Request {
   readonly random: Random;
@@ -41,12 +43,16 @@ interface Outcome {
   readonly endUs: number;
   /** The callee's own span failed: the failure may propagate to the caller. */
   readonly failed: boolean;
+  /** semconv hook: what a consumer of a message this service published agrees on with its PRODUCER span. */
+  readonly message?: readonly KeyValue[];
 }
 
 /** A service's own span, finished: what its caller needs to describe its side of the call. */
 interface Served extends Outcome {
   readonly described?: DescribedCall;
   readonly operation?: OperationPlan;
+  /** semconv hook: what `described` was drawn from, when callers of another era draw their side alike. */
+  readonly describeSeed?: number;
 }
 
 /**
@@ -86,7 +92,12 @@ function visit(
   const calls = makeCalls(request, service, instance, spanId, callsStartUs);
   if (calls.failed && !failed) failed = random.chance(span.errorPropagation);
   const endUs = Math.max(startUs + ownUs, calls.endUs + ownUs * 0.1 * random.float());
-  const described = operation.model.describe(random, failed);
+  // semconv hook: callers of another era describe their side from the same draws.
+  const describeSeed = operation.callerEras ? random.uint32() : 0;
+  const described = operation.model.describe(operation.callerEras ? replayableRandom(describeSeed) : random, failed);
+  // semconv hooks: a PRODUCER span carries what its consumer read; the exception goes where the service sends it.
+  const ownAttributes = calls.message ? withMessage(described.attributes, calls.message) : described.attributes;
+  const exceptionEvents = failed && described.exception && service.exceptions !== "logs";
   const record: SpanRecord = {
     traceId: request.traceId,
     spanId,
@@ -95,17 +106,30 @@ function visit(
     kind: span.kind,
     startUs: Math.round(startUs),
     endUs: Math.round(endUs),
-    attributes: withUserAttributes(described.attributes, span, random),
-    events: failed && described.exception ? [exceptionEvent(Math.round(endUs), described.exception)] : NONE,
+    attributes: withUserAttributes(ownAttributes, span, random),
+    events: exceptionEvents ? [exceptionEvent(Math.round(endUs), described.exception!)] : NONE,
     links: link ? [link] : NONE,
-    status: failed ? { code: STATUS_ERROR, message: described.exception?.message ?? "" } : undefined,
+    status: failed
+      ? { code: STATUS_ERROR, message: described.statusMessage ?? described.exception?.message ?? "" }
+      : undefined,
     flags: FLAG_SAMPLED,
+    scope: operation.scope,
   };
   request.out.span(instance, record, operation.metric);
   request.out.handled(instance, record.startUs, record.endUs, record);
-  writeLogs(request, service, instance, record, failed, described, u >= SLOW_QUANTILE);
+  writeLogs(request, service, instance, record, failed, described, u >= SLOW_QUANTILE, operation);
   request.endUs = Math.max(request.endUs, endUs);
-  return { endUs, failed, described, operation };
+  return { endUs, failed, described, operation, describeSeed };
+}
+
+/**
+ * The caller's side of a call: the callee's description, or, when the caller follows another conventions
+ * era, the same call described in that era (semconv hook).
+ */
+function callerSide(caller: Caller, operation: OperationPlan, served: Served): [OperationPlan, DescribedCall] {
+  const variant = operation.callerEras?.get(caller.service.semconv);
+  if (variant === undefined) return [operation, served.described!];
+  return [variant, variant.model.describe(replayableRandom(served.describeSeed!), served.failed)];
 }
 
 /** A service without a traces template: its calls attach to the caller's span. */
@@ -143,6 +167,7 @@ function makeCalls(
   let t = startUs;
   let endUs = startUs;
   let failed = false;
+  let message: readonly KeyValue[] | undefined;
   const caller = instance && { service, instance };
   for (const callee of service.downstream) {
     if (newTraceEach) request.traceId = request.random.bytes(16);
@@ -151,8 +176,9 @@ function makeCalls(
     t = outcome.endUs;
     endUs = Math.max(endUs, outcome.endUs);
     failed ||= outcome.failed;
+    message ??= outcome.message;
   }
-  return { endUs, failed };
+  return { endUs, failed, message };
 }
 
 /** A synchronous call that failed is tried again, after a short backoff, up to `retries` times. */
@@ -164,10 +190,10 @@ function callWithRetries(
   startUs: number,
   retries: number,
 ): Outcome {
-  let outcome = call(request, caller, callee, parentSpanId, startUs);
+  let outcome = call(request, caller, callee, parentSpanId, startUs, 0);
   for (let attempt = 1; attempt <= retries && outcome.failed; attempt++) {
     const backoffUs = 5000 * 2 ** (attempt - 1) * (1 + request.random.float());
-    outcome = call(request, caller, callee, parentSpanId, outcome.endUs + backoffUs);
+    outcome = call(request, caller, callee, parentSpanId, outcome.endUs + backoffUs, attempt);
   }
   return outcome;
 }
@@ -179,6 +205,7 @@ function call(
   callee: ServicePlan,
   parentSpanId: Uint8Array | undefined,
   startUs: number,
+  attempt: number,
 ): Outcome {
   const { random } = request;
   const operation = callee.span && random.pick(callee.span.operations);
@@ -186,7 +213,7 @@ function call(
   // A CLIENT or PRODUCER service's own span already is the calling side of the call: no second one.
   const ownKind = caller?.service.span?.kind;
   if (shape === "request" && ownKind !== KIND_CLIENT) {
-    return callRequest(request, caller!, callee, parentSpanId, startUs, operation!);
+    return callRequest(request, caller!, callee, parentSpanId, startUs, operation!, attempt);
   }
   if (shape === "message") {
     if (ownKind !== KIND_PRODUCER) return callMessage(request, caller!, callee, parentSpanId, startUs, operation!);
@@ -205,8 +232,8 @@ function publishFromProducer(
   operation: OperationPlan,
 ): Outcome {
   const publishedUs = startUs + publishUs(request.random);
-  deliver(request, callee, producerId, publishedUs, operation);
-  return { endUs: publishedUs, failed: false };
+  const served = deliver(request, callee, producerId, publishedUs, operation);
+  return { endUs: publishedUs, failed: false, message: served.described?.message };
 }
 
 /** Synchronous: a CLIENT span in the caller wraps the network round trip and the callee's span. */
@@ -217,6 +244,7 @@ function callRequest(
   parentSpanId: Uint8Array | undefined,
   startUs: number,
   operation: OperationPlan,
+  attempt: number,
 ): Outcome {
   const { random } = request;
   const clientId = random.bytes(8);
@@ -224,8 +252,15 @@ function callRequest(
   const inboundUs = 100 + 500 * random.float();
   const served = visit(request, callee, clientId, startUs + outboundUs, operation);
   const endUs = served.endUs + inboundUs;
-  const { callerAttributes, callerFailed } = served.described!;
-  const status = callerFailed ? CALLER_ERROR : undefined;
+  const [callerOperation, described] = callerSide(caller, operation, served);
+  const { callerAttributes, callerFailed, callerStatusMessage } = described;
+  const status = !callerFailed
+    ? undefined
+    : callerStatusMessage === undefined
+    ? CALLER_ERROR
+    : { code: STATUS_ERROR, message: callerStatusMessage };
+  // semconv hook: a retried call says how many times it was sent again (HTTP `http.request.resend_count`).
+  const resend = operation.model.resendAttribute;
   writeCallSpan(
     request,
     caller,
@@ -234,8 +269,8 @@ function callRequest(
     parentSpanId,
     startUs,
     endUs,
-    operation,
-    callerAttributes,
+    callerOperation,
+    attempt > 0 && resend ? [...callerAttributes, attribute(resend, attempt)] : callerAttributes,
     status,
   );
   return { endUs, failed: served.failed };
@@ -256,7 +291,8 @@ function callMessage(
   const producerId = request.random.bytes(8);
   const endUs = startUs + publishUs(request.random);
   const served = deliver(request, callee, producerId, endUs, operation);
-  const attributes = served.described?.callerAttributes ?? NONE;
+  const [callerOperation, described] = served.described ? callerSide(caller, operation, served) : [operation];
+  const attributes = described?.callerAttributes ?? NONE;
   writeCallSpan(
     request,
     caller,
@@ -265,7 +301,7 @@ function callMessage(
     parentSpanId,
     startUs,
     endUs,
-    operation,
+    callerOperation,
     attributes,
     undefined,
   );
@@ -315,6 +351,7 @@ function writeCallSpan(
     links: NONE,
     status,
     flags: FLAG_SAMPLED,
+    scope: operation.callerScopes?.get(caller.service.language),
   }, operation.callerMetric);
 }
 
@@ -335,12 +372,23 @@ function withUserAttributes(
   return out;
 }
 
-function exceptionEvent(timeUs: number, exception: { type: string; message: string }): EventRecord {
-  return {
-    name: "exception",
-    timeUs,
-    attributes: [attribute("exception.type", exception.type), attribute("exception.message", exception.message)],
-  };
+/** The message values a consumer read replace the producer's own draws of the same keys (semconv hook). */
+function withMessage(attributes: readonly KeyValue[], message: readonly KeyValue[]): KeyValue[] {
+  const out = attributes.slice();
+  for (let i = 0; i < out.length; i++) {
+    for (let j = 0; j < message.length; j++) if (message[j]!.key === out[i]!.key) out[i] = message[j]!;
+  }
+  return out;
+}
+
+function exceptionAttributes(exception: NonNullable<DescribedCall["exception"]>): KeyValue[] {
+  const attributes = [attribute("exception.type", exception.type), attribute("exception.message", exception.message)];
+  if (exception.stacktrace !== undefined) attributes.push(attribute("exception.stacktrace", exception.stacktrace));
+  return attributes;
+}
+
+function exceptionEvent(timeUs: number, exception: NonNullable<DescribedCall["exception"]>): EventRecord {
+  return { name: "exception", timeUs, attributes: exceptionAttributes(exception) };
 }
 
 /**
@@ -356,11 +404,21 @@ function writeLogs(
   failed: boolean,
   described: DescribedCall,
   slow: boolean,
+  operation: OperationPlan,
 ): void {
-  if (service.logs.length === 0) return;
+  // semconv hook: `exceptions: logs | both` sends exceptions to log records even when the service has no logs.
+  const exceptionLog = failed && described.exception !== undefined &&
+    (service.logs.length > 0 || service.exceptions !== "events");
+  if (service.logs.length === 0 && !exceptionLog) return;
   const { random } = request;
   const durationUs = span.endUs - span.startUs;
-  const write = (severityNumber: number, severityText: string, body: string, attributes: readonly KeyValue[]) => {
+  const write = (
+    severityNumber: number,
+    severityText: string,
+    body: string,
+    attributes: readonly KeyValue[],
+    eventName?: string,
+  ) => {
     const timeUs = Math.round(span.startUs + durationUs * random.float());
     request.out.log(instance, {
       timeUs,
@@ -372,18 +430,27 @@ function writeLogs(
       traceId: span.traceId,
       spanId: span.spanId,
       flags: FLAG_SAMPLED,
+      eventName,
     });
   };
   for (const log of service.logs) {
     if (log.failuresOnly && !failed) continue;
     write(log.severityNumber, log.severityText, random.pick(log.render)(random), NONE);
   }
-  if (slow) write(13, "WARN", `slow request: ${span.name} took ${Math.round(durationUs / 1000)} ms`, NONE);
-  if (failed && described.exception) {
-    const { type, message } = described.exception;
-    write(17, "ERROR", `${type}: ${message}`, [
-      attribute("exception.type", type),
-      attribute("exception.message", message),
-    ]);
+  if (slow && service.logs.length > 0) {
+    write(13, "WARN", `slow request: ${span.name} took ${Math.round(durationUs / 1000)} ms`, NONE);
+  }
+  if (exceptionLog) {
+    const { type, message } = described.exception!;
+    // semconv hook: sent to logs, the exception is the conventions' event for the operation.
+    const event = service.exceptions === "events" ? undefined : operation.model.exceptionEvent ?? EXCEPTION_EVENT;
+    const severity = event?.severityNumber ?? 17;
+    write(
+      severity,
+      SEVERITY_TEXT[severity]!,
+      `${type}: ${message}`,
+      exceptionAttributes(described.exception!),
+      event?.name,
+    );
   }
 }

@@ -7,14 +7,16 @@ import {
   writeFixed32Field,
   writeIntField,
   writeKeyValues,
+  writeScope,
   writeStringField,
   writeTimeField,
 } from "./encode-common.ts";
 import type { ProtoWriter } from "./proto-writer.ts";
 
 /**
- * One ResourceSpans message: the pre-encoded Resource, then a single ScopeSpans with `scope` and `spans`.
- * `schemaUrl` becomes ResourceSpans.schema_url (omitted when empty). Returns a copy; `writer` is left empty.
+ * One ResourceSpans message: the pre-encoded Resource, then one ScopeSpans per instrumentation scope: the
+ * spans' own (`SpanRecord.scope`), else `scope`, in order of first appearance. `schemaUrl` becomes
+ * ResourceSpans.schema_url (omitted when empty). Returns a copy; `writer` is left empty.
  */
 export function encodeResourceSpans(
   writer: ProtoWriter,
@@ -23,9 +25,43 @@ export function encodeResourceSpans(
   spans: readonly SpanRecord[],
   schemaUrl: string = "",
 ): Uint8Array {
-  beginResourceEnvelope(writer, resourceBytes, scope);
-  for (let i = 0; i < spans.length; i++) writeSpan(writer, spans[i]!);
+  const groups = byScope(spans, scope);
+  beginResourceEnvelope(writer, resourceBytes, groups[0]![0]);
+  for (let g = 0; g < groups.length; g++) {
+    const [groupScope, list] = groups[g]!;
+    if (g > 0) {
+      writer.endMessage();
+      writer.beginMessage(2);
+      writeScope(writer, 1, groupScope);
+    }
+    for (let i = 0; i < list.length; i++) writeSpan(writer, list[i]!);
+  }
   return endResourceEnvelope(writer, schemaUrl);
+}
+
+/** Spans grouped by scope name and version, groups and spans in order of first appearance. */
+function byScope(
+  spans: readonly SpanRecord[],
+  fallback: ScopeRecord,
+): (readonly [ScopeRecord, readonly SpanRecord[]])[] {
+  // A resource has a few scopes, whose records are shared: a short list searched by identity is fastest.
+  const groups: [ScopeRecord, SpanRecord[]][] = [];
+  let last: [ScopeRecord, SpanRecord[]] | undefined;
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i]!;
+    const scope = span.scope ?? fallback;
+    if (last === undefined || last[0] !== scope) {
+      last = undefined;
+      for (let g = 0; g < groups.length && last === undefined; g++) {
+        const known = groups[g]![0];
+        if (known === scope || (known.name === scope.name && known.version === scope.version)) last = groups[g];
+      }
+      if (last === undefined) groups.push(last = [scope, []]);
+    }
+    last[1].push(span);
+  }
+  if (groups.length === 0) return [[fallback, spans]];
+  return groups.length === 1 ? [[groups[0]![0], spans]] : groups;
 }
 
 /** A Span as ScopeSpans.spans (2). */

@@ -41,7 +41,25 @@ export interface OperationContext {
   /** The service instance's name: what callers put in `server.address`. */
   readonly service: string;
   readonly template: string;
+  /** The service's SDK language (`telemetry.sdk.language`): `java`, `go`, `nodejs`, `python`, `dotnet`... */
+  readonly language?: string;
+  /** Which semantic conventions its instrumentation follows (template `semconv`); `latest` when absent. */
+  readonly semconv?: SemconvEra;
+  /** Its callers are outside the system (browsers, apps): it is an entry point, or behind a transparent one. */
+  readonly edge?: boolean;
+  /** Languages of the services that call it, whose HTTP and RPC clients its server spans see. */
+  readonly callerLanguages?: readonly string[];
+  /** The template's `traces.rpc`: which RPC system and service a bare method name such as `GetCart` belongs to. */
+  readonly rpc?: { readonly system?: string; readonly service?: string };
 }
+
+/**
+ * The semantic conventions an instrumentation follows, as a real fleet mixes them: `latest` (the newest
+ * published conventions), `v1.24` (what instrumentations pinned to semconv 1.24 still emit: `rpc.system`,
+ * integer `rpc.grpc.status_code`, `rpc.server.duration` in ms, `messaging.system`, `{topic} publish`), or
+ * `dup`: both at once, as `OTEL_SEMCONV_STABILITY_OPT_IN=<domain>/dup` makes instrumentations do.
+ */
+export type SemconvEra = "latest" | "v1.24" | "dup";
 
 /** Both sides of one call of an operation, drawn per request once its outcome is known. */
 export interface DescribedCall {
@@ -52,7 +70,19 @@ export interface DescribedCall {
   /** Whether the caller's side is an error: it failed, or, for HTTP, the answer was a 4xx. */
   readonly callerFailed: boolean;
   /** For a failed span: the exception recorded as a span event and an exception log. */
-  readonly exception?: { readonly type: string; readonly message: string };
+  readonly exception?: { readonly type: string; readonly message: string; readonly stacktrace?: string };
+  /**
+   * The failed own span's status description; absent: the exception's message. Instrumentations that set
+   * none (HTTP servers) give "".
+   */
+  readonly statusMessage?: string;
+  /** The failed caller span's status description (gRPC clients set the status message); absent: "". */
+  readonly callerStatusMessage?: string;
+  /**
+   * Values both sides of an asynchronous message agree on (message id, size, partition, offset, key): the
+   * engine writes them onto a PRODUCER service's own span that published the message this span consumed.
+   */
+  readonly message?: readonly KeyValue[];
 }
 
 /** How spans of one operation look: compiled once per (service, operation) before the run. */
@@ -67,8 +97,37 @@ export interface OperationModel {
   readonly callerMetric?: string;
   /** Attribute keys the duration histograms keep (low cardinality: method, route, status code, error.type). */
   readonly metricAttributes?: readonly string[];
+  /** Unit of `metric` and `callerMetric`: `s` when absent; older conventions used `ms`. */
+  readonly metricUnit?: string;
+  /** Histograms of another convention era fed by the same spans as well (the `dup` era emits both). */
+  readonly alsoMetrics?: {
+    readonly metric?: string;
+    readonly callerMetric?: string;
+    readonly metricUnit?: string;
+    readonly metricAttributes?: readonly string[];
+  };
+  /**
+   * The event a failed own span's exception is written as when its service sends exceptions to logs
+   * (template `exceptions: logs | both`), e.g. `rpc.server.call.exception` at ERROR (17), or
+   * `messaging.send.exception` at WARN (13); absent: `exception` at ERROR.
+   */
+  readonly exceptionEvent?: { readonly name: string; readonly severityNumber: number };
+  /** Attribute a retried caller span counts its resends in (HTTP: `http.request.resend_count`). */
+  readonly resendAttribute?: string;
+  /**
+   * The instrumentation scope of this operation's own spans, and of its callers' spans (given the caller's
+   * language), as each language's OpenTelemetry instrumentation names itself; absent: the service's default.
+   */
+  readonly scope?: InstrumentationScope;
+  readonly callerScope?: (language: string) => InstrumentationScope | undefined;
   /** Draws both sides of one call; `failed` is the engine's decision, which the description must agree with. */
   describe(random: Random, failed: boolean): DescribedCall;
+}
+
+/** An instrumentation library's scope name and version, e.g. `io.opentelemetry.grpc-1.6` `2.10.0-alpha`. */
+export interface InstrumentationScope {
+  readonly name: string;
+  readonly version: string;
 }
 
 /** A `span_kind` value a template may use. */

@@ -54,6 +54,8 @@ export interface SpanRecord {
   /** Absent (or undefined): UNSET. */
   readonly status?: { readonly code: number; readonly message: string } | undefined;
   readonly flags: number;
+  /** The instrumentation library that recorded it; absent: its service's scope. */
+  readonly scope?: ScopeRecord;
 }
 
 export interface LogRecord {

@@ -1,6 +1,6 @@
 import type { OperationContext, OperationModel } from "../../../src/index.ts";
 import { precomputedCalls } from "./call-outcome.ts";
-import { DB_METRIC, DB_METRIC_ATTRIBUTES, dbAttributes } from "./db-common.ts";
+import { DB_METRIC, DB_METRIC_ATTRIBUTES, dbAttributes, dbInstrumentation } from "./db-common.ts";
 import { dbFailures } from "./db-errors.ts";
 import { type DbSystem, inferDbSystem, namesDatabase, POSTGRESQL } from "./db-systems.ts";
 import { documentOperation } from "./document-client.ts";
@@ -34,6 +34,7 @@ function summarizedOperation(context: OperationContext, system: DbSystem): Opera
     callerName: summary,
     metric: DB_METRIC,
     metricAttributes: DB_METRIC_ATTRIBUTES,
-    describe: precomputedCalls([attributes], dbFailures(system.name, "records", false)),
+    ...dbInstrumentation(context, system),
+    describe: precomputedCalls([attributes], dbFailures(system.name, "records", false, context.language)),
   };
 }

@@ -1,6 +1,8 @@
 import { attribute, type KeyValue, type OperationContext } from "../../../src/index.ts";
 import { DB_NOISE, type DbSystem } from "./db-systems.ts";
+import { type Library, scopes } from "./instrumentation-scopes.ts";
 import { stem } from "./name-hints.ts";
+import { addressOf } from "./random-values.ts";
 
 // What every database client span shares (semconv database spans and `db.client.operation.duration`, stable).
 
@@ -71,8 +73,24 @@ export function dbAttributes(context: OperationContext, system: DbSystem, fields
   if (system.port !== undefined) {
     add("server.address", context.service);
     add("server.port", system.port);
+    // The conventions recommend the peer's IP when it differs from server.address (a name here).
+    add("network.peer.address", addressOf(context.service));
+    add("network.peer.port", system.port);
   }
   return out;
+}
+
+/**
+ * The scope of the language's usual instrumentation for the system's driver, and the event its exceptions
+ * become as log records (WARN, as the conventions ask of client operations).
+ */
+export function dbInstrumentation(context: OperationContext, system: DbSystem) {
+  const library: Library | undefined = system.family === "sql"
+    ? "sql"
+    : system.name === "redis" || system.name === "mongodb"
+    ? system.name
+    : undefined;
+  return { ...scopes(context, library), exceptionEvent: { name: "db.client.operation.exception", severityNumber: 13 } };
 }
 
 /** `{db.operation.name} {target}`, the span name when there is no summary; the target may be missing. */

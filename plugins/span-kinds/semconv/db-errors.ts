@@ -160,13 +160,82 @@ const BY_SYSTEM: Readonly<Record<string, readonly DbError[]>> = {
   memcached: MEMCACHED,
 };
 
-/** The ways an operation on `table` of `system` can fail; writes can also break constraints. */
-export function dbFailures(system: string, table: string, write: boolean): Failure[] {
+/** MySQL error names, which Node's mysql2 reports as `err.code`. */
+const MYSQL_NAMES: Readonly<Record<string, string>> = {
+  "1205": "ER_LOCK_WAIT_TIMEOUT",
+  "1213": "ER_LOCK_DEADLOCK",
+  "1040": "ER_CON_COUNT_ERROR",
+  "2013": "PROTOCOL_CONNECTION_LOST",
+  "3024": "ER_QUERY_TIMEOUT",
+  "1062": "ER_DUP_ENTRY",
+};
+
+type Shape = (error: DbError, message: string) => { type: string; message: string };
+const typed = (type: string): Shape => (_, message) => ({ type, message });
+
+/**
+ * How each language's usual driver for a system reports a database error: its exception class, and the
+ * message as that driver words it. Languages and systems not listed keep the driver-neutral form.
+ */
+const DRIVERS: Readonly<Record<string, Readonly<Record<string, Shape>>>> = {
+  postgresql: {
+    java: (_, message) => ({ type: "org.postgresql.util.PSQLException", message: `ERROR: ${message}` }),
+    go: ({ code }, message) => ({ type: "*pgconn.PgError", message: `ERROR: ${message} (SQLSTATE ${code})` }),
+    python: ({ type }, message) => ({
+      type: type === "TooManyConnections" || type === "ConnectionFailure"
+        ? "psycopg2.OperationalError"
+        : `psycopg2.errors.${type}`,
+      message,
+    }),
+    // node-postgres errors carry the SQLSTATE as `code`, which the SDK takes as the type.
+    nodejs: ({ code }, message) => ({ type: code!, message }),
+    dotnet: ({ code }, message) => ({ type: "Npgsql.PostgresException", message: `${code}: ${message}` }),
+  },
+  mysql: {
+    java: typed("java.sql.SQLException"),
+    go: ({ code }, message) => ({ type: "*mysql.MySQLError", message: `Error ${code} (HY000): ${message}` }),
+    python: typed("pymysql.err.OperationalError"),
+    nodejs: ({ code }, message) => ({ type: MYSQL_NAMES[code!] ?? "Error", message }),
+    dotnet: typed("MySqlConnector.MySqlException"),
+  },
+  "microsoft.sql_server": {
+    java: typed("com.microsoft.sqlserver.jdbc.SQLServerException"),
+    go: typed("mssql.Error"),
+    python: typed("pyodbc.Error"),
+    nodejs: typed("RequestError"),
+    dotnet: typed("Microsoft.Data.SqlClient.SqlException"),
+  },
+  redis: {
+    java: typed("io.lettuce.core.RedisCommandExecutionException"),
+    go: typed("proto.RedisError"),
+    python: typed("redis.exceptions.ResponseError"),
+    dotnet: typed("StackExchange.Redis.RedisServerException"),
+  },
+  mongodb: {
+    java: typed("com.mongodb.MongoCommandException"),
+    go: typed("mongo.CommandError"),
+    python: typed("pymongo.errors.OperationFailure"),
+    dotnet: typed("MongoDB.Driver.MongoCommandException"),
+  },
+};
+const DRIVER_ALIASES: Readonly<Record<string, string>> = { cockroachdb: "postgresql", mariadb: "mysql" };
+
+/**
+ * The ways an operation on `table` of `system` can fail; writes can also break constraints. Errors the
+ * database answered with are worded as the `language`'s driver reports them; client-side timeouts are
+ * left to the language's own timeout exception.
+ */
+export function dbFailures(system: string, table: string, write: boolean, language?: string): Failure[] {
   const errors = (BY_SYSTEM[system] ?? [CLIENT_TIMEOUT]).filter((error) => write || !error.writes);
-  return errors.map(({ code, errorType, type, message }) => ({
-    attributes: code === undefined
-      ? [attribute("error.type", errorType ?? "_OTHER")]
-      : [attribute("error.type", code), attribute("db.response.status_code", code)],
-    exception: { type, message: message.replaceAll("{table}", table) },
-  }));
+  const driver = language === undefined ? undefined : DRIVERS[DRIVER_ALIASES[system] ?? system]?.[language];
+  return errors.map((error) => {
+    const { code, errorType, type } = error;
+    const message = error.message.replaceAll("{table}", table);
+    return {
+      attributes: code === undefined
+        ? [attribute("error.type", errorType ?? "_OTHER")]
+        : [attribute("error.type", code), attribute("db.response.status_code", code)],
+      exception: driver && code !== undefined ? driver(error, message) : { type, message },
+    };
+  });
 }

@@ -1,6 +1,14 @@
 import type { OperationContext, OperationModel } from "../../../src/index.ts";
 import { precomputedCalls } from "./call-outcome.ts";
-import { databaseName, DB_METRIC, DB_METRIC_ATTRIBUTES, dbAttributes, dbSpanName, WRITES } from "./db-common.ts";
+import {
+  databaseName,
+  DB_METRIC,
+  DB_METRIC_ATTRIBUTES,
+  dbAttributes,
+  dbInstrumentation,
+  dbSpanName,
+  WRITES,
+} from "./db-common.ts";
 import { dbFailures } from "./db-errors.ts";
 import type { DbSystem } from "./db-systems.ts";
 
@@ -40,12 +48,13 @@ export function documentOperation(context: OperationContext, system: DbSystem): 
   const collection = collectionWord ?? databaseName(context);
   const name = dbSpanName(command, collection);
   const attributes = dbAttributes(context, system, { operation: command, collection, summary: name });
-  const failures = dbFailures(system.name, collection, WRITES.has(command.toUpperCase()));
+  const failures = dbFailures(system.name, collection, WRITES.has(command.toUpperCase()), context.language);
   return {
     name,
     callerName: name,
     metric: DB_METRIC,
     metricAttributes: DB_METRIC_ATTRIBUTES,
+    ...dbInstrumentation(context, system),
     describe: precomputedCalls([attributes], failures),
   };
 }

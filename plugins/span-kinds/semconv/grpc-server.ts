@@ -1,75 +1,75 @@
-import { attribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
-import { drawOutcome, type Exception, type Outcome, type Outcomes } from "./call-outcome.ts";
-import { ipv4 } from "./random-values.ts";
+import {
+  attribute,
+  type DescribedCall,
+  type KeyValue,
+  type OperationContext,
+  type OperationModel,
+} from "../../../src/index.ts";
+import { REJECTED_RATE } from "./call-outcome.ts";
+import { parseRpcMethod, rpcMethodAttributes, rpcMetrics, rpcStatusAttributes } from "./grpc-method.ts";
+import { CLIENT_CAUSED, grpcException, type RpcStatus, SERVER_FAILURES } from "./grpc-status.ts";
+import { scopes } from "./instrumentation-scopes.ts";
+import { clientAddressFor, ephemeralPort, privateIpv4 } from "./random-values.ts";
 
-// gRPC server spans and their callers' CLIENT spans (semconv RPC spans and gRPC, release candidate,
-// after the v1.37 renames): both named `{rpc.method}` = `package.Service/Method`, `rpc.system.name` "grpc",
-// `rpc.response.status_code` the status name. Servers count only UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED,
-// INTERNAL, UNAVAILABLE and DATA_LOSS as errors; clients count every code but OK.
+// RPC server spans and their callers' CLIENT spans (semconv RPC spans and gRPC): both named after the
+// fully qualified method. Servers count only UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL,
+// UNAVAILABLE and DATA_LOSS as errors; clients count every code but OK. gRPC instrumentations set the
+// status message as the span status description on both sides.
 
-const OPERATION = /^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*)\/([A-Za-z_]\w*)$/;
-const PORT = 50051;
-
-/** Keys of `rpc.server.call.duration` and `rpc.client.call.duration`. */
-const METRIC_ATTRIBUTES: readonly string[] = [
-  "rpc.system.name",
-  "rpc.method",
-  "rpc.response.status_code",
-  "error.type",
-  "server.address",
-  "server.port",
-];
-
-const status = (code: string) => attribute("rpc.response.status_code", code);
-const errorType = (code: string) => attribute("error.type", code);
-
-function failed(code: string, exception: Exception): Outcome {
-  return { status: status(code), serverError: errorType(code), callerError: errorType(code), exception };
-}
-
-function rejected(code: string): Outcome {
-  return { status: status(code), callerError: errorType(code) };
-}
-
-const OUTCOMES: Outcomes = {
-  success: { status: status("OK") },
-  rejected: ["NOT_FOUND", "NOT_FOUND", "INVALID_ARGUMENT", "ALREADY_EXISTS", "PERMISSION_DENIED", "UNAUTHENTICATED"]
-    .map(rejected),
-  failures: [
-    failed("UNAVAILABLE", { type: "UnavailableError", message: "14 UNAVAILABLE: connection refused" }),
-    failed("UNAVAILABLE", { type: "UnavailableError", message: "14 UNAVAILABLE: upstream connect error" }),
-    failed("INTERNAL", { type: "InternalError", message: "13 INTERNAL: unexpected error in handler" }),
-    failed("DEADLINE_EXCEEDED", { type: "DeadlineExceededError", message: "4 DEADLINE_EXCEEDED: deadline exceeded" }),
-  ],
-};
-
-/** An operation `package.Service/Method` on a server: a gRPC span, or undefined when not written that way. */
+/** An RPC method (`package.Service/Method`, or a bare `GetCart`) on a server, or undefined. */
 export function grpcServerOperation(context: OperationContext): OperationModel | undefined {
-  const method = context.operation.trim();
-  if (!OPERATION.test(method)) return undefined;
-  const common = [
-    attribute("rpc.system.name", "grpc"),
-    attribute("rpc.method", method),
-    attribute("server.address", context.service),
-    attribute("server.port", PORT),
-  ];
+  const rpc = parseRpcMethod(context);
+  if (!rpc) return undefined;
+  const era = context.semconv;
+  const server = [attribute("server.address", context.service), attribute("server.port", rpc.port)];
+  const common = [...rpcMethodAttributes(rpc, era), ...server];
+  const clientAddress = clientAddressFor(context);
+  const okStatus = rpcStatusAttributes(rpc, "OK", era);
+  const peerPort = attribute("network.peer.port", rpc.port);
+  // Everything but the addresses is fixed per outcome, so it is built once.
+  const outcome = (status: RpcStatus | undefined, serverError: boolean) => {
+    const code = status?.code ?? "OK";
+    const statusAttributes = status ? rpcStatusAttributes(rpc, code, era) : okStatus;
+    const error = status ? [attribute("error.type", code)] : [];
+    return {
+      own: [...common, ...statusAttributes, ...(serverError ? error : [])],
+      caller: [...common, ...statusAttributes, ...error],
+      status,
+      serverError,
+      exception: status && serverError ? grpcException(status, context.language) : undefined,
+    };
+  };
+  const success = outcome(undefined, false);
+  const rejected = CLIENT_CAUSED.map((status) => outcome(status, false));
+  const failures = SERVER_FAILURES.map((status) => outcome(status, true));
   return {
-    name: method,
-    callerName: method,
-    metric: "rpc.server.call.duration",
-    callerMetric: "rpc.client.call.duration",
-    metricAttributes: METRIC_ATTRIBUTES,
-    describe(random, failed) {
-      const outcome = drawOutcome(random, failed, OUTCOMES);
-      const attributes = [...common, outcome.status!, attribute("client.address", ipv4(random))];
-      if (outcome.serverError) attributes.push(outcome.serverError);
-      const callerAttributes = [...common, outcome.status!];
-      if (outcome.callerError) callerAttributes.push(outcome.callerError);
+    name: rpc.full,
+    callerName: rpc.full,
+    ...rpcMetrics(era, "server"),
+    ...scopes(context, "grpc-server", "grpc-client"),
+    exceptionEvent: { name: "rpc.server.call.exception", severityNumber: 17 },
+    describe(random, failed): DescribedCall {
+      const drawn = failed ? random.pick(failures) : random.chance(REJECTED_RATE) ? random.pick(rejected) : success;
+      const client = clientAddress(random);
+      const attributes: KeyValue[] = [
+        ...drawn.own,
+        attribute("client.address", client),
+        attribute("network.peer.address", client),
+        attribute("network.peer.port", ephemeralPort(random)),
+      ];
+      const callerAttributes: KeyValue[] = [
+        ...drawn.caller,
+        attribute("network.peer.address", privateIpv4(random)),
+        peerPort,
+      ];
+      const status = drawn.status;
       return {
         attributes,
         callerAttributes,
-        callerFailed: outcome.callerError !== undefined,
-        exception: outcome.exception,
+        callerFailed: status !== undefined,
+        ...(drawn.exception && { exception: drawn.exception }),
+        ...(status && drawn.serverError && { statusMessage: status.detail }),
+        ...(status && { callerStatusMessage: status.detail }),
       };
     },
   };

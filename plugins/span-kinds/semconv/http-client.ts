@@ -3,6 +3,7 @@ import { NONE } from "./call-outcome.ts";
 import { compileTemplate, parseHttpOperation } from "./http-route.ts";
 import { HTTP_CLIENT_FAILURES, httpClientSuccess } from "./http-status.ts";
 import { HTTP_METRIC_ATTRIBUTES, protocolVersion } from "./http-server.ts";
+import { scopes } from "./instrumentation-scopes.ts";
 
 // A `client` service whose operation is `METHOD /path`: a call to an external HTTP API that has no
 // spans of its own (a payment provider, a SaaS API). The service name is the API's host; HTTPS on 443.
@@ -25,6 +26,8 @@ export function httpClientOperation(context: OperationContext): OperationModel |
     callerName: http.method,
     metric: "http.client.request.duration",
     metricAttributes: HTTP_METRIC_ATTRIBUTES,
+    ...scopes(context, "http-client"),
+    exceptionEvent: { name: "http.client.request.exception", severityNumber: 13 },
     describe(random, failed) {
       // Seen from the client, any 4xx or 5xx is an error, so it is drawn only when the engine says failed.
       const outcome = failed ? random.pick(HTTP_CLIENT_FAILURES) : success;

@@ -8,13 +8,15 @@ import {
 import { drawOutcome } from "./call-outcome.ts";
 import { compileTemplate, parseHttpOperation } from "./http-route.ts";
 import { httpServerOutcomes } from "./http-status.ts";
-import { ipv4 } from "./random-values.ts";
-import { userAgentAttribute } from "./user-agents.ts";
+import { scopes } from "./instrumentation-scopes.ts";
+import { clientAddressFor, privateIpv4 } from "./random-values.ts";
+import { userAgentFor } from "./user-agents.ts";
 
 // HTTP server spans and the CLIENT spans of calls into them (semconv HTTP spans, stable):
 // server span `{method} {http.route}`, client span `{method}` (no url.template is known to the caller).
 
 const PORT = 8080;
+const PEER_PORT = attribute("network.peer.port", PORT);
 
 /**
  * Keys of `http.server.request.duration` and `http.client.request.duration` together; the engine keeps
@@ -49,12 +51,18 @@ export function httpServerOperation(context: OperationContext): OperationModel |
   const server = [method, attribute("http.route", http.route), attribute("url.scheme", "http"), address, port];
   const caller = [method, address, port];
   const origin = `http://${context.service}:${PORT}`;
+  // semconv identity hook: browsers and public addresses at the edge, callers' clients and pods inside.
+  const clientAddress = clientAddressFor(context);
+  const userAgent = userAgentFor(context);
   return {
     name: `${http.method} ${http.route}`,
     callerName: http.method,
     metric: "http.server.request.duration",
     callerMetric: "http.client.request.duration",
     metricAttributes: HTTP_METRIC_ATTRIBUTES,
+    resendAttribute: "http.request.resend_count",
+    ...scopes(context, "http-server", "http-client"),
+    exceptionEvent: { name: "http.server.request.exception", severityNumber: 17 },
     describe(random, failed) {
       const outcome = drawOutcome(random, failed, outcomes);
       const urlPath = path.render(random);
@@ -65,19 +73,29 @@ export function httpServerOperation(context: OperationContext): OperationModel |
         attribute("url.path", urlPath),
         outcome.status!,
         protocol,
-        attribute("client.address", ipv4(random)),
-        userAgentAttribute(random),
+        attribute("client.address", clientAddress(random)),
       ];
+      if (userAgent) attributes.push(userAgent(random));
       if (urlQuery !== undefined) attributes.push(attribute("url.query", urlQuery));
       if (outcome.serverError) attributes.push(outcome.serverError);
       const full = urlQuery === undefined ? origin + urlPath : `${origin}${urlPath}?${urlQuery}`;
-      const callerAttributes = [...caller, attribute("url.full", full), outcome.status!, protocol];
+      const callerAttributes = [
+        ...caller,
+        attribute("url.full", full),
+        outcome.status!,
+        protocol,
+        // semconv: the pod that answered, as the client's connection saw it.
+        attribute("network.peer.address", privateIpv4(random)),
+        PEER_PORT,
+      ];
       if (outcome.callerError) callerAttributes.push(outcome.callerError);
       return {
         attributes,
         callerAttributes,
         callerFailed: outcome.callerError !== undefined,
         exception: outcome.exception,
+        // HTTP server instrumentations leave the status description empty.
+        statusMessage: "",
       };
     },
   };

@@ -1,17 +1,21 @@
 import { attribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
 import { type Failure, failure } from "./call-outcome.ts";
+import { scopes } from "./instrumentation-scopes.ts";
 import {
   CLIENT_OPERATION_DURATION,
   CONSUME_VERBS,
-  drawMessage,
-  MESSAGING_METRIC_ATTRIBUTES,
+  messageDrawer,
+  messagingMetrics,
+  messagingSpanName,
+  operationAttributes,
   parseMessagingOperation,
 } from "./messaging-operation.ts";
-import { brokerAttributes, inferMessagingSystem } from "./messaging-systems.ts";
+import { brokerAttributes, groupAttributes, inferMessagingSystem } from "./messaging-systems.ts";
 
 // A CONSUMER span processing one message, and the caller's PRODUCER span that sent it (semconv messaging
-// spans): `process orders` and `send orders`, sharing the message's id, size and partition. The send
-// succeeded whatever the consumer later does, so the caller's side never reflects its failure.
+// spans): `process orders` and `send orders` (up to v1.24 `orders process` and `orders publish`), sharing
+// the message's id, size, partition and, on Kafka, offset and key. The send succeeded whatever the
+// consumer later does, so the caller's side never reflects its failure.
 
 /** A message handler fails in the application's code, not in the broker. */
 const HANDLER_FAILURES: readonly Failure[] = [
@@ -21,40 +25,59 @@ const HANDLER_FAILURES: readonly Failure[] = [
   failure("ConflictError", { type: "ConflictError", message: "Entity was modified concurrently" }),
 ];
 
-/** `process orders`, `receive orders` or `orders` on a consumer. */
+/** `process orders`, `orders process`, `receive orders` or `orders` on a consumer. */
 export function consumerOperation(context: OperationContext): OperationModel {
+  const era = context.semconv;
   const system = inferMessagingSystem([context.service, context.template, context.operation]);
   const { verb, destination } = parseMessagingOperation(context);
   const consume = (verb !== undefined ? CONSUME_VERBS.get(verb) : undefined) ?? CONSUME_VERBS.get("process")!;
-  const broker = brokerAttributes(system);
   const target = attribute("messaging.destination.name", destination);
   const consumer = [
-    ...broker,
-    attribute("messaging.operation.type", consume.type),
-    attribute("messaging.operation.name", consume.name),
+    ...brokerAttributes(system, era),
+    ...operationAttributes(era, consume.type, consume.name, consume.type),
     target,
+    ...groupAttributes(system, era, context.service),
   ];
-  if (system.group) consumer.push(attribute(system.group, context.service));
+  // The caller's PRODUCER span: its own era is unknown here, so it is written in this service's.
   const producer = [
-    ...broker,
-    attribute("messaging.operation.type", "send"),
-    attribute("messaging.operation.name", system.send),
+    ...brokerAttributes(system, era),
+    ...operationAttributes(era, "send", system.send, "publish"),
     target,
   ];
+  const processing = consume.type === "process";
+  const draw = messageDrawer(system, era);
   return {
-    name: `${consume.name} ${destination}`,
-    callerName: `${system.send} ${destination}`,
+    name: messagingSpanName(era, consume.name, destination),
+    callerName: messagingSpanName(era, era === "v1.24" ? "publish" : system.send, destination),
     // Processing has its own histogram; receiving is a client operation like sending.
-    metric: consume.type === "process" ? "messaging.process.duration" : CLIENT_OPERATION_DURATION,
-    callerMetric: CLIENT_OPERATION_DURATION,
-    metricAttributes: MESSAGING_METRIC_ATTRIBUTES,
+    ...messagingMetrics(
+      era,
+      {
+        metric: processing ? "messaging.process.duration" : CLIENT_OPERATION_DURATION,
+        callerMetric: CLIENT_OPERATION_DURATION,
+      },
+      {
+        metric: processing ? "messaging.process.duration" : "messaging.receive.duration",
+        callerMetric: "messaging.publish.duration",
+      },
+    ),
+    ...scopes(context, system.library, system.library),
+    exceptionEvent: processing
+      ? { name: "messaging.process.exception", severityNumber: 17 }
+      : { name: "messaging.receive.exception", severityNumber: 13 },
     describe(random, failed) {
-      const message = drawMessage(random, system);
-      const attributes = [...consumer, ...message];
-      const callerAttributes = [...producer, ...message];
-      if (!failed) return { attributes, callerAttributes, callerFailed: false };
+      const message = draw(random);
+      const attributes = [...consumer, ...message.attributes];
+      const callerAttributes = [...producer, ...message.attributes];
+      if (!failed) return { attributes, callerAttributes, callerFailed: false, message: message.shared };
       const { attributes: error, exception } = random.pick(HANDLER_FAILURES);
-      return { attributes: [...attributes, ...error], callerAttributes, callerFailed: false, exception };
+      return {
+        attributes: [...attributes, ...error],
+        callerAttributes,
+        callerFailed: false,
+        message: message.shared,
+        exception,
+      };
     },
   };
 }

@@ -1,9 +1,11 @@
 import { attribute, type KeyValue, type OperationContext, type Random } from "../../../src/index.ts";
+import { eras } from "./grpc-method.ts";
 import { stem } from "./name-hints.ts";
 import type { MessagingSystem } from "./messaging-systems.ts";
 import { logUniformInt, uuidV4 } from "./random-values.ts";
 
-// `publish orders`, `process orders` or just `orders`: an optional verb and a destination (topic, queue).
+// `publish orders`, `orders publish` (the older `{destination} {operation}` span names, as the OpenTelemetry
+// demo writes them), `process orders` or just `orders`: an optional verb and a destination (topic, queue).
 
 /** Verbs that send; kept as `messaging.operation.name`, since the user named the system's operation. */
 export const SEND_VERBS: ReadonlySet<string> = new Set(["publish", "send", "produce", "emit", "enqueue", "post"]);
@@ -45,35 +47,85 @@ const NOISE = new Set([
 export interface MessagingOperation {
   readonly verb?: string;
   readonly destination: string;
+  /** Written `{destination} {verb}`: an older convention's span name, not a choice of operation name. */
+  readonly topicFirst?: boolean;
 }
 
 export function parseMessagingOperation(context: OperationContext): MessagingOperation {
   const text = context.operation.trim();
+  const subject = () => stem(context.service, NOISE) ?? stem(context.template, NOISE) ?? "events";
   const space = text.indexOf(" ");
   const first = (space < 0 ? text : text.slice(0, space)).toLowerCase();
-  const known = SEND_VERBS.has(first) || CONSUME_VERBS.has(first);
-  if (!known) return { destination: text };
-  const rest = space < 0 ? "" : text.slice(space + 1).trim();
-  return {
-    verb: first,
-    destination: rest || (stem(context.service, NOISE) ?? stem(context.template, NOISE) ?? "events"),
+  if (isVerb(first)) return { verb: first, destination: space < 0 ? subject() : text.slice(space + 1).trim() };
+  const lastSpace = text.lastIndexOf(" ");
+  const last = text.slice(lastSpace + 1).toLowerCase();
+  if (lastSpace > 0 && isVerb(last)) {
+    return { verb: last, destination: text.slice(0, lastSpace).trim(), topicFirst: true };
+  }
+  return { destination: text };
+}
+
+const isVerb = (word: string) => SEND_VERBS.has(word) || CONSUME_VERBS.has(word);
+
+/** One message both sides agree on: the attributes of the service's era, and every era's, for a producer. */
+export interface DrawnMessage {
+  readonly attributes: KeyValue[];
+  readonly shared: KeyValue[];
+}
+
+/**
+ * What both sides of one message agree on: its id, size and partition, and for Kafka its offset and key;
+ * in the era's attribute names (Kafka's moved from `messaging.kafka.*` to `kafka.*`). Returns a drawing
+ * function compiled once per operation.
+ */
+export function messageDrawer(
+  system: MessagingSystem,
+  era: OperationContext["semconv"],
+): (random: Random) => DrawnMessage {
+  const { latest, old } = eras(era);
+  const kafka = system.name === "kafka";
+  return (random) => {
+    const id = attribute("messaging.message.id", uuidV4(random));
+    // Bodies of a few hundred bytes, sometimes tens of kilobytes.
+    const size = attribute("messaging.message.body.size", logUniformInt(random, 120, 40_000));
+    const attributes = [id, size];
+    const shared = [id, size];
+    if (system.partitioned) {
+      const partition = random.int(0, 11);
+      both(attributes, shared, attribute("messaging.destination.partition.id", String(partition)), latest);
+      if (kafka) both(attributes, shared, attribute("messaging.kafka.destination.partition", partition), old);
+    }
+    if (kafka) {
+      const offset = random.int(100_000, 90_000_000);
+      const key = String(random.int(1_000_000, 99_999_999));
+      both(attributes, shared, attribute("kafka.offset", offset), latest);
+      both(attributes, shared, attribute("messaging.kafka.message.offset", offset), old);
+      both(attributes, shared, attribute("kafka.message.key", key), latest);
+      both(attributes, shared, attribute("messaging.kafka.message.key", key), old);
+    }
+    return { attributes, shared };
   };
 }
 
-/** What both sides of one message agree on: its id, size and partition. */
-export function drawMessage(random: Random, system: MessagingSystem): KeyValue[] {
-  const message = [
-    attribute("messaging.message.id", uuidV4(random)),
-    // Bodies of a few hundred bytes, sometimes tens of kilobytes.
-    attribute("messaging.message.body.size", logUniformInt(random, 120, 40_000)),
-  ];
-  if (system.partitioned) message.push(attribute("messaging.destination.partition.id", String(random.int(0, 11))));
-  return message;
+/** Every era's value is shared with a producer; the era's own is also emitted. */
+function both(attributes: KeyValue[], shared: KeyValue[], value: KeyValue, emitted: boolean): void {
+  shared.push(value);
+  if (emitted) attributes.push(value);
 }
+
+/** Keys of the messaging duration histograms of the conventions up to v1.24. */
+export const OLD_MESSAGING_METRIC_ATTRIBUTES: readonly string[] = [
+  "messaging.system",
+  "messaging.operation",
+  "messaging.destination.name",
+  "error.type",
+  "server.address",
+  "server.port",
+];
 
 /** Keys of `messaging.client.operation.duration` and `messaging.process.duration`. */
 export const MESSAGING_METRIC_ATTRIBUTES: readonly string[] = [
-  "messaging.system",
+  "messaging.system.name",
   "messaging.operation.name",
   "messaging.operation.type",
   "messaging.destination.name",
@@ -86,3 +138,43 @@ export const MESSAGING_METRIC_ATTRIBUTES: readonly string[] = [
 ];
 
 export const CLIENT_OPERATION_DURATION = "messaging.client.operation.duration";
+
+/**
+ * The duration histograms of a messaging operation per era: `metric` (and `callerMetric`) of the newest
+ * conventions, or the older `messaging.{publish,receive,process}.duration`, or both (never one name twice).
+ */
+export function messagingMetrics(
+  era: OperationContext["semconv"],
+  latest: { readonly metric: string; readonly callerMetric?: string },
+  old: { readonly metric: string; readonly callerMetric?: string },
+) {
+  const latestFields = { ...latest, metricAttributes: MESSAGING_METRIC_ATTRIBUTES };
+  const oldFields = { ...old, metricAttributes: OLD_MESSAGING_METRIC_ATTRIBUTES };
+  if (era === "v1.24") return oldFields;
+  if (era !== "dup") return latestFields;
+  const also = {
+    ...(old.metric !== latest.metric && { metric: old.metric }),
+    ...(old.callerMetric !== latest.callerMetric && { callerMetric: old.callerMetric }),
+    metricAttributes: OLD_MESSAGING_METRIC_ATTRIBUTES,
+  };
+  return { ...latestFields, alsoMetrics: also };
+}
+
+/** `messaging.operation.type` and `.name` of the newest conventions, `messaging.operation` of older ones. */
+export function operationAttributes(
+  era: OperationContext["semconv"],
+  type: string,
+  name: string,
+  oldOperation: string,
+): KeyValue[] {
+  const { latest, old } = eras(era);
+  const out: KeyValue[] = [];
+  if (latest) out.push(attribute("messaging.operation.type", type), attribute("messaging.operation.name", name));
+  if (old) out.push(attribute("messaging.operation", oldOperation));
+  return out;
+}
+
+/** The span name: `{operation} {destination}`, or `{destination} {operation}` up to v1.24. */
+export function messagingSpanName(era: OperationContext["semconv"], operation: string, destination: string): string {
+  return era === "v1.24" ? `${destination} ${operation}` : `${operation} ${destination}`;
+}

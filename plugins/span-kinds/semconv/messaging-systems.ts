@@ -1,6 +1,8 @@
-import { attribute } from "../../../src/index.ts";
+import { attribute, type KeyValue, type OperationContext } from "../../../src/index.ts";
+import { eras } from "./grpc-method.ts";
 import { type Failure, failure } from "./call-outcome.ts";
 import { hint, type HintRule } from "./name-hints.ts";
+import type { Library } from "./instrumentation-scopes.ts";
 
 // Messaging systems as `messaging.system` identifies them (semconv messaging registry), with each one's
 // operation name for sending, its broker address and how consumers are grouped.
@@ -18,6 +20,8 @@ export interface MessagingSystem {
   readonly partitioned: boolean;
   /** How sending fails; `{destination}` is replaced by the destination name. */
   readonly failures: readonly Failure[];
+  /** The client library kind whose instrumentation scope its spans carry. */
+  readonly library?: Library;
 }
 
 const BROKER_FAILURES: readonly Failure[] = [
@@ -32,6 +36,7 @@ export const KAFKA: MessagingSystem = {
   port: 9092,
   group: "messaging.consumer.group.name",
   partitioned: true,
+  library: "kafka",
   // Kafka protocol error codes, as the Kafka conventions' examples use them.
   failures: [
     failure("REQUEST_TIMED_OUT", {
@@ -55,6 +60,7 @@ const RABBITMQ: MessagingSystem = {
   host: "rabbitmq",
   port: 5672,
   partitioned: false,
+  library: "rabbitmq",
   // AMQP 0-9-1 reply codes as text, like the conventions' `channel-error` example.
   failures: [
     failure("channel-error", { type: "ChannelError", message: "NOT_FOUND - no exchange '{destination}' in vhost '/'" }),
@@ -116,11 +122,38 @@ export function forDestination(failures: readonly Failure[], destination: string
   }));
 }
 
-/** `messaging.system` and where the broker is: what both sides of a message share. */
-export function brokerAttributes(system: MessagingSystem) {
-  return [
-    attribute("messaging.system", system.name),
-    attribute("server.address", system.host),
-    attribute("server.port", system.port),
-  ];
+/** `messaging.system.name` (`messaging.system` up to v1.24) and where the broker is: what both sides share. */
+export function brokerAttributes(system: MessagingSystem, era: OperationContext["semconv"]): KeyValue[] {
+  const { latest, old } = eras(era);
+  const out: KeyValue[] = [];
+  if (latest) out.push(attribute("messaging.system.name", system.name));
+  if (old) out.push(attribute("messaging.system", system.name));
+  out.push(attribute("server.address", system.host), attribute("server.port", system.port));
+  return out;
+}
+
+/** The consumer group attribute of the era: Kafka's was `messaging.kafka.consumer.group` up to v1.24. */
+export function groupAttributes(system: MessagingSystem, era: OperationContext["semconv"], group: string): KeyValue[] {
+  if (!system.group) return [];
+  const { latest, old } = eras(era);
+  const out: KeyValue[] = [];
+  if (latest || system.name !== "kafka") out.push(attribute(system.group, group));
+  if (old && system.name === "kafka") out.push(attribute("messaging.kafka.consumer.group", group));
+  return out;
+}
+
+/** Kafka client libraries' exception types for a broker error named like the Java client's class. */
+const KAFKA_TYPES: Readonly<Record<string, (type: string) => string>> = {
+  java: (type) => `org.apache.kafka.common.errors.${type}`,
+  go: () => "sarama.KError",
+  python: (type) => `kafka.errors.${type.replace(/Exception$/, "Error")}`,
+  nodejs: () => "KafkaJSProtocolError",
+  dotnet: () => "Confluent.Kafka.ProduceException`2",
+};
+
+/** A send failure as the service's client library reports it. */
+export function brokerFailure(system: MessagingSystem, failure: Failure, language: string | undefined): Failure {
+  const shape = system.name === "kafka" && language !== undefined ? KAFKA_TYPES[language] : undefined;
+  if (!shape) return failure;
+  return { attributes: failure.attributes, exception: { ...failure.exception, type: shape(failure.exception.type) } };
 }

@@ -1,6 +1,6 @@
 import { attribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
 import { precomputedCalls } from "./call-outcome.ts";
-import { databaseName, DB_METRIC, DB_METRIC_ATTRIBUTES, dbAttributes, WRITES } from "./db-common.ts";
+import { databaseName, DB_METRIC, DB_METRIC_ATTRIBUTES, dbAttributes, dbInstrumentation, WRITES } from "./db-common.ts";
 import { dbFailures } from "./db-errors.ts";
 import type { DbSystem } from "./db-systems.ts";
 import { SYNTHESIZED_VERBS, synthesizeSql } from "./sql-synthesis.ts";
@@ -19,12 +19,18 @@ export function sqlOperation(context: OperationContext, system: DbSystem): Opera
   const { operation, collection, summary, procedure } = statements[0]!;
   const fixed = dbAttributes(context, system, { operation, collection, summary, procedure });
   const variants = statements.map((statement) => [...fixed, attribute("db.query.text", statement.text)]);
-  const failures = dbFailures(system.name, collection ?? databaseName(context), WRITES.has(operation ?? ""));
+  const failures = dbFailures(
+    system.name,
+    collection ?? databaseName(context),
+    WRITES.has(operation ?? ""),
+    context.language,
+  );
   return {
     name: summary,
     callerName: summary,
     metric: DB_METRIC,
     metricAttributes: DB_METRIC_ATTRIBUTES,
+    ...dbInstrumentation(context, system),
     describe: precomputedCalls(variants, failures),
   };
 }

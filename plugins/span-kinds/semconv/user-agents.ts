@@ -1,8 +1,8 @@
-import { attribute, type KeyValue, type Random } from "../../../src/index.ts";
+import { attribute, type KeyValue, type OperationContext, type Random } from "../../../src/index.ts";
 import { weighted } from "./random-values.ts";
 
 /**
- * `User-Agent` headers in rough proportion to what a public API sees: mostly desktop and mobile browsers,
+ * `User-Agent` headers in rough proportion to what a public API sees at the edge: mostly desktop and mobile browsers,
  * then native apps, then scripts and service clients.
  */
 const USER_AGENTS: readonly (readonly [number, string])[] = [
@@ -47,3 +47,27 @@ export const userAgent: (random: Random) => string = weighted(USER_AGENTS);
 export const userAgentAttribute: (random: Random) => KeyValue = weighted(
   USER_AGENTS.map(([weight, agent]) => [weight, attribute("user_agent.original", agent)] as const),
 );
+
+/**
+ * What each language's usual HTTP clients send by default inside a system. .NET's HttpClient, Rust's
+ * reqwest and C++ clients send no User-Agent unless told to, so calls from them have none.
+ */
+const SDK_AGENTS: Readonly<Record<string, readonly (readonly [number, string])[]>> = {
+  java: [[5, "okhttp/4.12.0"], [3, "Java-http-client/21.0.5"], [2, "Apache-HttpClient/5.4.1 (Java/21.0.5)"]],
+  go: [[1, "Go-http-client/1.1"]],
+  python: [[4, "python-requests/2.32.3"], [1, "python-httpx/0.28.1"]],
+  nodejs: [[3, "node"], [2, "axios/1.7.9"]],
+  ruby: [[3, "Ruby"], [1, "Faraday v2.12.2"]],
+  php: [[1, "GuzzleHttp/7"]],
+};
+
+/**
+ * `user_agent.original` of calls into a service: browsers and apps at the edge, its callers' HTTP clients
+ * inside the system; undefined when no caller sends one.
+ */
+export function userAgentFor(context: OperationContext): ((random: Random) => KeyValue) | undefined {
+  if (context.edge ?? (context.callerLanguages === undefined)) return userAgentAttribute;
+  const agents = context.callerLanguages.flatMap((language) => SDK_AGENTS[language] ?? []);
+  if (agents.length === 0) return undefined;
+  return weighted(agents.map(([weight, agent]) => [weight, attribute("user_agent.original", agent)] as const));
+}

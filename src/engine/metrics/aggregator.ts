@@ -140,6 +140,8 @@ export class MetricsAggregator {
       entry.streams.push(node.histogram = histogram = new Histogram(kept, metric.bounds, true));
     }
     histogram.record((span.endUs - span.startUs) / metric.microsecondsPerUnit, span);
+    // The `dup` era: the same spans feed the other era's histogram too.
+    if (metric.also) this.span(instance, span, metric.also);
   }
 
   /**

@@ -29,6 +29,8 @@ export interface SemconvMetric {
   /** Microseconds per unit: a span's duration in µs over this is the recorded value. */
   readonly microsecondsPerUnit: number;
   readonly bounds: readonly number[];
+  /** Another era's histogram the same spans feed (the `dup` era emits both). */
+  readonly also?: SemconvMetric;
 }
 
 export function planMetric(metric: MetricTemplate, registry: LoadedConfig["registry"]): MetricPlan {
@@ -63,10 +65,12 @@ export function semconvMetric(
   keys: readonly string[],
   configured: MetricPlan | undefined,
   enabled: boolean,
+  /** The unit the span kind gives for its era (older RPC conventions are in `ms`). */
+  eraUnit?: string,
 ): SemconvMetric | undefined {
   if (name === undefined) return undefined;
   if (configured ? configured.microsecondsPerUnit === undefined : !enabled) return undefined;
-  const unit = configured?.unit ?? convention(name)?.unit ?? "s";
+  const unit = configured?.unit ?? eraUnit ?? convention(name)?.unit ?? "s";
   const microsecondsPerUnit = microsecondsPer(unit) ?? 1_000_000;
   return {
     name,

@@ -1,9 +1,12 @@
 // The whole public API: built-in plugins and third-party plugins import from here and nothing else.
 export { definePlugin, OtlpSpanKind } from "./plugin-host/plugin.ts";
 export type {
+  Access,
   AppendFile,
+  CallContext,
   CallShape,
   DescribedCall,
+  Exception,
   Exporter,
   ExporterFactory,
   ExporterHost,
@@ -11,6 +14,8 @@ export type {
   ExportError,
   ExportRequest,
   ExportResult,
+  FailureCause,
+  FailureKind,
   MetricHeuristic,
   MetricModel,
   MetricSample,
@@ -20,6 +25,7 @@ export type {
   Placeholder,
   PlaceholderContext,
   PlaceholderGenerate,
+  PlaceholderSpan,
   Plugin,
   Signal,
   SpanKindDefinition,

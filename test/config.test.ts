@@ -126,7 +126,7 @@ describe("each mistake is one located line", () => {
       "unknown placeholder lists the known ones",
       "request from {ip}",
       "request from {requestid}",
-      'templates.web.logs[0].patterns[0] (line 8:20): unknown placeholder "{requestid}". Did you mean "{request_id}"? Known: "{amount}", "{choice}", "{duration}", "{email}", "{error}", "{hex}", "{hostname}", "{http_method}", "{int}", "{ip}", "{request_id}", "{slug}", "{status_code}", "{url_path}", "{user_agent}", "{user_id}", "{uuid}" or "{word}".',
+      'templates.web.logs[0].patterns[0] (line 8:20): unknown placeholder "{requestid}". Did you mean "{request_id}"? Known: "{amount}", "{choice}", "{duration}", "{duration_ms}", "{email}", "{error}", "{hex}", "{hostname}", "{http_method}", "{int}", "{ip}", "{request_id}", "{slug}", "{span}", "{span_name}", "{status_code}", "{url_path}", "{user_agent}", "{user_id}", "{uuid}" or "{word}".',
     ],
     [
       "unknown template",

@@ -34,6 +34,11 @@ export interface TraceTemplate {
   readonly latency?: LatencyPercentiles;
   /** Probability that a failed call fails this service's own span too. */
   readonly errorPropagation: number;
+  /**
+   * `calls:` per operation: the downstream services (by name) and operations it calls, overriding the
+   * read/write heuristic. An operation absent here follows the heuristic; an empty list calls nothing.
+   */
+  readonly calls?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface MetricTemplate {

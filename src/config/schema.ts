@@ -28,6 +28,7 @@ export const traceTemplateSchema = type({
   "base_duration_ms?": "number.integer > 0",
   "latency?": latencySchema,
   "error_propagation?": "0 <= number <= 1",
+  "calls?": type.Record("string > 0", nonEmptyString.array()),
 });
 
 /** User attributes: values are text (with placeholders), numbers or booleans. */

@@ -37,9 +37,9 @@ export function compileOperation(kind: Contribution<SpanKindDefinition>, context
   const describe = model.describe.bind(model);
   return {
     ...model,
-    describe(random, failed) {
+    describe(random, failed, call) {
       try {
-        return describe(random, failed);
+        return describe(random, failed, call);
       } catch (error) {
         throw fail("describe()", error);
       }

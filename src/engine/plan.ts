@@ -9,7 +9,8 @@ import {
 import type { ServiceNode } from "../config/graph.ts";
 import type { LoadedConfig } from "../config/load-config.ts";
 import { durationBounds, microsecondsPer } from "./metrics/duration-unit.ts";
-import type { CallShape, MetricModel, OperationModel } from "../plugin-host/plugin.ts";
+import type { Access, CallShape, MetricModel, OperationModel } from "../plugin-host/plugin.ts";
+import { guessAccess } from "./access.ts";
 import type { Random } from "../plugin-host/random.ts";
 import { hashSeed, namedRandom } from "./seed.ts";
 import { attribute } from "../telemetry/attribute.ts";
@@ -17,6 +18,7 @@ import type { KeyValue, ResourceRecord, ScopeRecord } from "../telemetry/records
 import type { RenderText } from "../config/text-template.ts";
 import { type DurationModel, percentileDuration, uniformDuration } from "./latency.ts";
 import { compileOperation } from "./operation.ts";
+import { logIdentity } from "./log-identity.ts";
 import { COMMON_LANGUAGES, instanceResource } from "./resource.ts";
 
 /** A semantic-convention duration histogram a span feeds: its name and the attribute keys it keeps. */
@@ -27,9 +29,34 @@ export interface SemconvMetric {
 
 export interface OperationPlan {
   readonly model: OperationModel;
+  /** The operation as the template writes it. */
+  readonly operation: string;
+  /** Whether it reads or writes: the plugin's word, else its verb's; undefined when neither says. */
+  readonly access?: Access;
+  /** How long a caller waits for it (and a timeout without a stated number lasts). */
+  readonly timeoutMs: number;
+  /** What it calls: the service's downstream, or what the template's `calls:` lists for it. */
+  readonly calls: readonly CallPlan[];
+  /** Per log template of the service: the `code.*` attributes of the statement writing it in this handler. */
+  readonly logCode: readonly (readonly KeyValue[])[];
   /** Histograms fed by the service's own spans, and by a caller's CLIENT spans into it; absent when off. */
   readonly metric?: SemconvMetric;
   readonly callerMetric?: SemconvMetric;
+}
+
+/**
+ * One downstream service a span may call, with the callee's operations sorted by what they do, so the
+ * request's story (read or write) picks among them without looking anything up.
+ */
+export interface CallPlan {
+  readonly callee: ServicePlan;
+  /** Every operation the call may run; the template's own list when `configured`. */
+  readonly all: readonly OperationPlan[];
+  /** Operations a read may run: reads, and those that neither read nor write. */
+  readonly reads: readonly OperationPlan[];
+  readonly writes: readonly OperationPlan[];
+  /** From the template's `calls:`: the list wins over the request's story. */
+  readonly configured: boolean;
 }
 
 export interface SpanPlan {
@@ -79,11 +106,17 @@ export interface ServicePlan {
   readonly name: string;
   readonly instances: readonly InstancePlan[];
   readonly scope: ScopeRecord;
+  /** The scope of its log records: its logger, named as its language's log appender names it. */
+  readonly logScope: ScopeRecord;
+  /** `thread.id` and `thread.name` pairs of its request threads, when its language's appender reports them. */
+  readonly threads: readonly (readonly KeyValue[])[];
   /** Absent: the service is transparent and emits no spans. */
   readonly span?: SpanPlan;
   readonly logs: readonly LogPlan[];
   readonly metrics: readonly MetricPlan[];
   readonly downstream: readonly ServicePlan[];
+  /** Calls of a service without spans, and of operations without a `calls:` list. */
+  readonly calls: readonly CallPlan[];
   readonly parallel: boolean;
   readonly retries: number;
 }
@@ -110,10 +143,18 @@ const SEVERITY_TEXT: Readonly<Record<Severity, string>> = {
   fatal: "FATAL",
 };
 
-type MutableService = Omit<ServicePlan, "instances" | "downstream"> & {
+type MutableService = Omit<ServicePlan, "instances" | "downstream" | "calls" | "logScope" | "threads"> & {
+  logScope: ScopeRecord;
+  threads: readonly (readonly KeyValue[])[];
   instances: InstancePlan[];
   downstream: ServicePlan[];
+  calls: CallPlan[];
 };
+
+const SCOPE: ScopeRecord = { name: "dreamweaver", version: packageJson.version, attributes: [] };
+
+/** Per-kind timeouts (ms) of operations whose plugin names none: see the README's "Failures". */
+const DEFAULT_TIMEOUT_MS: Readonly<Record<number, number>> = { 1: 5000, 2: 10_000, 3: 5000, 4: 5000, 5: 30_000 };
 
 /**
  * Resolves a loaded config into what the engine runs: done once, before the first request. Shard k of
@@ -125,10 +166,27 @@ export function planRun({ config, graph, registry }: LoadedConfig, shard = { ind
   const plans = new Map<ServiceNode, MutableService>();
   const instances: InstancePlan[] = [];
   for (const node of graph.services) {
-    const plan: MutableService = { ...planService(node, config, registry), instances: [], downstream: [] };
+    const plan: MutableService = {
+      ...planService(node, config, registry),
+      instances: [],
+      downstream: [],
+      calls: [],
+      logScope: SCOPE,
+      threads: [],
+    };
     const definition = config.services.find((s) => s.name === node.name)!;
     const language = node.template.language ??
       namedRandom(seedHash, `language/${node.template.name}`).pick(COMMON_LANGUAGES);
+    if (plan.logs.length > 0) {
+      const identity = logIdentity(node.name, language, namedRandom(seedHash, `logger/${node.name}`));
+      plan.logScope = identity.scope;
+      plan.threads = identity.threads;
+      for (const operation of plan.span?.operations ?? []) {
+        (operation as { logCode: readonly (readonly KeyValue[])[] }).logCode = plan.logs.map(() =>
+          identity.code(operation.operation)
+        );
+      }
+    }
     const version = definition.version ?? node.template.version ??
       `1.${namedRandom(seedHash, `version/${node.name}`).int(0, 12)}.${
         namedRandom(seedHash, `patch/${node.name}`).int(0, 9)
@@ -151,6 +209,7 @@ export function planRun({ config, graph, registry }: LoadedConfig, shard = { ind
     plans.set(node, plan);
   }
   for (const [node, plan] of plans) plan.downstream.push(...node.downstream.map((callee) => plans.get(callee)!));
+  for (const [node, plan] of plans) planCalls(plan, node.template.traces?.calls);
   return {
     seedHash,
     services: [...plans.values()],
@@ -169,14 +228,14 @@ function planService(
   node: ServiceNode,
   config: Config,
   registry: LoadedConfig["registry"],
-): Omit<MutableService, "instances" | "downstream"> {
+): Omit<MutableService, "instances" | "downstream" | "calls" | "logScope" | "threads"> {
   const { template } = node;
   const definition = config.services.find((s) => s.name === node.name)!;
   const metrics = template.metrics.map((metric) => planMetric(metric, registry));
   const configured = new Set(metrics.map((m) => m.name));
   return {
     name: node.name,
-    scope: { name: "dreamweaver", version: packageJson.version, attributes: [] },
+    scope: SCOPE,
     ...(template.traces && node.spanKind && {
       span: planSpans(
         node,
@@ -215,12 +274,22 @@ function planSpans(
   return {
     kind: kind.value.otlpKind,
     call: kind.value.call,
-    operations: traces.operations.map((operation) => {
+    operations: traces.operations.map((operation): OperationPlan => {
       const model = compileOperation(kind, { operation, service: node.name, template: node.template.name });
       const keys = model.metricAttributes ?? [];
       const metric = semconv(model.metric, keys);
       const callerMetric = semconv(model.callerMetric, keys);
-      return { model, ...(metric && { metric }), ...(callerMetric && { callerMetric }) };
+      const access = model.access ?? guessAccess(operation);
+      return {
+        model,
+        operation,
+        ...(access && { access }),
+        timeoutMs: model.timeoutMs ?? DEFAULT_TIMEOUT_MS[kind.value.otlpKind] ?? 5000,
+        calls: [],
+        logCode: [],
+        ...(metric && { metric }),
+        ...(callerMetric && { callerMetric }),
+      };
     }),
     errorRate: traces.errorRate,
     errorPropagation: traces.errorPropagation,
@@ -228,6 +297,37 @@ function planSpans(
     constantAttributes: user.filter((a) => !a.render).map((a) => attribute(a.key, a.value)),
     renderedAttributes: user.flatMap((a) => (a.render ? [{ key: a.key, render: a.render }] : [])),
     userKeys: new Set(user.map((a) => a.key)),
+  };
+}
+
+/**
+ * The calls of a service and of each of its operations. An operation the template's `calls:` lists calls
+ * the downstream services the list names, and those whose operations it names, with just those operations.
+ */
+function planCalls(plan: MutableService, configured: ReadonlyMap<string, readonly string[]> | undefined): void {
+  plan.calls = plan.downstream.map((callee) => callPlan(callee, callee.span?.operations ?? [], false));
+  for (const operation of plan.span?.operations ?? []) {
+    const listed = configured?.get(operation.operation);
+    (operation as { calls: readonly CallPlan[] }).calls = listed === undefined ? plan.calls : plan.downstream.flatMap(
+      (callee) => {
+        if (listed.includes(callee.name)) return [callPlan(callee, callee.span?.operations ?? [], false)];
+        if (!callee.span) {
+          return callee.downstream.some((next) => listed.includes(next.name)) ? [callPlan(callee, [], true)] : [];
+        }
+        const named = callee.span.operations.filter((o) => listed.includes(o.operation));
+        return named.length > 0 ? [callPlan(callee, named, true)] : [];
+      },
+    );
+  }
+}
+
+function callPlan(callee: ServicePlan, operations: readonly OperationPlan[], configured: boolean): CallPlan {
+  return {
+    callee,
+    all: operations,
+    reads: operations.filter((o) => o.access !== "write"),
+    writes: operations.filter((o) => o.access === "write"),
+    configured,
   };
 }
 

@@ -7,7 +7,7 @@ import {
 } from "../../../src/index.ts";
 import { drawOutcome } from "./call-outcome.ts";
 import { compileTemplate, parseHttpOperation } from "./http-route.ts";
-import { httpServerOutcomes } from "./http-status.ts";
+import { HTTP_PROPAGATED, httpServerOutcomes } from "./http-status.ts";
 import { ipv4 } from "./random-values.ts";
 import { userAgentAttribute } from "./user-agents.ts";
 
@@ -15,6 +15,8 @@ import { userAgentAttribute } from "./user-agents.ts";
 // server span `{method} {http.route}`, client span `{method}` (no url.template is known to the caller).
 
 const PORT = 8080;
+/** Safe methods (RFC 9110) read; the others change something. */
+const READS = new Set(["GET", "HEAD", "OPTIONS", "QUERY", "TRACE"]);
 
 /**
  * Keys of `http.server.request.duration` and `http.client.request.duration` together; the engine keeps
@@ -49,14 +51,16 @@ export function httpServerOperation(context: OperationContext): OperationModel |
   const server = [method, attribute("http.route", http.route), attribute("url.scheme", "http"), address, port];
   const caller = [method, address, port];
   const origin = `http://${context.service}:${PORT}`;
+  const access = READS.has(http.method) ? "read" : "write";
   return {
     name: `${http.method} ${http.route}`,
     callerName: http.method,
     metric: "http.server.request.duration",
     callerMetric: "http.client.request.duration",
     metricAttributes: HTTP_METRIC_ATTRIBUTES,
-    describe(random, failed) {
-      const outcome = drawOutcome(random, failed, outcomes);
+    access,
+    describe(random, failed, call) {
+      const outcome = failed && call?.cause ? HTTP_PROPAGATED[call.cause.kind] : drawOutcome(random, failed, outcomes);
       const urlPath = path.render(random);
       const urlQuery = query?.render(random);
       const protocol = protocolVersion(random);
@@ -70,8 +74,12 @@ export function httpServerOperation(context: OperationContext): OperationModel |
       ];
       if (urlQuery !== undefined) attributes.push(attribute("url.query", urlQuery));
       if (outcome.serverError) attributes.push(outcome.serverError);
-      const full = urlQuery === undefined ? origin + urlPath : `${origin}${urlPath}?${urlQuery}`;
-      const callerAttributes = [...caller, attribute("url.full", full), outcome.status!, protocol];
+      // Through a load balancer or proxy, the caller addresses the proxy, not this service.
+      const proxy = call && call.via.length > 0 ? call.via[0] : undefined;
+      const base = proxy === undefined ? origin : `http://${proxy}:${PORT}`;
+      const full = urlQuery === undefined ? base + urlPath : `${base}${urlPath}?${urlQuery}`;
+      const to = proxy === undefined ? caller : [method, attribute("server.address", proxy), port];
+      const callerAttributes = [...to, attribute("url.full", full), outcome.status!, protocol];
       if (outcome.callerError) callerAttributes.push(outcome.callerError);
       return {
         attributes,

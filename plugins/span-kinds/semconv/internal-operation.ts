@@ -5,13 +5,16 @@ import { camelCase, pascalCase } from "./name-hints.ts";
 // Work inside one application: named after the operation, with the function that does it
 // (`code.function.name`, semconv code attributes) and the exception type as `error.type` on failure.
 
+/** How long an in-process wait (a lock, a future) lasts before it gives up. */
+const TIMEOUT_MS = 5000;
+
 const FAILURES: readonly Failure[] = [
   failure("InvalidOperationError", {
     type: "InvalidOperationError",
     message: "Operation is not valid in the current state",
   }),
   failure("ValidationError", { type: "ValidationError", message: "Input failed validation" }),
-  failure("TimeoutError", { type: "TimeoutError", message: "Operation timed out after 5000 ms" }),
+  failure("TimeoutError", { type: "TimeoutError", message: `Operation timed out after ${TIMEOUT_MS} ms` }),
   failure("TypeError", { type: "TypeError", message: "Cannot read properties of undefined (reading 'length')" }),
 ];
 
@@ -23,6 +26,7 @@ export function internalOperation(context: OperationContext): OperationModel {
   return {
     name: context.operation,
     callerName: context.operation,
+    timeoutMs: TIMEOUT_MS,
     describe: precomputedCalls([attributes], FAILURES),
   };
 }

@@ -89,7 +89,11 @@ export const HTTP_CLIENT_FAILURES: readonly Outcome[] = [
   failed(503, { type: "HttpResponseError", message: "Remote API answered 503 Service Unavailable" }),
   {
     ...rejected(429),
-    exception: { type: "TooManyRequests", message: "Rate limit exceeded, retry after 1s", kind: "unavailable" },
+    exception: {
+      type: "TooManyRequests",
+      message: "Too many requests: rate limit exceeded, retry after 1s",
+      kind: "unavailable",
+    },
   },
   {
     callerError: attribute("error.type", "ECONNREFUSED"),

@@ -1,0 +1,300 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { loadConfig } from "../src/config/load-config.ts";
+import { failureKind } from "../src/engine/failure.ts";
+import { type Sink, startSink } from "../src/receiver/start-receiver.ts";
+import { ROOT } from "./helpers/cli.ts";
+import { decodeOfficially, type OfficialKeyValue, serviceName } from "./helpers/official-decoder.ts";
+import { runFast } from "./helpers/run.ts";
+
+// What the built-in receiver received from test/fixtures/story.yaml, read as an SRE reads traces: one
+// request tells one story (reads read, writes write, one root cause per failure, durations that add up)
+// and its logs say what its spans say.
+
+interface Span {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: number;
+  service: string;
+  startNs: bigint;
+  endNs: bigint;
+  attributes: Map<string, string>;
+  status?: { code: number; message?: string };
+  exception?: { type: string; message: string };
+  children: Span[];
+}
+
+interface Log {
+  spanId: string;
+  body: string;
+  service: string;
+  scope: string;
+  severityNumber: number;
+  eventName: string;
+  attributes: Map<string, string>;
+}
+
+const spans = new Map<string, Span>();
+const logs: Log[] = [];
+let sink: Sink;
+
+beforeAll(async () => {
+  sink = await startSink({
+    port: 0,
+    traceIdleMs: 60_000,
+    onRequest: (signal, bytes) => {
+      if (signal === "traces") collectSpans(bytes);
+      if (signal === "logs") collectLogs(bytes);
+    },
+  });
+  const loaded = await loadConfig(join(ROOT, "test/fixtures/story.yaml"));
+  await runFast(loaded, { requests: 3000, endpoint: { url: `http://127.0.0.1:${sink.port}`, tls: false } });
+  for (const span of spans.values()) spans.get(span.parentSpanId)?.children.push(span);
+  for (const span of spans.values()) span.children.sort((a, b) => Number(a.startNs - b.startNs));
+}, 60_000);
+afterAll(() => sink.close());
+
+function text(value: OfficialKeyValue["value"]): string {
+  return value.stringValue ?? value.intValue ?? String(value.doubleValue ?? value.boolValue ?? "");
+}
+
+function attributeMap(attributes: readonly OfficialKeyValue[]): Map<string, string> {
+  return new Map(attributes.map((a) => [a.key, text(a.value)]));
+}
+
+function collectSpans(bytes: Uint8Array): void {
+  for (const resourceSpans of decodeOfficially("traces", bytes).resourceSpans ?? []) {
+    const service = serviceName(resourceSpans.resource);
+    for (const scope of resourceSpans.scopeSpans) {
+      for (const raw of scope.spans) {
+        const s = raw as typeof raw & {
+          status?: { code: number; message?: string };
+          events: { name: string; attributes: OfficialKeyValue[] }[];
+        };
+        const event = s.events.find((e) => e.name === "exception");
+        const eventAttributes = event && attributeMap(event.attributes);
+        spans.set(s.spanId, {
+          traceId: s.traceId,
+          spanId: s.spanId,
+          parentSpanId: s.parentSpanId,
+          name: s.name,
+          kind: s.kind,
+          service,
+          startNs: BigInt(s.startTimeUnixNano),
+          endNs: BigInt(s.endTimeUnixNano),
+          attributes: attributeMap(s.attributes),
+          ...(s.status?.code === 2 && { status: s.status }),
+          ...(eventAttributes && {
+            exception: {
+              type: eventAttributes.get("exception.type")!,
+              message: eventAttributes.get("exception.message")!,
+            },
+          }),
+          children: [],
+        });
+      }
+    }
+  }
+}
+
+function collectLogs(bytes: Uint8Array): void {
+  for (const resourceLogs of decodeOfficially("logs", bytes).resourceLogs ?? []) {
+    const service = serviceName(resourceLogs.resource);
+    for (const scopeLogs of resourceLogs.scopeLogs) {
+      const scope = (scopeLogs as typeof scopeLogs & { scope?: { name: string } }).scope?.name ?? "";
+      for (const raw of scopeLogs.logRecords) {
+        const log = raw as typeof raw & { attributes: OfficialKeyValue[]; eventName?: string };
+        logs.push({
+          spanId: log.spanId,
+          body: log.body?.stringValue ?? "",
+          service,
+          scope,
+          severityNumber: log.severityNumber,
+          eventName: log.eventName ?? "",
+          attributes: attributeMap(log.attributes),
+        });
+      }
+    }
+  }
+}
+
+const durationMs = (span: Span) => Number(span.endNs - span.startNs) / 1e6;
+const roots = () => [...spans.values()].filter((s) => s.parentSpanId === "");
+
+/** Every span under `span`, itself included. */
+function subtree(span: Span): Span[] {
+  return [span, ...span.children.flatMap(subtree)];
+}
+
+/** What a span does to data, from its HTTP method or database operation. */
+function writes(span: Span): boolean {
+  const method = span.attributes.get("http.request.method");
+  if (method !== undefined) return !["GET", "HEAD", "OPTIONS"].includes(method);
+  const operation = span.attributes.get("db.operation.name");
+  if (operation !== undefined) return !["SELECT", "GET"].includes(operation);
+  return span.kind === 4; // a PRODUCER publishes
+}
+
+describe("a request is one story", () => {
+  test("a read at the edge only reads downstream, except the write its template's calls: configures", () => {
+    const reads = roots().filter((root) => root.attributes.get("http.request.method") === "GET");
+    expect(reads.length).toBeGreaterThan(1000);
+    const written = new Set<string>();
+    for (const root of reads) {
+      for (const span of subtree(root).filter(writes)) written.add(`${span.service} ${span.name}`);
+    }
+    // items' "GET /items/{id}" lists INSERT in its calls: the audit log; nothing else writes.
+    expect([...written]).toEqual(["audit-db INSERT audit"]);
+  });
+
+  test("a write at the edge writes downstream", () => {
+    const posts = roots().filter((root) => root.attributes.get("http.request.method") === "POST");
+    const writing = posts.filter((root) => subtree(root).some((s) => s !== root && s.kind === 3 && writes(s)));
+    expect(writing.length / posts.length).toBeGreaterThan(0.9);
+  });
+
+  test("each failure has one root cause: every failed span above it reports its exception and message", () => {
+    let chains = 0;
+    for (const span of spans.values()) {
+      if (!span.status || !span.exception) continue;
+      // The failed spans below this one that it failed because of (through the CLIENT span of each hop).
+      const below = failedBelow(span);
+      if (below.length === 0) continue;
+      chains++;
+      expect(below.map((s) => s.exception!.type)).toContain(span.exception.type);
+      expect(span.status.message).toBe(span.exception.message);
+    }
+    expect(chains).toBeGreaterThan(100);
+  });
+
+  test("callers report the root cause's kind: 504 above a timeout, 503 above a refusal, 500 otherwise", () => {
+    const seen = new Set<string>();
+    for (const span of spans.values()) {
+      const status = span.attributes.get("http.response.status_code");
+      if (span.kind !== 2 || !span.status || status === undefined) continue;
+      const root = deepest(span);
+      if (root === span) continue;
+      const message = root.exception!.message;
+      const expected = { timeout: "504", unavailable: "503", internal: "500" }[failureKind(root.exception!)];
+      seen.add(expected);
+      expect({ message, status }).toEqual({ message, status: expected });
+    }
+    expect([...seen].sort()).toEqual(["500", "503", "504"]);
+  });
+
+  test("a handler makes no further calls after a failed call it does not handle", () => {
+    let checked = 0;
+    for (const span of spans.values()) {
+      if (span.kind !== 2 || !span.status) continue;
+      const failedChild = span.children.find((c) => c.status);
+      if (!failedChild) continue;
+      checked++;
+      expect(span.children.filter((c) => c.startNs > failedChild.endNs).map((c) => c.name)).toEqual([]);
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  test("a timed-out call lasts its timeout; a refused one is fast", () => {
+    let timeouts = 0;
+    let refusals = 0;
+    for (const span of spans.values()) {
+      if (!span.exception || failedBelow(span).length > 0) continue;
+      const stated = /after (\d+) ms/.exec(span.exception.message);
+      if (stated) {
+        timeouts++;
+        expect(Math.abs(durationMs(span) - Number(stated[1]))).toBeLessThan(0.01);
+      }
+      if (/ECONNREFUSED|too many clients|max number of clients/i.test(span.exception.message)) {
+        refusals++;
+        expect(durationMs(span)).toBeLessThan(3.01);
+      }
+    }
+    expect(timeouts).toBeGreaterThan(20);
+    expect(refusals).toBeGreaterThan(5);
+  });
+
+  test("a server span lasts at least as long as its sequential calls together", () => {
+    let checked = 0;
+    for (const span of spans.values()) {
+      if (span.kind !== 2) continue;
+      const sync = span.children.filter((c) => c.kind !== 5);
+      if (sync.length < 2) continue;
+      checked++;
+      const calls = sync.reduce((sum, c) => sum + durationMs(c), 0);
+      expect(durationMs(span)).toBeGreaterThanOrEqual(calls);
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+});
+
+/** The failed spans this span failed because of: failed children, through the CLIENT span of each call. */
+function failedBelow(span: Span): Span[] {
+  return span.children.filter((c) => c.status).flatMap((c) => (c.exception ? [c] : failedBelow(c)));
+}
+
+/** Where a failure started: the deepest failed span below, following failed children. */
+function deepest(span: Span): Span {
+  const below = failedBelow(span);
+  return below.length === 0 ? span : deepest(below[0]!);
+}
+
+describe("logs are written from their span", () => {
+  const spanOf = (log: Log) => spans.get(log.spanId)!;
+
+  test("the logged method, path, client address and duration are the span's", () => {
+    const access = logs.filter((l) => / from .* took \d+ ms$/.test(l.body));
+    expect(access.length).toBeGreaterThan(2000);
+    for (const log of access) {
+      const span = spanOf(log);
+      const [, method, path, ip, took] = /^(\S+) (\S+) from (\S+) took (\d+) ms$/.exec(log.body)!;
+      expect({ method, path, ip }).toEqual({
+        method: span.attributes.get("http.request.method")!,
+        path: span.attributes.get("url.path")!,
+        ip: span.attributes.get("client.address")!,
+      });
+      expect(Math.abs(Number(took) - durationMs(span))).toBeLessThanOrEqual(0.5);
+    }
+  });
+
+  test("span values in a pattern: {span:http.route} and {duration_ms}", () => {
+    const completed = logs.filter((l) => l.body.startsWith("Completed "));
+    expect(completed.length).toBeGreaterThan(2000);
+    for (const log of completed) {
+      const span = spanOf(log);
+      const [, route, ms] = /^Completed (\S+) in ([\d.]+) ms$/.exec(log.body)!;
+      expect(route).toBe(span.attributes.get("http.route")!);
+      expect(Math.abs(Number(ms) - durationMs(span))).toBeLessThan(0.001);
+    }
+  });
+
+  test("an error log names the span's status code and error; exception logs are `exception` events", () => {
+    const failures = logs.filter((l) => l.body.startsWith("request failed with "));
+    expect(failures.length).toBeGreaterThan(50);
+    for (const log of failures) {
+      const span = spanOf(log);
+      expect(log.body).toBe(
+        `request failed with ${span.attributes.get("http.response.status_code")}: ${span.status!.message}`,
+      );
+    }
+    const exceptions = logs.filter((l) => l.attributes.has("exception.type"));
+    expect(exceptions.length).toBeGreaterThan(50);
+    for (const log of exceptions) {
+      expect(log.eventName).toBe("exception");
+      expect(log.attributes.get("exception.type")).toBe(spanOf(log).exception!.type);
+    }
+  });
+
+  test("records carry code and thread attributes as Java's and Python's appenders do, and a scope per logger", () => {
+    const gateway = logs.find((l) => l.service === "gateway" && l.body.includes(" took "))!;
+    expect(gateway.scope).toBe("com.example.gateway.GatewayController");
+    expect(gateway.attributes.get("code.function.name")).toMatch(/^com\.example\.gateway\.GatewayController\.\w+$/);
+    expect(gateway.attributes.get("thread.name")).toMatch(/^http-nio-8080-exec-\d+$/);
+    const items = logs.find((l) => l.service === "items" && l.body.startsWith("Completed "))!;
+    expect(items.scope).toBe("items.handlers");
+    expect(items.attributes.get("code.file.path")).toBe("/app/items/handlers.py");
+    expect(Number(items.attributes.get("code.line.number"))).toBeGreaterThan(0);
+    expect(items.attributes.get("thread.name")).toMatch(/^ThreadPoolExecutor-0_\d$/);
+  });
+});

@@ -37,8 +37,11 @@ export interface OperationPlan {
   readonly timeoutMs: number;
   /** What it calls: the service's downstream, or what the template's `calls:` lists for it. */
   readonly calls: readonly CallPlan[];
-  /** Per log template of the service: the `code.*` attributes of the statement writing it in this handler. */
-  readonly logCode: readonly (readonly KeyValue[])[];
+  /**
+   * Per log template of the service, then per request thread (one entry when threads are not reported):
+   * the `code.*` attributes of the statement writing it in this handler, with the thread's, built once.
+   */
+  readonly logAttributes: readonly (readonly (readonly KeyValue[])[])[];
   /** Histograms fed by the service's own spans, and by a caller's CLIENT spans into it; absent when off. */
   readonly metric?: SemconvMetric;
   readonly callerMetric?: SemconvMetric;
@@ -151,6 +154,7 @@ type MutableService = Omit<ServicePlan, "instances" | "downstream" | "calls" | "
   calls: CallPlan[];
 };
 
+const NO_THREADS: readonly (readonly KeyValue[])[] = [[]];
 const SCOPE: ScopeRecord = { name: "dreamweaver", version: packageJson.version, attributes: [] };
 
 /** Per-kind timeouts (ms) of operations whose plugin names none: see the README's "Failures". */
@@ -172,7 +176,7 @@ export function planRun({ config, graph, registry }: LoadedConfig, shard = { ind
       downstream: [],
       calls: [],
       logScope: SCOPE,
-      threads: [],
+      threads: NO_THREADS,
     };
     const definition = config.services.find((s) => s.name === node.name)!;
     const language = node.template.language ??
@@ -180,11 +184,12 @@ export function planRun({ config, graph, registry }: LoadedConfig, shard = { ind
     if (plan.logs.length > 0) {
       const identity = logIdentity(node.name, language, namedRandom(seedHash, `logger/${node.name}`));
       plan.logScope = identity.scope;
-      plan.threads = identity.threads;
+      const threads = plan.threads = identity.threads.length > 0 ? identity.threads : NO_THREADS;
       for (const operation of plan.span?.operations ?? []) {
-        (operation as { logCode: readonly (readonly KeyValue[])[] }).logCode = plan.logs.map(() =>
-          identity.code(operation.operation)
-        );
+        (operation as { logAttributes: OperationPlan["logAttributes"] }).logAttributes = plan.logs.map(() => {
+          const code = identity.code(operation.operation);
+          return threads.map((thread) => [...code, ...thread]);
+        });
       }
     }
     const version = definition.version ?? node.template.version ??
@@ -286,7 +291,7 @@ function planSpans(
         ...(access && { access }),
         timeoutMs: model.timeoutMs ?? DEFAULT_TIMEOUT_MS[kind.value.otlpKind] ?? 5000,
         calls: [],
-        logCode: [],
+        logAttributes: [],
         ...(metric && { metric }),
         ...(callerMetric && { callerMetric }),
       };

@@ -517,7 +517,7 @@ function writeLogs(
   const { random } = request;
   const view = new SpanView(span, exception?.message);
   const durationUs = span.endUs - span.startUs;
-  const thread = service.threads.length > 0 ? random.pick(service.threads) : NONE;
+  const thread = service.threads.length === 1 ? 0 : random.int(0, service.threads.length - 1);
   const write = (
     timeUs: number,
     severityNumber: number,
@@ -543,16 +543,21 @@ function writeLogs(
     const log = service.logs[i]!;
     if (log.failuresOnly && !exception) continue;
     const timeUs = log.failuresOnly ? span.endUs : Math.round(span.startUs + durationUs * random.float());
-    const code = operation.logCode[i] ?? NONE;
-    const attributes = thread.length === 0 ? code : code.length === 0 ? thread : [...code, ...thread];
+    const attributes = operation.logAttributes[i]?.[thread] ?? NONE;
     write(timeUs, log.severityNumber, log.severityText, random.pick(log.render)(random, view), attributes);
   }
+  const threadAttributes = service.threads[thread]!;
   if (slow) {
-    write(span.endUs, 13, "WARN", `slow request: ${span.name} took ${Math.round(durationUs / 1000)} ms`, thread);
+    const body = `slow request: ${span.name} took ${Math.round(durationUs / 1000)} ms`;
+    write(span.endUs, 13, "WARN", body, threadAttributes);
   }
   if (exception) {
     const { type, message } = exception;
-    const attributes = [attribute("exception.type", type), attribute("exception.message", message), ...thread];
+    const attributes = [
+      attribute("exception.type", type),
+      attribute("exception.message", message),
+      ...threadAttributes,
+    ];
     write(span.endUs, 17, "ERROR", `${type}: ${message}`, attributes, "exception");
   }
 }

@@ -2,11 +2,14 @@ import type { Random } from "../plugin-host/random.ts";
 import { attribute } from "../telemetry/attribute.ts";
 import type { KeyValue, ScopeRecord } from "../telemetry/records.ts";
 
-// Who writes a service's log records, as its language's OpenTelemetry log appender reports it: the
-// logger's name becomes the instrumentation scope (a Java class, a Python module, a .NET category), and
-// appenders that capture the call site add `code.*` (Java with code attributes on, Python, Go's slog with
-// its source option, Rust's tracing) and the thread (Java, Python). A log statement sits at one place in
-// the code, so each (operation, log template) keeps one function, file and line for the whole run.
+// Who writes a service's log records, as its language's OpenTelemetry log bridge reports it with the
+// settings most deployments run: the logger's name becomes the instrumentation scope (a Java class, a
+// Python module, a .NET category, a Go package); Python's logging handler adds the call site (`code.*`)
+// by default; the Java agent's appenders add the thread (`thread.id`, `thread.name`) once their
+// experimental attributes are switched on, which we assume, and the call site only on a setting that
+// costs time at every log call, which we do not. Go's slog bridge adds the call site only with its source
+// option, which we assume off. A log statement sits at one place in the code, so each (operation, log
+// template) keeps one function, file and line for the whole run.
 
 /** What a service's log records carry about where they were written. */
 export interface LogIdentity {
@@ -40,10 +43,6 @@ interface Names {
 const APPENDERS: Readonly<Record<string, Appender>> = {
   java: {
     logger: (n) => `com.example.${n.flat}.${n.pascal}Controller`,
-    code: (n, op) => ({
-      function: `com.example.${n.flat}.${n.pascal}Controller.${camel(op)}`,
-      file: `${n.pascal}Controller.java`,
-    }),
     threads: (random) => {
       const first = random.int(28, 60);
       return Array.from({ length: 10 }, (_, i) => ({ id: first + i, name: `http-nio-8080-exec-${i + 1}` }));
@@ -52,22 +51,9 @@ const APPENDERS: Readonly<Record<string, Appender>> = {
   python: {
     logger: (n) => `${n.snake}.handlers`,
     code: (n, op) => ({ function: snakeCase(op), file: `/app/${n.snake}/handlers.py` }),
-    threads: (random) => {
-      const base = 139_900_000_000_000 + random.int(0, 99_999_999) * 4096;
-      return Array.from({ length: 4 }, (_, i) => ({ id: base + i * 8_392_704, name: `ThreadPoolExecutor-0_${i}` }));
-    },
   },
-  go: {
-    logger: (n) => `github.com/example/${n.flat}`,
-    code: (n, op) => ({
-      function: `github.com/example/${n.flat}/internal/server.(*Server).${pascal(op)}`,
-      file: `/src/internal/server/${n.snake}.go`,
-    }),
-  },
-  rust: {
-    logger: (n) => `${n.snake}::handlers`,
-    code: (n) => ({ function: `${n.snake}::handlers`, file: "src/handlers.rs" }),
-  },
+  go: { logger: (n) => `github.com/example/${n.flat}` },
+  rust: { logger: (n) => `${n.snake}::handlers` },
   dotnet: { logger: (n) => `${n.pascal}.Controllers.${n.pascal}Controller` },
   nodejs: { logger: (n) => `@example/${n.words.join("-")}` },
 };
@@ -100,11 +86,6 @@ function words(text: string): string[] {
 
 function pascal(text: string): string {
   return words(text).map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
-}
-
-function camel(text: string): string {
-  const p = pascal(text);
-  return p.length > 0 ? p[0]!.toLowerCase() + p.slice(1) : "handle";
 }
 
 function snakeCase(text: string): string {

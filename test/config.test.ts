@@ -178,6 +178,20 @@ describe("each mistake is one located line", () => {
     });
   }
 
+  test("traces.calls names an operation of the template and services or operations that exist", async () => {
+    const calls = '      operations: ["GET /api/users"]\n      calls: { "GET /api/user": [users-db, SELCT] }\n';
+    expect(await problemsOf(edit('      operations: ["GET /api/users"]\n', calls))).toEqual([
+      'templates.web.traces.calls["GET /api/user"] (line 7:16): "GET /api/user" is not an operation of this template. Did you mean "GET /api/users"?',
+      'templates.web.traces.calls["GET /api/user"][1] (line 7:44): unknown call "SELCT": name a downstream service or one of its operations. Did you mean "SELECT"?',
+    ]);
+  });
+
+  test("traces.calls is read per operation", async () => {
+    const calls = '      operations: ["GET /api/users"]\n      calls: { "GET /api/users": [SELECT] }\n';
+    const { config } = await loadYaml(edit('      operations: ["GET /api/users"]\n', calls));
+    expect([...config.templates.get("web")!.traces!.calls!]).toEqual([["GET /api/users", ["SELECT"]]]);
+  });
+
   test("duplicate service name", async () => {
     // Renaming users-db to users also leaves users' call to users-db unknown: two true problems.
     expect(await problemsOf(edit("  - name: users-db", "  - name: users"))).toEqual([

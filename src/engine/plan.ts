@@ -316,14 +316,20 @@ function planCalls(plan: MutableService, configured: ReadonlyMap<string, readonl
     (operation as { calls: readonly CallPlan[] }).calls = listed === undefined ? plan.calls : plan.downstream.flatMap(
       (callee) => {
         if (listed.includes(callee.name)) return [callPlan(callee, callee.span?.operations ?? [], false)];
-        if (!callee.span) {
-          return callee.downstream.some((next) => listed.includes(next.name)) ? [callPlan(callee, [], true)] : [];
-        }
+        if (!callee.span) return reaches(callee, listed) ? [callPlan(callee, [], true)] : [];
         const named = callee.span.operations.filter((o) => listed.includes(o.operation));
         return named.length > 0 ? [callPlan(callee, named, true)] : [];
       },
     );
   }
+}
+
+/** Whether a transparent service forwards to a service or operation the list names. */
+function reaches(service: ServicePlan, listed: readonly string[]): boolean {
+  return service.downstream.some((next) =>
+    listed.includes(next.name) ||
+    (next.span ? next.span.operations.some((o) => listed.includes(o.operation)) : reaches(next, listed))
+  );
 }
 
 function callPlan(callee: ServicePlan, operations: readonly OperationPlan[], configured: boolean): CallPlan {

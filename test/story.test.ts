@@ -28,6 +28,7 @@ interface Span {
 
 interface Log {
   spanId: string;
+  traceId: string;
   body: string;
   service: string;
   scope: string;
@@ -36,25 +37,34 @@ interface Log {
   attributes: Map<string, string>;
 }
 
-const spans = new Map<string, Span>();
-const logs: Log[] = [];
-let sink: Sink;
+const sinks: Sink[] = [];
+afterAll(() => Promise.all(sinks.map((s) => s.close())));
 
-beforeAll(async () => {
-  sink = await startSink({
+/** Runs `config` unpaced into a built-in receiver and returns what it received, spans linked to their children. */
+async function received(config: string, requests: number): Promise<{ spans: Map<string, Span>; logs: Log[] }> {
+  const spans = new Map<string, Span>();
+  const logs: Log[] = [];
+  const sink = await startSink({
     port: 0,
     traceIdleMs: 60_000,
     onRequest: (signal, bytes) => {
-      if (signal === "traces") collectSpans(bytes);
-      if (signal === "logs") collectLogs(bytes);
+      if (signal === "traces") collectSpans(bytes, spans);
+      if (signal === "logs") collectLogs(bytes, logs);
     },
   });
-  const loaded = await loadConfig(join(ROOT, "test/fixtures/story.yaml"));
-  await runFast(loaded, { requests: 3000, endpoint: { url: `http://127.0.0.1:${sink.port}`, tls: false } });
+  sinks.push(sink);
+  const loaded = await loadConfig(join(ROOT, config));
+  await runFast(loaded, { requests, endpoint: { url: `http://127.0.0.1:${sink.port}`, tls: false } });
   for (const span of spans.values()) spans.get(span.parentSpanId)?.children.push(span);
   for (const span of spans.values()) span.children.sort((a, b) => Number(a.startNs - b.startNs));
+  return { spans, logs };
+}
+
+let spans = new Map<string, Span>();
+let logs: Log[] = [];
+beforeAll(async () => {
+  ({ spans, logs } = await received("test/fixtures/story.yaml", 3000));
 }, 60_000);
-afterAll(() => sink.close());
 
 function text(value: OfficialKeyValue["value"]): string {
   return value.stringValue ?? value.intValue ?? String(value.doubleValue ?? value.boolValue ?? "");
@@ -64,7 +74,7 @@ function attributeMap(attributes: readonly OfficialKeyValue[]): Map<string, stri
   return new Map(attributes.map((a) => [a.key, text(a.value)]));
 }
 
-function collectSpans(bytes: Uint8Array): void {
+function collectSpans(bytes: Uint8Array, spans: Map<string, Span>): void {
   for (const resourceSpans of decodeOfficially("traces", bytes).resourceSpans ?? []) {
     const service = serviceName(resourceSpans.resource);
     for (const scope of resourceSpans.scopeSpans) {
@@ -99,7 +109,7 @@ function collectSpans(bytes: Uint8Array): void {
   }
 }
 
-function collectLogs(bytes: Uint8Array): void {
+function collectLogs(bytes: Uint8Array, logs: Log[]): void {
   for (const resourceLogs of decodeOfficially("logs", bytes).resourceLogs ?? []) {
     const service = serviceName(resourceLogs.resource);
     for (const scopeLogs of resourceLogs.scopeLogs) {
@@ -108,6 +118,7 @@ function collectLogs(bytes: Uint8Array): void {
         const log = raw as typeof raw & { attributes: OfficialKeyValue[]; eventName?: string };
         logs.push({
           spanId: log.spanId,
+          traceId: log.traceId,
           body: log.body?.stringValue ?? "",
           service,
           scope,
@@ -121,19 +132,22 @@ function collectLogs(bytes: Uint8Array): void {
 }
 
 const durationMs = (span: Span) => Number(span.endNs - span.startNs) / 1e6;
-const roots = () => [...spans.values()].filter((s) => s.parentSpanId === "");
+const roots = (all = spans) => [...all.values()].filter((s) => s.parentSpanId === "");
 
 /** Every span under `span`, itself included. */
 function subtree(span: Span): Span[] {
   return [span, ...span.children.flatMap(subtree)];
 }
 
+/** Database operations that only read (SQL, Redis, MongoDB). */
+const READ_OPERATIONS = new Set(["SELECT", "GET", "MGET", "HGET", "HGETALL", "EXISTS", "SCAN", "FIND", "AGGREGATE"]);
+
 /** What a span does to data, from its HTTP method or database operation. */
 function writes(span: Span): boolean {
   const method = span.attributes.get("http.request.method");
   if (method !== undefined) return !["GET", "HEAD", "OPTIONS"].includes(method);
   const operation = span.attributes.get("db.operation.name");
-  if (operation !== undefined) return !["SELECT", "GET"].includes(operation);
+  if (operation !== undefined) return !READ_OPERATIONS.has(operation.toUpperCase());
   return span.kind === 4; // a PRODUCER publishes
 }
 
@@ -303,4 +317,38 @@ describe("logs are written from their span", () => {
       expect(log.attributes.has("thread.name")).toBe(false);
     }
   });
+});
+
+describe("every example tells one story", () => {
+  for (const example of ["ecommerce.yaml", "marketplace.yaml", "platform.yaml", "checkout-with-plugin.yaml"]) {
+    test(example, async () => {
+      const { spans, logs } = await received(`examples/${example}`, 1500);
+      // A read at the edge writes nothing downstream (no example configures calls:).
+      for (const root of roots(spans)) {
+        if (root.attributes.get("http.request.method") !== "GET") continue;
+        expect(subtree(root).filter(writes).map((s) => `${s.service} ${s.name}`)).toEqual([]);
+      }
+      // Durations compose: a server span outlasts its sequential calls together (parallel ones overlap).
+      for (const span of spans.values()) {
+        const sync = span.children.filter((c) => c.kind !== 5);
+        const overlapping = sync.some((c, i) => i > 0 && c.startNs < sync[i - 1]!.endNs);
+        if (span.kind !== 2 || overlapping) continue;
+        expect(durationMs(span)).toBeGreaterThanOrEqual(sync.reduce((sum, c) => sum + durationMs(c), 0));
+      }
+      // Every failed span above a failure reports the failure's exception.
+      for (const span of spans.values()) {
+        const below = span.exception ? failedBelow(span) : [];
+        if (below.length > 0) expect(below.map((s) => s.exception!.type)).toContain(span.exception!.type);
+      }
+      // A duration in a log below error severity is its span's (error logs quote the failure's own timeout).
+      let durations = 0;
+      for (const log of logs) {
+        const stated = /(\d+) ?ms\b/.exec(log.body);
+        if (!stated || log.severityNumber >= 17) continue;
+        durations++;
+        expect(Math.abs(Number(stated[1]) - durationMs(spans.get(log.spanId)!))).toBeLessThanOrEqual(0.5);
+      }
+      if (example === "ecommerce.yaml" || example === "marketplace.yaml") expect(durations).toBeGreaterThan(500);
+    }, 60_000);
+  }
 });

@@ -143,7 +143,7 @@ export default definePlugin({
     ip: {
       description: "in a log, its span's client (or peer) address; else a random IPv4 address, e.g. 192.168.1.42",
       // Unicast, not loopback, not a network or broadcast address: what a client address looks like.
-      generate: fromSpan(["client.address", "network.peer.address", "server.address"], ({ random }) => {
+      generate: fromSpan(["client.address", "network.peer.address"], ({ random }) => {
         let first = random.int(1, 223);
         if (first === 127) first = 10;
         return `${first}.${random.int(0, 255)}.${random.int(0, 255)}.${random.int(1, 254)}`;

@@ -536,7 +536,7 @@ function writeLogs(
       traceId: span.traceId,
       spanId: span.spanId,
       flags: FLAG_SAMPLED,
-      ...(eventName && { eventName }),
+      eventName,
     });
   };
   for (let i = 0; i < service.logs.length; i++) {

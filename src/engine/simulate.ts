@@ -145,6 +145,8 @@ function visit(
     // Nobody answered, or nothing came back in time: no calls, fast or exactly the timeout.
     endUs = startUs +
       (cause.kind === "timeout" ? cause.timeoutMs! * 1000 : Math.min(ownUs, 300 + 2700 * random.float()));
+  } else if (operation.calls.length === 0) {
+    endUs = startUs + ownUs;
   } else {
     // Some work before the first call and the rest after the last, as a handler parses and then responds.
     const beforeUs = ownUs * (0.1 + 0.4 * random.float());
@@ -518,38 +520,18 @@ function writeLogs(
   const view = new SpanView(span, exception?.message);
   const durationUs = span.endUs - span.startUs;
   const thread = service.threads.length === 1 ? 0 : random.int(0, service.threads.length - 1);
-  const write = (
-    timeUs: number,
-    severityNumber: number,
-    severityText: string,
-    body: string,
-    attributes: readonly KeyValue[],
-    eventName?: string,
-  ) => {
-    request.out.log(instance, {
-      timeUs,
-      observedUs: timeUs,
-      severityNumber,
-      severityText,
-      body: { string: body },
-      attributes,
-      traceId: span.traceId,
-      spanId: span.spanId,
-      flags: FLAG_SAMPLED,
-      eventName,
-    });
-  };
   for (let i = 0; i < service.logs.length; i++) {
     const log = service.logs[i]!;
     if (log.failuresOnly && !exception) continue;
     const timeUs = log.failuresOnly ? span.endUs : Math.round(span.startUs + durationUs * random.float());
     const attributes = operation.logAttributes[i]?.[thread] ?? NONE;
-    write(timeUs, log.severityNumber, log.severityText, random.pick(log.render)(random, view), attributes);
+    const body = random.pick(log.render)(random, view);
+    writeLog(request, instance, span, timeUs, log.severityNumber, log.severityText, body, attributes);
   }
   const threadAttributes = service.threads[thread]!;
   if (slow) {
     const body = `slow request: ${span.name} took ${Math.round(durationUs / 1000)} ms`;
-    write(span.endUs, 13, "WARN", body, threadAttributes);
+    writeLog(request, instance, span, span.endUs, 13, "WARN", body, threadAttributes);
   }
   if (exception) {
     const { type, message } = exception;
@@ -558,6 +540,32 @@ function writeLogs(
       attribute("exception.message", message),
       ...threadAttributes,
     ];
-    write(span.endUs, 17, "ERROR", `${type}: ${message}`, attributes, "exception");
+    writeLog(request, instance, span, span.endUs, 17, "ERROR", `${type}: ${message}`, attributes, "exception");
   }
+}
+
+/** One log record of `span`, correlated with it. */
+function writeLog(
+  request: Request,
+  instance: InstancePlan,
+  span: SpanRecord,
+  timeUs: number,
+  severityNumber: number,
+  severityText: string,
+  body: string,
+  attributes: readonly KeyValue[],
+  eventName?: string,
+): void {
+  request.out.log(instance, {
+    timeUs,
+    observedUs: timeUs,
+    severityNumber,
+    severityText,
+    body: { string: body },
+    attributes,
+    traceId: span.traceId,
+    spanId: span.spanId,
+    flags: FLAG_SAMPLED,
+    eventName,
+  });
 }

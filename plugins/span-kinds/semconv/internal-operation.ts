@@ -1,5 +1,5 @@
-import { attribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
-import { type Failure, failure, precomputedCalls } from "./call-outcome.ts";
+import { attribute, type KeyValue, type OperationContext, type OperationModel } from "../../../src/index.ts";
+import { type Failure, failure, NONE, precomputedCalls } from "./call-outcome.ts";
 import { camelCase, pascalCase } from "./name-hints.ts";
 
 // Work inside one application: named after the operation, with the function that does it
@@ -18,6 +18,21 @@ const FAILURES: readonly Failure[] = [
   failure("TypeError", { type: "TypeError", message: "Cannot read properties of undefined (reading 'length')" }),
 ];
 
+/** A span that fails because of a call it made: `error.type` is the exception it passes on, the root's. */
+function reportingCause(attributes: readonly KeyValue[], own: OperationModel["describe"]): OperationModel["describe"] {
+  return (random, failed, call) => {
+    const cause = failed ? call?.cause : undefined;
+    if (!cause) return own(random, failed, call);
+    const errorType = attribute("error.type", cause.exception.type);
+    return {
+      attributes: [...attributes, errorType],
+      callerAttributes: NONE,
+      callerFailed: true,
+      exception: cause.exception,
+    };
+  };
+}
+
 /** `compute-price` in template `pricing-engine` → function `PricingEngine.computePrice`. */
 export function internalOperation(context: OperationContext): OperationModel {
   const owner = pascalCase(context.template) || pascalCase(context.service);
@@ -27,6 +42,6 @@ export function internalOperation(context: OperationContext): OperationModel {
     name: context.operation,
     callerName: context.operation,
     timeoutMs: TIMEOUT_MS,
-    describe: precomputedCalls([attributes], FAILURES),
+    describe: reportingCause(attributes, precomputedCalls([attributes], FAILURES)),
   };
 }

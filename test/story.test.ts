@@ -29,6 +29,7 @@ interface Span {
 interface Log {
   spanId: string;
   traceId: string;
+  timeNs: bigint;
   body: string;
   service: string;
   scope: string;
@@ -119,6 +120,7 @@ function collectLogs(bytes: Uint8Array, logs: Log[]): void {
         logs.push({
           spanId: log.spanId,
           traceId: log.traceId,
+          timeNs: BigInt(log.timeUnixNano),
           body: log.body?.stringValue ?? "",
           service,
           scope,
@@ -269,6 +271,8 @@ describe("logs are written from their span", () => {
         ip: span.attributes.get("client.address")!,
       });
       expect(Math.abs(Number(took) - durationMs(span))).toBeLessThanOrEqual(0.5);
+      // Written as the request completes, not before.
+      expect(Math.abs(Number(log.timeNs - span.endNs))).toBeLessThan(10_000);
     }
   });
 

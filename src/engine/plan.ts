@@ -83,6 +83,8 @@ export interface LogPlan {
   readonly severityText: string;
   /** Error and fatal records describe failures, so they are written for failing spans only. */
   readonly failuresOnly: boolean;
+  /** Per pattern: it states the span's duration, so it is written when the span ends, as a completion log is. */
+  readonly atEnd: readonly boolean[];
 }
 
 export interface MetricPlan {
@@ -255,6 +257,7 @@ function planService(
       severityNumber: SEVERITY_NUMBER[log.severity],
       severityText: SEVERITY_TEXT[log.severity],
       failuresOnly: SEVERITY_NUMBER[log.severity] >= SEVERITY_NUMBER.error,
+      atEnd: log.patterns.map((pattern) => /\{duration(?:_ms)?\}/.test(pattern)),
     })),
     metrics,
     parallel: definition.parallel,

@@ -503,8 +503,9 @@ function valueText(value: AnyValue): string {
 
 /**
  * The service's log templates for this span (error and fatal ones only when it failed, at the moment it
- * failed), plus, for a service that logs at all, what real services log on their own: a warning for a
- * slow span and the exception of a failed one. Placeholders read the span, so the records agree with it.
+ * failed; those that state its duration when it ends), plus, for a service that logs at all, what real
+ * services log on their own: a warning for a slow span and the exception of a failed one. Placeholders
+ * read the span, so the records agree with it.
  */
 function writeLogs(
   request: Request,
@@ -523,9 +524,12 @@ function writeLogs(
   for (let i = 0; i < service.logs.length; i++) {
     const log = service.logs[i]!;
     if (log.failuresOnly && !exception) continue;
-    const timeUs = log.failuresOnly ? span.endUs : Math.round(span.startUs + durationUs * random.float());
+    const pattern = log.render.length === 1 ? 0 : random.int(0, log.render.length - 1);
+    const timeUs = log.failuresOnly || log.atEnd[pattern]
+      ? span.endUs
+      : Math.round(span.startUs + durationUs * random.float());
     const attributes = operation.logAttributes[i]?.[thread] ?? NONE;
-    const body = random.pick(log.render)(random, view);
+    const body = log.render[pattern]!(random, view);
     writeLog(request, instance, span, timeUs, log.severityNumber, log.severityText, body, attributes);
   }
   const threadAttributes = service.threads[thread]!;

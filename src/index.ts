@@ -1,9 +1,12 @@
 // The whole public API: built-in plugins and third-party plugins import from here and nothing else.
 export { definePlugin, OtlpSpanKind } from "./plugin-host/plugin.ts";
 export type {
+  Access,
   AppendFile,
+  CallContext,
   CallShape,
   DescribedCall,
+  Exception,
   Exporter,
   ExporterFactory,
   ExporterHost,
@@ -11,6 +14,8 @@ export type {
   ExportError,
   ExportRequest,
   ExportResult,
+  FailureCause,
+  FailureKind,
   InstrumentationScope,
   MetricHeuristic,
   MetricModel,
@@ -21,6 +26,7 @@ export type {
   Placeholder,
   PlaceholderContext,
   PlaceholderGenerate,
+  PlaceholderSpan,
   Plugin,
   SemconvEra,
   Signal,

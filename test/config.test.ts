@@ -147,7 +147,7 @@ describe("each mistake is one located line", () => {
       "unknown placeholder lists the known ones",
       "request from {ip}",
       "request from {requestid}",
-      'templates.web.logs[0].patterns[0] (line 8:20): unknown placeholder "{requestid}". Did you mean "{request_id}"? Known: "{amount}", "{choice}", "{duration}", "{email}", "{error}", "{hex}", "{hostname}", "{http_method}", "{int}", "{ip}", "{request_id}", "{slug}", "{status_code}", "{url_path}", "{user_agent}", "{user_id}", "{uuid}" or "{word}".',
+      'templates.web.logs[0].patterns[0] (line 8:20): unknown placeholder "{requestid}". Did you mean "{request_id}"? Known: "{amount}", "{choice}", "{duration}", "{duration_ms}", "{email}", "{error}", "{hex}", "{hostname}", "{http_method}", "{int}", "{ip}", "{request_id}", "{slug}", "{span}", "{span_name}", "{status_code}", "{url_path}", "{user_agent}", "{user_id}", "{uuid}" or "{word}".',
     ],
     [
       "unknown template",
@@ -210,6 +210,20 @@ describe("each mistake is one located line", () => {
       expect(await problemsOf(edit(from, to))).toEqual([expected]);
     });
   }
+
+  test("traces.calls names an operation of the template and services or operations that exist", async () => {
+    const calls = '      operations: ["GET /api/users"]\n      calls: { "GET /api/user": [users-db, SELCT] }\n';
+    expect(await problemsOf(edit('      operations: ["GET /api/users"]\n', calls))).toEqual([
+      'templates.web.traces.calls["GET /api/user"] (line 7:16): "GET /api/user" is not an operation of this template. Did you mean "GET /api/users"?',
+      'templates.web.traces.calls["GET /api/user"][1] (line 7:44): unknown call "SELCT": name a downstream service or one of its operations. Did you mean "SELECT"?',
+    ]);
+  });
+
+  test("traces.calls is read per operation", async () => {
+    const calls = '      operations: ["GET /api/users"]\n      calls: { "GET /api/users": [SELECT] }\n';
+    const { config } = await loadYaml(edit('      operations: ["GET /api/users"]\n', calls));
+    expect([...config.templates.get("web")!.traces!.calls!]).toEqual([["GET /api/users", ["SELECT"]]]);
+  });
 
   test("duplicate service name", async () => {
     // Renaming users-db to users also leaves users' call to users-db unknown: two true problems.

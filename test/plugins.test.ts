@@ -81,7 +81,7 @@ describe("third-party plugins", () => {
   test("without the plugin, its names are unknown and the error lists what is known", async () => {
     const problems = await problemsOf(config(""));
     expect(problems).toContain(
-      'templates.web.logs[0].patterns[0] (line 9:20): unknown placeholder "{shop/order_id}". Known: "{amount}", "{choice}", "{duration}", "{email}", "{error}", "{hex}", "{hostname}", "{http_method}", "{int}", "{ip}", "{request_id}", "{slug}", "{status_code}", "{url_path}", "{user_agent}", "{user_id}", "{uuid}" or "{word}".',
+      'templates.web.logs[0].patterns[0] (line 9:20): unknown placeholder "{shop/order_id}". Known: "{amount}", "{choice}", "{duration}", "{duration_ms}", "{email}", "{error}", "{hex}", "{hostname}", "{http_method}", "{int}", "{ip}", "{request_id}", "{slug}", "{span}", "{span_name}", "{status_code}", "{url_path}", "{user_agent}", "{user_id}", "{uuid}" or "{word}".',
     );
     expect(
       problems.some((p) => p.startsWith('templates.db.traces.span_kind (line 12:18): unknown span kind "shop/lambda"')),

@@ -1,4 +1,4 @@
-import { definePlugin, type Random } from "../../src/index.ts";
+import { definePlugin, type PlaceholderContext, type Random } from "../../src/index.ts";
 import { compileTemplate } from "../span-kinds/semconv/http-route.ts";
 import { logUniformInt, slug, uuidV4, weighted, WORDS } from "../span-kinds/semconv/random-values.ts";
 import { userAgent } from "../span-kinds/semconv/user-agents.ts";
@@ -105,29 +105,81 @@ function intRange(args: readonly string[]): [number, number] {
   return args.length === 2 ? [Number(args[0]), Number(args[1])] : [1, 100];
 }
 
-/** The seed's log-pattern placeholders, with the ranges its README documents, and value generators. */
+/**
+ * In a log pattern, the first of the span's attributes `keys` it has; otherwise (attribute values, spans
+ * without one) a random value as the seed's placeholder drew it. So `Request from {ip}` logs the span's
+ * client address, and original configs keep their meaning where there is no span to agree with.
+ */
+function fromSpan(keys: readonly string[], random: (context: PlaceholderContext) => string) {
+  return (context: PlaceholderContext): string => {
+    if (context.span) {
+      for (const key of keys) {
+        const value = context.span.attribute(key);
+        if (value !== undefined) return value;
+      }
+    }
+    return random(context);
+  };
+}
+
+/** A number 0..n-1 that is the same for every record of one trace: one request, one user, one id. */
+function perTrace(traceId: Uint8Array, n: number): number {
+  return ((traceId[0]! << 16 | traceId[1]! << 8 | traceId[2]!) >>> 0) % n;
+}
+
+const hex = (bytes: Uint8Array, length: number) => {
+  let out = "";
+  for (let i = 0; i < length; i++) out += bytes[i]!.toString(16).padStart(2, "0");
+  return out;
+};
+
+/**
+ * The seed's log-pattern placeholders, with the ranges its README documents, and value generators. In a
+ * log record those that stand for something its span knows take the span's value (see each description).
+ */
 export default definePlugin({
   name: "placeholders",
   placeholders: {
     ip: {
-      description: "a random IPv4 address, e.g. 192.168.1.42",
+      description: "in a log, its span's client (or peer) address; else a random IPv4 address, e.g. 192.168.1.42",
       // Unicast, not loopback, not a network or broadcast address: what a client address looks like.
-      generate: ({ random }) => {
+      generate: fromSpan(["client.address", "network.peer.address"], ({ random }) => {
         let first = random.int(1, 223);
         if (first === 127) first = 10;
         return `${first}.${random.int(0, 255)}.${random.int(0, 255)}.${random.int(1, 254)}`;
-      },
+      }),
     },
     duration: {
-      description: "a duration from 1 to 500, e.g. 127",
-      generate: ({ random }) => String(random.int(1, 500)),
+      description: "in a log, its span's duration in whole ms; else a duration from 1 to 500, e.g. 127",
+      generate: ({ random, span }) => String(span ? Math.round(span.durationMs) : random.int(1, 500)),
+    },
+    duration_ms: {
+      description: "in a log, its span's duration in ms with three decimals, e.g. 42.317; else like {duration}",
+      generate: ({ random, span }) => (span ? span.durationMs.toFixed(3) : String(random.int(1, 500))),
+    },
+    span: {
+      description: "in a log, an attribute of its span, e.g. {span:http.route}; empty when the span has none",
+      check: (
+        args,
+      ) => (args.length === 1 && args[0] !== "" ? undefined : "takes an attribute key, e.g. {span:http.route}"),
+      generate: ({ args, span }) => span?.attribute(args[0]!) ?? "",
+    },
+    span_name: {
+      description: "in a log, the name of its span, e.g. GET /api/users; else empty",
+      generate: ({ span }) => span?.name ?? "",
     },
     error: {
-      description: "a random error message, e.g. Connection timeout",
-      generate: ({ random }) => random.pick(ERRORS),
+      description: "in a log, its span's error message; else a random error message, e.g. Connection timeout",
+      generate: ({ random, span }) => span?.error ?? random.pick(ERRORS),
     },
-    user_id: { description: "a user id from 1000 to 9999", generate: ({ random }) => String(random.int(1000, 9999)) },
-    request_id: { description: "16 random hex digits", generate: ({ random }) => random.hex(16) },
+    user_id: {
+      description: "a user id from 1000 to 9999, the same for every log of one request",
+      generate: ({ random, span }) => String(1000 + (span ? perTrace(span.traceId, 9000) : random.int(0, 8999))),
+    },
+    request_id: {
+      description: "16 hex digits, in a log the same for every log of one request (its trace id's first half)",
+      generate: ({ random, span }) => (span ? hex(span.traceId, 8) : random.hex(16)),
+    },
     uuid: {
       description: "a random UUID (version 4), e.g. 3f2b8c1e-9d4a-4e6b-a1c2-7d8e9f0a1b2c",
       generate: ({ random }) => uuidV4(random),
@@ -169,20 +221,22 @@ export default definePlugin({
       generate: ({ random, args }) => random.pick(optionsOf(args)),
     },
     http_method: {
-      description: "an HTTP method, mostly GET and POST, e.g. GET",
-      generate: ({ random }) => httpMethod(random),
+      description: "in a log, its span's HTTP method; else an HTTP method, mostly GET and POST, e.g. GET",
+      generate: fromSpan(["http.request.method"], ({ random }) => httpMethod(random)),
     },
     url_path: {
-      description: "a URL path with ids filled in, e.g. /api/users/4211/orders",
-      generate: ({ random }) => random.pick(URL_PATHS).render(random),
+      description: "in a log, its span's URL path; else a URL path with ids filled in, e.g. /api/users/4211/orders",
+      generate: fromSpan(["url.path", "http.route"], ({ random }) => random.pick(URL_PATHS).render(random)),
     },
     status_code: {
-      description: "an HTTP status code, mostly 2xx with some 3xx, 4xx and 5xx, e.g. 200",
-      generate: ({ random }) => statusCode(random),
+      description:
+        "in a log, its span's HTTP status; else a status code, mostly 2xx with some 3xx, 4xx and 5xx, e.g. 200",
+      generate: fromSpan(["http.response.status_code"], ({ random }) => statusCode(random)),
     },
     user_agent: {
-      description: "a browser, mobile app or HTTP client User-Agent, e.g. curl/8.7.1",
-      generate: ({ random }) => userAgent(random),
+      description:
+        "in a log, its span's User-Agent; else a browser, mobile app or HTTP client User-Agent, e.g. curl/8.7.1",
+      generate: fromSpan(["user_agent.original"], ({ random }) => userAgent(random)),
     },
     hostname: {
       description: "a host name: EC2, Kubernetes pod or DNS style, e.g. ip-10-0-12-34.ec2.internal",

@@ -38,6 +38,11 @@ export interface TraceTemplate {
   readonly errorPropagation: number;
   /** `rpc`: the RPC system and service of bare method names such as `GetCart`. */
   readonly rpc?: { readonly system?: string; readonly service?: string };
+  /**
+   * `calls:` per operation: the downstream services (by name) and operations it calls, overriding the
+   * read/write heuristic. An operation absent here follows the heuristic; an empty list calls nothing.
+   */
+  readonly calls?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface MetricTemplate {

@@ -43,6 +43,7 @@ export const traceTemplateSchema = type({
   "latency?": latencySchema,
   "error_propagation?": "0 <= number <= 1",
   "rpc?": rpcSchema,
+  "calls?": type.Record("string > 0", nonEmptyString.array()),
 });
 
 /** User attributes: values are text (with placeholders), numbers or booleans. */

@@ -1,3 +1,4 @@
+import type { PlaceholderSpan } from "../plugin-host/plugin.ts";
 import type { Random } from "../plugin-host/random.ts";
 import { Registry, type ResolvedPlaceholder } from "../plugin-host/registry.ts";
 
@@ -7,8 +8,11 @@ import { Registry, type ResolvedPlaceholder } from "../plugin-host/registry.ts";
  */
 const PLACEHOLDER = /\{([A-Za-z][\w-]*(?:\/[A-Za-z][\w-]*)?)(?::([^{}]*))?\}/g;
 
-/** A log pattern or attribute value with its placeholders resolved, ready for the hot loop. */
-export type RenderText = (random: Random) => string;
+/**
+ * A log pattern or attribute value with its placeholders resolved, ready for the hot loop. A log pattern
+ * is rendered with the span it belongs to, whose values placeholders may use.
+ */
+export type RenderText = (random: Random, span?: PlaceholderSpan) => string;
 
 /** Compiles `text` once; returns the renderer, or every problem with its placeholders. */
 export function compileText(
@@ -38,11 +42,11 @@ export function compileText(
   return {
     problems,
     hasPlaceholders: true,
-    render(random) {
+    render(random, span) {
       let out = literals[0]!;
       for (let i = 0; i < fills.length; i++) {
         const { placeholder, args } = fills[i]!;
-        out += placeholder.generate({ random, args }) + literals[i + 1]!;
+        out += placeholder.generate(span ? { random, args, span } : { random, args }) + literals[i + 1]!;
       }
       return out;
     },

@@ -38,6 +38,7 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
   const compiled: Compiled = { texts: new Map(), latencies: new Map() };
   checkTemplates(data.templates, registry, report, compiled);
   checkServices(data.services, data.templates, report);
+  checkCalls(data.templates, data.services, report);
   asArray(data.services).forEach((service, i) => {
     if (!isRecord(service)) return;
     for (const field of ["attributes", "resource_attributes"]) {
@@ -312,6 +313,42 @@ function checkHeaders(headers: unknown, report: Report): void {
   }
 }
 
+/**
+ * `traces.calls`: each key one of the template's operations, each entry a service or an operation of
+ * some template, so a typo is caught before the run rather than silently calling nothing.
+ */
+function checkCalls(templates: unknown, services: unknown, report: Report): void {
+  if (!isRecord(templates)) return;
+  const serviceNames = asArray(services).flatMap((s) => (isRecord(s) && typeof s.name === "string" ? [s.name] : []));
+  const allOperations = Object.values(templates).flatMap((t) =>
+    isRecord(t) && isRecord(t.traces) ? asArray(t.traces.operations).filter((o) => typeof o === "string") : []
+  ) as string[];
+  const targets = [...serviceNames, ...allOperations];
+  for (const [name, template] of Object.entries(templates)) {
+    if (!isRecord(template) || !isRecord(template.traces) || !isRecord(template.traces.calls)) continue;
+    const operations = asArray(template.traces.operations).filter((o) => typeof o === "string") as string[];
+    for (const [operation, list] of Object.entries(template.traces.calls)) {
+      const path = ["templates", name, "traces", "calls", operation];
+      if (!operations.includes(operation)) {
+        report(
+          path,
+          `"${operation}" is not an operation of this template.${
+            didYouMean(operation, operations) || ` Operations: ${operations.join(", ")}.`
+          }`,
+          "key",
+        );
+      }
+      asArray(list).forEach((target, i) => {
+        if (typeof target !== "string" || targets.includes(target)) return;
+        report(
+          [...path, i],
+          `unknown call "${target}": name a downstream service or one of its operations.${didYouMean(target, targets)}`,
+        );
+      });
+    }
+  }
+}
+
 function checkFormat<T>(
   path: PathSegment[],
   value: unknown,
@@ -345,6 +382,7 @@ function resolveTemplate(name: string, raw: RawConfig["templates"][string], comp
         ...(latency && { latency }),
         errorPropagation: raw.traces.error_propagation ?? DEFAULTS.errorPropagation,
         ...(raw.traces.rpc && { rpc: raw.traces.rpc }),
+        ...(raw.traces.calls && { calls: new Map(Object.entries(raw.traces.calls)) }),
       },
     }),
     metrics: (raw.metrics ?? []).map((m) => ({ name: m.name, type: m.type, unit: m.unit ?? DEFAULTS.unit })),

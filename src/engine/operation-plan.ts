@@ -1,21 +1,13 @@
 import type { OperationContext, OperationModel, SemconvEra, SpanKindDefinition } from "../plugin-host/plugin.ts";
 import type { Contribution } from "../plugin-host/registry.ts";
 import type { ScopeRecord } from "../telemetry/records.ts";
+import { guessAccess } from "./access.ts";
 import { compileOperation } from "./operation.ts";
+import type { OperationPlan } from "./plan-types.ts";
 import { type MetricPlan, type SemconvMetric, semconvMetric } from "./metrics/plan-metric.ts";
 
-/** An operation of a service, compiled once: its span kind's model, histograms and scopes. */
-export interface OperationPlan {
-  readonly model: OperationModel;
-  /** Histograms fed by the service's own spans, and by a caller's CLIENT spans into it; absent when off. */
-  readonly metric?: SemconvMetric;
-  readonly callerMetric?: SemconvMetric;
-  /** semconv hook: the scope of its own spans, and of its callers' CLIENT/PRODUCER spans by caller language. */
-  readonly scope?: ScopeRecord;
-  readonly callerScopes?: ReadonlyMap<string, ScopeRecord>;
-  /** semconv hook: the operation compiled in the era of callers that follow another one, for their side. */
-  readonly callerEras?: ReadonlyMap<SemconvEra, OperationPlan>;
-}
+/** Per-kind timeouts (ms) of operations whose plugin names none: see the README's "Failures". */
+const DEFAULT_TIMEOUT_MS: Readonly<Record<number, number>> = { 1: 5000, 2: 10_000, 3: 5000, 4: 5000, 5: 30_000 };
 
 /** Where a service sits, as its operations' conventions need it: its language, edge and callers. */
 export interface ServiceIdentity {
@@ -45,16 +37,32 @@ export function planOperation(
   identity: ServiceIdentity,
   histograms: HistogramPolicy,
 ): OperationPlan {
-  const own = resolve(compileOperation(kind, context), identity, histograms);
+  const model = compileOperation(kind, context);
+  const own: OperationPlan = { ...basics(kind, context.operation, model), ...resolve(model, identity, histograms) };
   const eras = identity.systemEras.filter((era) => era !== (context.semconv ?? "latest"));
   if (eras.length === 0) return own;
   const variants = new Map(
-    eras.map((era) => [era, resolve(compileOperation(kind, { ...context, semconv: era }), identity, histograms)]),
+    eras.map((era) => {
+      const variant = compileOperation(kind, { ...context, semconv: era });
+      return [era, { ...basics(kind, context.operation, variant), ...resolve(variant, identity, histograms) }];
+    }),
   );
   return { ...own, callerEras: variants };
 }
 
-function resolve(model: OperationModel, identity: ServiceIdentity, histograms: HistogramPolicy): OperationPlan {
+/** What an operation does whatever its era: read or write, how long its callers wait, whom it calls (later). */
+function basics(kind: Contribution<SpanKindDefinition>, operation: string, model: OperationModel) {
+  const access = model.access ?? guessAccess(operation);
+  return {
+    operation,
+    ...(access && { access }),
+    timeoutMs: model.timeoutMs ?? DEFAULT_TIMEOUT_MS[kind.value.otlpKind] ?? 5000,
+    calls: [],
+    logAttributes: [],
+  };
+}
+
+function resolve(model: OperationModel, identity: ServiceIdentity, histograms: HistogramPolicy) {
   const semconv = (
     name: string | undefined,
     keys: readonly string[],

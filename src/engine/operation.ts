@@ -32,6 +32,6 @@ export function compileOperation(kind: Contribution<SpanKindDefinition>, context
   const describing = what("describe()");
   return {
     ...model,
-    describe: (random, failed) => callPlugin(kind.plugin, describing, () => describe(random, failed)),
+    describe: (random, failed, call) => callPlugin(kind.plugin, describing, () => describe(random, failed, call)),
   };
 }

@@ -3,85 +3,19 @@ import { type Config, type Severity, SEVERITY_NUMBER, type UserAttribute } from 
 import type { ServiceNode } from "../config/graph.ts";
 import type { LoadedConfig } from "../config/load-config.ts";
 import { type MetricPlan, planMetric } from "./metrics/plan-metric.ts";
-import type { CallShape, SemconvEra } from "../plugin-host/plugin.ts";
 import { hashSeed, namedRandom } from "./seed.ts";
 import { attribute } from "../telemetry/attribute.ts";
-import type { KeyValue, ResourceRecord, ScopeRecord } from "../telemetry/records.ts";
-import type { RenderText } from "../config/text-template.ts";
-import { type DurationModel, logNormalDuration, percentileDuration } from "./latency.ts";
-import { type OperationPlan, planOperation, type ServiceIdentity } from "./operation-plan.ts";
-import { type ArrivalSchedule, createArrivalSchedule } from "./arrivals.ts";
+import type { KeyValue, ScopeRecord } from "../telemetry/records.ts";
+import { logNormalDuration, percentileDuration } from "./latency.ts";
+import { planOperation, type ServiceIdentity } from "./operation-plan.ts";
+import { createArrivalSchedule } from "./arrivals.ts";
 import { workloadCurve } from "./workload-curve.ts";
+import { logIdentity } from "./log-identity.ts";
 import { COMMON_LANGUAGES, instanceResource } from "./resource.ts";
 
 export type { MetricPlan, SemconvMetric } from "./metrics/plan-metric.ts";
-
-export type { OperationPlan } from "./operation-plan.ts";
-
-export interface SpanPlan {
-  readonly kind: number;
-  readonly call: CallShape;
-  readonly operations: readonly OperationPlan[];
-  readonly errorRate: number;
-  readonly errorPropagation: number;
-  readonly duration: DurationModel;
-  /** User attributes without placeholders, built once. */
-  readonly constantAttributes: readonly KeyValue[];
-  /** User attributes with placeholders, filled per span. */
-  readonly renderedAttributes: readonly { readonly key: string; readonly render: RenderText }[];
-  /** Keys of all user attributes. */
-  readonly userKeys: ReadonlySet<string>;
-}
-
-export interface LogPlan {
-  readonly render: readonly RenderText[];
-  readonly severityNumber: number;
-  readonly severityText: string;
-  /** Error and fatal records describe failures, so they are written for failing spans only. */
-  readonly failuresOnly: boolean;
-}
-
-/** One running copy of a service: its own resource, and its own metric streams. */
-export interface InstancePlan {
-  /** Position among all instances of the run. */
-  readonly index: number;
-  readonly service: ServicePlan;
-  readonly resource: ResourceRecord;
-}
-
-/** One service, everything about it resolved so the hot loop never looks a name up. */
-export interface ServicePlan {
-  readonly name: string;
-  /** Its SDK language (`telemetry.sdk.language`). */
-  readonly language: string;
-  /** The semantic conventions its instrumentation follows. */
-  readonly semconv: SemconvEra;
-  /** Where its failed spans record their exception: span events, log records, or both. */
-  readonly exceptions: "events" | "logs" | "both";
-  readonly instances: readonly InstancePlan[];
-  readonly scope: ScopeRecord;
-  /** Absent: the service is transparent and emits no spans. */
-  readonly span?: SpanPlan;
-  readonly logs: readonly LogPlan[];
-  readonly metrics: readonly MetricPlan[];
-  readonly downstream: readonly ServicePlan[];
-  readonly parallel: boolean;
-  readonly retries: number;
-}
-
-export interface RunPlan {
-  readonly seedHash: Uint8Array;
-  readonly services: readonly ServicePlan[];
-  readonly instances: readonly InstancePlan[];
-  readonly entryPoints: readonly ServicePlan[];
-  readonly ratePerSecond: number;
-  readonly durationSeconds: number;
-  readonly totalRequests: number;
-  readonly arrivals: ArrivalSchedule;
-  readonly batchSize: number;
-  readonly temporality: "cumulative" | "delta";
-  readonly maxMessageBytes: number;
-}
+export type { CallPlan, InstancePlan, LogPlan, OperationPlan, RunPlan, ServicePlan, SpanPlan } from "./plan-types.ts";
+import type { CallPlan, InstancePlan, OperationPlan, RunPlan, ServicePlan, SpanPlan } from "./plan-types.ts";
 
 const SEVERITY_TEXT: Readonly<Record<Severity, string>> = {
   trace: "TRACE",
@@ -92,10 +26,16 @@ const SEVERITY_TEXT: Readonly<Record<Severity, string>> = {
   fatal: "FATAL",
 };
 
-type MutableService = Omit<ServicePlan, "instances" | "downstream"> & {
+type MutableService = Omit<ServicePlan, "instances" | "downstream" | "calls" | "logScope" | "threads"> & {
+  logScope: ScopeRecord;
+  threads: readonly (readonly KeyValue[])[];
   instances: InstancePlan[];
   downstream: ServicePlan[];
+  calls: CallPlan[];
 };
+
+const NO_THREADS: readonly (readonly KeyValue[])[] = [[]];
+const SCOPE: ScopeRecord = { name: "dreamweaver", version: packageJson.version, attributes: [] };
 
 /**
  * Resolves a loaded config into what the engine runs: done once, before the first request. Shard k of
@@ -133,8 +73,22 @@ export function planRun(
       ...planService(node, config, registry, identity),
       instances: [],
       downstream: [],
+      calls: [],
+      logScope: SCOPE,
+      threads: NO_THREADS,
     };
     const definition = config.services.find((s) => s.name === node.name)!;
+    if (plan.logs.length > 0) {
+      const identity = logIdentity(node.name, language, namedRandom(seedHash, `logger/${node.name}`));
+      plan.logScope = identity.scope;
+      const threads = plan.threads = identity.threads.length > 0 ? identity.threads : NO_THREADS;
+      for (const operation of plan.span?.operations ?? []) {
+        (operation as { logAttributes: OperationPlan["logAttributes"] }).logAttributes = plan.logs.map(() => {
+          const code = identity.code(operation.operation);
+          return threads.map((thread) => [...code, ...thread]);
+        });
+      }
+    }
     const version = definition.version ?? node.template.version ??
       `1.${namedRandom(seedHash, `version/${node.name}`).int(0, 12)}.${
         namedRandom(seedHash, `patch/${node.name}`).int(0, 9)
@@ -157,6 +111,7 @@ export function planRun(
     plans.set(node, plan);
   }
   for (const [node, plan] of plans) plan.downstream.push(...node.downstream.map((callee) => plans.get(callee)!));
+  for (const [node, plan] of plans) planCalls(plan, node.template.traces?.calls);
   const curve = workloadCurve(config, graph.entryPoints.length, startUs);
   const schedule = createArrivalSchedule(seedHash, config.workload.arrivals ?? "poisson", curve);
   return {
@@ -193,7 +148,7 @@ function planService(
   config: Config,
   registry: LoadedConfig["registry"],
   identity: ServiceIdentity,
-): Omit<MutableService, "instances" | "downstream"> {
+): Omit<MutableService, "instances" | "downstream" | "calls" | "logScope" | "threads"> {
   const { template } = node;
   const definition = config.services.find((s) => s.name === node.name)!;
   const metrics = template.metrics.map((metric) => planMetric(metric, registry));
@@ -203,7 +158,7 @@ function planService(
     language: identity.language,
     semconv: template.semconv,
     exceptions: template.exceptions,
-    scope: { name: "dreamweaver", version: packageJson.version, attributes: [] },
+    scope: SCOPE,
     ...(template.traces && node.spanKind && {
       span: planSpans(
         node,
@@ -219,6 +174,7 @@ function planService(
       severityNumber: SEVERITY_NUMBER[log.severity],
       severityText: SEVERITY_TEXT[log.severity],
       failuresOnly: SEVERITY_NUMBER[log.severity] >= SEVERITY_NUMBER.error,
+      atEnd: log.patterns.map((pattern) => /\{duration(?:_ms)?\}/.test(pattern)),
     })),
     metrics,
     parallel: definition.parallel,
@@ -265,5 +221,42 @@ function planSpans(
     constantAttributes: user.filter((a) => !a.render).map((a) => attribute(a.key, a.value)),
     renderedAttributes: user.flatMap((a) => (a.render ? [{ key: a.key, render: a.render }] : [])),
     userKeys: new Set(user.map((a) => a.key)),
+  };
+}
+
+/**
+ * The calls of a service and of each of its operations. An operation the template's `calls:` lists calls
+ * the downstream services the list names, and those whose operations it names, with just those operations.
+ */
+function planCalls(plan: MutableService, configured: ReadonlyMap<string, readonly string[]> | undefined): void {
+  plan.calls = plan.downstream.map((callee) => callPlan(callee, callee.span?.operations ?? [], false));
+  for (const operation of plan.span?.operations ?? []) {
+    const listed = configured?.get(operation.operation);
+    (operation as { calls: readonly CallPlan[] }).calls = listed === undefined ? plan.calls : plan.downstream.flatMap(
+      (callee) => {
+        if (listed.includes(callee.name)) return [callPlan(callee, callee.span?.operations ?? [], false)];
+        if (!callee.span) return reaches(callee, listed) ? [callPlan(callee, [], true)] : [];
+        const named = callee.span.operations.filter((o) => listed.includes(o.operation));
+        return named.length > 0 ? [callPlan(callee, named, true)] : [];
+      },
+    );
+  }
+}
+
+/** Whether a transparent service forwards to a service or operation the list names. */
+function reaches(service: ServicePlan, listed: readonly string[]): boolean {
+  return service.downstream.some((next) =>
+    listed.includes(next.name) ||
+    (next.span ? next.span.operations.some((o) => listed.includes(o.operation)) : reaches(next, listed))
+  );
+}
+
+function callPlan(callee: ServicePlan, operations: readonly OperationPlan[], configured: boolean): CallPlan {
+  return {
+    callee,
+    all: operations,
+    reads: operations.filter((o) => o.access !== "write"),
+    writes: operations.filter((o) => o.access === "write"),
+    configured,
   };
 }

@@ -1,8 +1,17 @@
-import type { DescribedCall } from "../plugin-host/plugin.ts";
+import type {
+  Access,
+  CallContext,
+  DescribedCall,
+  Exception,
+  FailureCause,
+  PlaceholderSpan,
+} from "../plugin-host/plugin.ts";
+import { ownCause } from "./failure.ts";
 import type { Random } from "../plugin-host/random.ts";
 import { replayableRandom, requestRandom } from "./seed.ts";
 import { attribute } from "../telemetry/attribute.ts";
 import {
+  type AnyValue,
   type EventRecord,
   FLAG_SAMPLED,
   type KeyValue,
@@ -11,7 +20,7 @@ import {
   type SpanRecord,
   STATUS_ERROR,
 } from "../telemetry/records.ts";
-import type { InstancePlan, OperationPlan, RunPlan, SemconvMetric, ServicePlan } from "./plan.ts";
+import type { CallPlan, InstancePlan, OperationPlan, RunPlan, SemconvMetric, ServicePlan } from "./plan.ts";
 
 /** Where a simulated request's telemetry goes. */
 export interface TelemetryOut {
@@ -23,12 +32,16 @@ export interface TelemetryOut {
 }
 
 const NONE: readonly never[] = [];
+const NOBODY: readonly string[] = [];
 const KIND_CLIENT = 3;
 const KIND_PRODUCER = 4;
-const SLOW_QUANTILE = 0.99;
-const CALLER_ERROR = { code: STATUS_ERROR, message: "" };
 const EXCEPTION_EVENT = { name: "exception", severityNumber: 17 };
 const SEVERITY_TEXT: Readonly<Record<number, string>> = { 13: "WARN", 17: "ERROR" };
+const SLOW_QUANTILE = 0.99;
+const CALLER_ERROR = { code: STATUS_ERROR, message: "" };
+/** Under a writing request, a callee that can both read and write writes this often (it reads first otherwise). */
+const WRITE_SHARE = 0.7;
+const UNKNOWN_FAILURE: Exception = { type: "Error", message: "operation failed", kind: "internal" };
 
 interface Request {
   readonly random: Random;
@@ -38,33 +51,77 @@ interface Request {
   endUs: number;
 }
 
+/**
+ * One call, shared by its two sides (see `CallContext`). This is the hook for conventions whose two sides
+ * must agree: a PRODUCER and its CONSUMER describe themselves with calls that share one store, so the
+ * messaging convention draws a message's id, size, partition, offset and key once with `agree()` and both
+ * spans read the same values. `via` lists the transparent services (load balancers, proxies) a call
+ * crossed, for the CLIENT span's address; `cause` is set before the callee's side is described when it
+ * failed because of a call of its own.
+ */
+class Call implements CallContext {
+  cause?: FailureCause;
+  constructor(
+    readonly access: Access | undefined,
+    readonly via: readonly string[],
+    private values?: Map<string, unknown>,
+  ) {}
+
+  agree<T>(key: string, create: () => T): T {
+    const values = this.store();
+    if (values.has(key)) return values.get(key) as T;
+    const value = create();
+    values.set(key, value);
+    return value;
+  }
+
+  /** The store, for a follow-up call that continues this one (a producer service's own span and its consumer). */
+  store(): Map<string, unknown> {
+    return (this.values ??= new Map());
+  }
+}
+
 /** How a call went, seen from the caller. */
 interface Outcome {
   readonly endUs: number;
-  /** The callee's own span failed: the failure may propagate to the caller. */
-  readonly failed: boolean;
-  /** semconv hook: what a consumer of a message this service published agrees on with its PRODUCER span. */
+  /** The callee's own span failed, for this reason: the failure may propagate to the caller. */
+  readonly failure?: FailureCause;
+  /** What a consumer of a message this service published agrees on with its PRODUCER span. */
   readonly message?: readonly KeyValue[];
 }
 
 /** A service's own span, finished: what its caller needs to describe its side of the call. */
 interface Served extends Outcome {
   readonly described?: DescribedCall;
-  readonly operation?: OperationPlan;
-  /** semconv hook: what `described` was drawn from, when callers of another era draw their side alike. */
+  /** What `described` was drawn from, when callers of another era draw their side alike. */
   readonly describeSeed?: number;
+  /** The call as the callee described it, for a caller of another era to describe it the same way. */
+  readonly call?: Call;
+}
+
+/** The calling side: the service and the instance whose span makes the calls. */
+interface Caller {
+  readonly service: ServicePlan;
+  readonly instance: InstancePlan;
+  /** The caller's own span's call, which a CLIENT or PRODUCER span continues into its callee. */
+  readonly call: Call;
 }
 
 /**
  * Simulates request `index` starting at `startUs` and writes its spans and logs to `out`. Everything
  * random comes from request `index`'s own generator, so the content depends on (seed, index, start)
  * alone. Returns the time its last span ends.
+ *
+ * A request is one story: the entry operation's verb (read or write) decides which operations its
+ * downstream calls run, a failure has one root cause that every caller above reports, and a span lasts
+ * its own work plus the calls it waits for.
  */
 export function simulateRequest(plan: RunPlan, index: number, startUs: number, out: TelemetryOut): number {
   const random = requestRandom(plan.seedHash, index);
   const entry = random.pick(plan.entryPoints);
   const request: Request = { random, out, traceId: random.bytes(16), endUs: startUs };
-  visit(request, entry, undefined, startUs, entry.span && random.pick(entry.span.operations));
+  const operation = entry.span && random.pick(entry.span.operations);
+  visit(request, entry, undefined, startUs, operation, new Call(operation?.access, NOBODY), undefined);
   return request.endUs;
 }
 
@@ -75,110 +132,171 @@ function visit(
   parentSpanId: Uint8Array | undefined,
   startUs: number,
   operation: OperationPlan | undefined,
+  call: Call,
+  caller: Caller | undefined,
   link?: LinkRecord,
 ): Served {
   const { span } = service;
   const { random } = request;
   const instance = pickInstance(random, service);
   if (span === undefined || operation === undefined) {
-    return passThrough(request, service, instance, parentSpanId, startUs);
+    return passThrough(request, service, instance, parentSpanId, startUs, call, caller);
   }
   const spanId = random.bytes(8);
   const u = random.float();
   const ownUs = span.duration(u);
-  let failed = random.chance(span.errorRate);
-  // Some work before the first call and after the last, as a handler parses and then responds.
-  const callsStartUs = startUs + ownUs * (0.05 + 0.15 * random.float());
-  const calls = makeCalls(request, service, instance, spanId, callsStartUs);
-  if (calls.failed && !failed) failed = random.chance(span.errorPropagation);
-  const endUs = Math.max(startUs + ownUs, calls.endUs + ownUs * 0.1 * random.float());
-  // semconv hook: callers of another era describe their side from the same draws.
+  const { model } = operation;
+  // Callers of another conventions era describe their side from the same draws.
   const describeSeed = operation.callerEras ? random.uint32() : 0;
-  const described = operation.model.describe(operation.callerEras ? replayableRandom(describeSeed) : random, failed);
-  // semconv hooks: a PRODUCER span carries what its consumer read; the exception goes where the service sends it.
-  const ownAttributes = calls.message ? withMessage(described.attributes, calls.message) : described.attributes;
-  const exceptionEvents = failed && described.exception && service.exceptions !== "logs";
+  const describe = (failed: boolean) =>
+    model.describe(operation.callerEras ? replayableRandom(describeSeed) : random, failed, call);
+  let described = random.chance(span.errorRate) ? describe(true) : undefined;
+  let cause = described && ownCause(described.exception ?? UNKNOWN_FAILURE, operation.timeoutMs);
+  let endUs: number;
+  let message: readonly KeyValue[] | undefined;
+  if (cause !== undefined && cause.kind !== "internal") {
+    // Nobody answered, or nothing came back in time: no calls, fast or exactly the timeout.
+    endUs = startUs +
+      (cause.kind === "timeout" ? cause.timeoutMs! * 1000 : Math.min(ownUs, 300 + 2700 * random.float()));
+  } else if (operation.calls.length === 0) {
+    endUs = startUs + ownUs;
+  } else {
+    // Some work before the first call and the rest after the last, as a handler parses and then responds.
+    const beforeUs = ownUs * (0.1 + 0.4 * random.float());
+    const self: Caller = { service, instance, call };
+    const access = operation.access ?? call.access;
+    const calls = makeCalls(request, service, operation.calls, self, spanId, startUs + beforeUs, access, NOBODY);
+    endUs = calls.endUs + ownUs - beforeUs;
+    message = calls.message;
+    if (calls.failure) {
+      // The deepest failure decides: this span reports it, whatever it might have failed with itself.
+      call.cause = cause = calls.failure;
+      described = describe(true);
+    }
+  }
+  described ??= describe(false);
+  const exception = call.cause ? propagated(call.cause.exception, described.exception) : described.exception;
+  // A PRODUCER span carries what its consumer read; the exception goes where the service sends it.
+  const ownAttributes = message ? withMessage(described.attributes, message) : described.attributes;
+  const eventException = cause && exception && service.exceptions !== "logs" ? exception : undefined;
   const record: SpanRecord = {
     traceId: request.traceId,
     spanId,
     parentSpanId,
-    name: operation.model.name,
+    name: model.name,
     kind: span.kind,
     startUs: Math.round(startUs),
     endUs: Math.round(endUs),
     attributes: withUserAttributes(ownAttributes, span, random),
-    events: exceptionEvents ? [exceptionEvent(Math.round(endUs), described.exception!)] : NONE,
+    events: eventException ? [exceptionEvent(Math.round(endUs), eventException)] : NONE,
     links: link ? [link] : NONE,
-    status: failed
-      ? { code: STATUS_ERROR, message: described.statusMessage ?? described.exception?.message ?? "" }
-      : undefined,
+    status: cause ? { code: STATUS_ERROR, message: described.statusMessage ?? exception?.message ?? "" } : undefined,
     flags: FLAG_SAMPLED,
     scope: operation.scope,
   };
   request.out.span(instance, record, operation.metric);
   request.out.handled(instance, record.startUs, record.endUs, record);
-  writeLogs(request, service, instance, record, failed, described, u >= SLOW_QUANTILE, operation);
+  writeLogs(request, service, instance, operation, record, cause && exception, u >= SLOW_QUANTILE);
   request.endUs = Math.max(request.endUs, endUs);
-  return { endUs, failed, described, operation, describeSeed };
+  return { endUs, failure: cause, described, describeSeed, call };
 }
 
 /**
  * The caller's side of a call: the callee's description, or, when the caller follows another conventions
- * era, the same call described in that era (semconv hook).
+ * era, the same call described in that era from the same draws.
  */
 function callerSide(caller: Caller, operation: OperationPlan, served: Served): [OperationPlan, DescribedCall] {
   const variant = operation.callerEras?.get(caller.service.semconv);
   if (variant === undefined) return [operation, served.described!];
-  return [variant, variant.model.describe(replayableRandom(served.describeSeed!), served.failed)];
+  const failed = served.failure !== undefined;
+  return [variant, variant.model.describe(replayableRandom(served.describeSeed!), failed, served.call)];
 }
 
-/** A service without a traces template: its calls attach to the caller's span. */
+/**
+ * A service without a traces template: its calls attach to the caller's span, and the caller's CLIENT
+ * spans cross it to the next traced service, as a load balancer or proxy is crossed.
+ */
 function passThrough(
   request: Request,
   service: ServicePlan,
   instance: InstancePlan,
   parentSpanId: Uint8Array | undefined,
   startUs: number,
+  call: Call,
+  caller: Caller | undefined,
 ): Served {
-  // At the top of a request each call of a transparent entry point starts its own trace: one root each.
-  const calls = makeCalls(request, service, undefined, parentSpanId, startUs, parentSpanId === undefined);
+  const via = [...call.via, service.name];
+  const calls = makeCalls(request, service, service.calls, caller, parentSpanId, startUs, call.access, via);
   request.out.handled(instance, Math.round(startUs), Math.round(calls.endUs));
   return calls;
 }
 
-/** The calling side: the service and the instance that is handling this request. */
-interface Caller {
-  readonly service: ServicePlan;
-  readonly instance: InstancePlan;
-}
-
 /**
- * The service's calls, one after another or all at once (`parallel`); ends when the last returns.
- * `instance` is the instance whose span makes them, absent when the service emits no spans.
+ * The calls `service` makes, one after another or all at once (`parallel`); ends when the last returns.
+ * A failed call the handler does not handle (`error_propagation`) ends the sequence: nothing after it is
+ * called. `caller` is the span making them, absent when no span does; a transparent service forwards
+ * for its own caller's span.
  */
 function makeCalls(
   request: Request,
   service: ServicePlan,
-  instance: InstancePlan | undefined,
+  plans: readonly CallPlan[],
+  caller: Caller | undefined,
   parentSpanId: Uint8Array | undefined,
   startUs: number,
-  newTraceEach = false,
+  access: Access | undefined,
+  via: readonly string[],
 ): Outcome {
+  const { random } = request;
+  const { parallel, retries } = service;
+  const propagation = service.span?.errorPropagation ?? 1;
+  // At the top of a request each call of a transparent entry point starts its own trace: one root each.
+  const newTraceEach = parentSpanId === undefined;
   let t = startUs;
   let endUs = startUs;
-  let failed = false;
+  let failure: FailureCause | undefined;
   let message: readonly KeyValue[] | undefined;
-  const caller = instance && { service, instance };
-  for (const callee of service.downstream) {
-    if (newTraceEach) request.traceId = request.random.bytes(16);
-    const callStartUs = service.parallel ? startUs + 200 * request.random.float() : t;
-    const outcome = callWithRetries(request, caller, callee, parentSpanId, callStartUs, service.retries);
+  for (let i = 0; i < plans.length; i++) {
+    const plan = plans[i]!;
+    const operation = chooseOperation(random, plan, access);
+    if (operation === null) continue;
+    if (newTraceEach) request.traceId = random.bytes(16);
+    const callStartUs = parallel ? startUs + 200 * random.float() : t;
+    const outcome = callWithRetries(
+      request,
+      caller,
+      plan.callee,
+      parentSpanId,
+      callStartUs,
+      operation,
+      access,
+      via,
+      retries,
+    );
     t = outcome.endUs;
     endUs = Math.max(endUs, outcome.endUs);
-    failed ||= outcome.failed;
     message ??= outcome.message;
+    if (outcome.failure && !failure && random.chance(propagation)) {
+      failure = outcome.failure;
+      if (!parallel) break;
+    }
   }
-  return { endUs, failed, message };
+  return { endUs, failure, message };
+}
+
+/**
+ * The callee's operation for this call: among its reads under a reading request (or no call at all when
+ * it only writes), mostly its writes under a writing one, any under neither; the template's `calls:` list
+ * wins over the story. Undefined for a callee without spans; null when the call is not made.
+ */
+function chooseOperation(random: Random, plan: CallPlan, access: Access | undefined): OperationPlan | undefined | null {
+  if (plan.callee.span === undefined) return undefined;
+  if (plan.configured || access === undefined) return random.pick(plan.all);
+  if (access === "read") return plan.reads.length > 0 ? random.pick(plan.reads) : null;
+  if (plan.writes.length > 0 && (plan.reads.length === 0 || random.chance(WRITE_SHARE))) {
+    return random.pick(plan.writes);
+  }
+  return random.pick(plan.reads);
 }
 
 /** A synchronous call that failed is tried again, after a short backoff, up to `retries` times. */
@@ -188,12 +306,16 @@ function callWithRetries(
   callee: ServicePlan,
   parentSpanId: Uint8Array | undefined,
   startUs: number,
+  operation: OperationPlan | undefined,
+  access: Access | undefined,
+  via: readonly string[],
   retries: number,
 ): Outcome {
-  let outcome = call(request, caller, callee, parentSpanId, startUs, 0);
-  for (let attempt = 1; attempt <= retries && outcome.failed; attempt++) {
+  let outcome = call(request, caller, callee, parentSpanId, startUs, operation, access, via, 0);
+  for (let attempt = 1; attempt <= retries && outcome.failure; attempt++) {
     const backoffUs = 5000 * 2 ** (attempt - 1) * (1 + request.random.float());
-    outcome = call(request, caller, callee, parentSpanId, outcome.endUs + backoffUs, attempt);
+    const retryUs = outcome.endUs + backoffUs;
+    outcome = call(request, caller, callee, parentSpanId, retryUs, operation, access, via, attempt);
   }
   return outcome;
 }
@@ -205,22 +327,30 @@ function call(
   callee: ServicePlan,
   parentSpanId: Uint8Array | undefined,
   startUs: number,
+  operation: OperationPlan | undefined,
+  access: Access | undefined,
+  via: readonly string[],
+  /** 0 for the first attempt, then the retry's number. */
   attempt: number,
 ): Outcome {
   const { random } = request;
-  const operation = callee.span && random.pick(callee.span.operations);
   const shape = caller && callee.span ? callee.span.call : "direct";
   // A CLIENT or PRODUCER service's own span already is the calling side of the call: no second one.
   const ownKind = caller?.service.span?.kind;
-  if (shape === "request" && ownKind !== KIND_CLIENT) {
-    return callRequest(request, caller!, callee, parentSpanId, startUs, operation!, attempt);
+  const continues = ownKind === KIND_CLIENT || ownKind === KIND_PRODUCER;
+  const next = new Call(access, via, continues ? caller!.call.store() : undefined);
+  if (shape === "request" && !continues) {
+    return callRequest(request, caller!, callee, parentSpanId, startUs, operation!, next, attempt);
   }
   if (shape === "message") {
-    if (ownKind !== KIND_PRODUCER) return callMessage(request, caller!, callee, parentSpanId, startUs, operation!);
-    return publishFromProducer(request, callee, parentSpanId!, startUs, operation!);
+    if (ownKind !== KIND_PRODUCER) {
+      return callMessage(request, caller!, callee, parentSpanId, startUs, operation!, next);
+    }
+    return publishFromProducer(request, callee, parentSpanId!, startUs, operation!, next);
   }
   const networkUs = shape === "request" ? 100 + 500 * random.float() : 20 + 180 * random.float();
-  return visit(request, callee, parentSpanId, startUs + networkUs, operation);
+  // A transparent callee forwards for the caller's span; any other direct callee's span is the caller's child.
+  return visit(request, callee, parentSpanId, startUs + networkUs, operation, next, callee.span ? undefined : caller);
 }
 
 /** A PRODUCER service publishes within its own span; the consumer links to that span. */
@@ -230,10 +360,11 @@ function publishFromProducer(
   producerId: Uint8Array,
   startUs: number,
   operation: OperationPlan,
+  call: Call,
 ): Outcome {
   const publishedUs = startUs + publishUs(request.random);
-  const served = deliver(request, callee, producerId, publishedUs, operation);
-  return { endUs: publishedUs, failed: false, message: served.described?.message };
+  const served = deliver(request, callee, producerId, publishedUs, operation, call);
+  return { endUs: publishedUs, ...(served.described?.message && { message: served.described.message }) };
 }
 
 /** Synchronous: a CLIENT span in the caller wraps the network round trip and the callee's span. */
@@ -244,13 +375,14 @@ function callRequest(
   parentSpanId: Uint8Array | undefined,
   startUs: number,
   operation: OperationPlan,
+  call: Call,
   attempt: number,
 ): Outcome {
   const { random } = request;
   const clientId = random.bytes(8);
   const outboundUs = 100 + 500 * random.float();
   const inboundUs = 100 + 500 * random.float();
-  const served = visit(request, callee, clientId, startUs + outboundUs, operation);
+  const served = visit(request, callee, clientId, startUs + outboundUs, operation, call, undefined);
   const endUs = served.endUs + inboundUs;
   const [callerOperation, described] = callerSide(caller, operation, served);
   const { callerAttributes, callerFailed, callerStatusMessage } = described;
@@ -273,7 +405,7 @@ function callRequest(
     attempt > 0 && resend ? [...callerAttributes, attribute(resend, attempt)] : callerAttributes,
     status,
   );
-  return { endUs, failed: served.failed };
+  return { endUs, failure: served.failure };
 }
 
 /**
@@ -287,10 +419,11 @@ function callMessage(
   parentSpanId: Uint8Array | undefined,
   startUs: number,
   operation: OperationPlan,
+  call: Call,
 ): Outcome {
   const producerId = request.random.bytes(8);
   const endUs = startUs + publishUs(request.random);
-  const served = deliver(request, callee, producerId, endUs, operation);
+  const served = deliver(request, callee, producerId, endUs, operation, call);
   const [callerOperation, described] = served.described ? callerSide(caller, operation, served) : [operation];
   const attributes = described?.callerAttributes ?? NONE;
   writeCallSpan(
@@ -305,7 +438,7 @@ function callMessage(
     attributes,
     undefined,
   );
-  return { endUs, failed: false };
+  return { endUs };
 }
 
 /** Publishing takes 0.3-2 ms. */
@@ -320,9 +453,11 @@ function deliver(
   producerId: Uint8Array,
   publishedUs: number,
   operation: OperationPlan,
+  call: Call,
 ): Served {
   const link: LinkRecord = { traceId: request.traceId, spanId: producerId, attributes: NONE, flags: FLAG_SAMPLED };
-  return visit(request, callee, producerId, publishedUs + 1000 + 19_000 * request.random.float(), operation, link);
+  const startUs = publishedUs + 1000 + 19_000 * request.random.float();
+  return visit(request, callee, producerId, startUs, operation, call, undefined, link);
 }
 
 /** The caller's CLIENT or PRODUCER span for one call. */
@@ -381,76 +516,144 @@ function withMessage(attributes: readonly KeyValue[], message: readonly KeyValue
   return out;
 }
 
-function exceptionAttributes(exception: NonNullable<DescribedCall["exception"]>): KeyValue[] {
+/**
+ * The root cause's exception as a span above it records it: the root's type and message (one story per
+ * failure), with the stack trace this service's own runtime would print for it (none where its SDK
+ * records none, as Go's).
+ */
+function propagated(root: Exception, own: Exception | undefined): Exception {
+  const { stacktrace: _rootStack, ...cause } = root;
+  const stack = own?.stacktrace;
+  if (stack === undefined) return cause;
+  const ownLine = `${own!.type}: ${own!.message}`;
+  const rootLine = `${root.type}: ${root.message}`;
+  // Java and .NET print the exception first, Python last; Node's first line is its name and message.
+  const lines = stack.split("\n");
+  const at = lines[0] === ownLine ? 0 : lines.at(-1) === ownLine ? lines.length - 1 : -1;
+  if (at >= 0) lines[at] = rootLine;
+  return { ...cause, stacktrace: lines.join("\n") };
+}
+
+function exceptionAttributes(exception: Exception): KeyValue[] {
   const attributes = [attribute("exception.type", exception.type), attribute("exception.message", exception.message)];
   if (exception.stacktrace !== undefined) attributes.push(attribute("exception.stacktrace", exception.stacktrace));
   return attributes;
 }
 
-function exceptionEvent(timeUs: number, exception: NonNullable<DescribedCall["exception"]>): EventRecord {
+function exceptionEvent(timeUs: number, exception: Exception): EventRecord {
   return { name: "exception", timeUs, attributes: exceptionAttributes(exception) };
 }
 
+/** The span a log record is written for, as placeholders see it: values are read only when asked for. */
+class SpanView implements PlaceholderSpan {
+  constructor(private readonly span: SpanRecord, readonly error: string | undefined) {}
+
+  get name(): string {
+    return this.span.name;
+  }
+
+  get traceId(): Uint8Array {
+    return this.span.traceId;
+  }
+
+  get durationMs(): number {
+    return (this.span.endUs - this.span.startUs) / 1000;
+  }
+
+  attribute(key: string): string | undefined {
+    for (const a of this.span.attributes) if (a.key === key) return valueText(a.value);
+    return undefined;
+  }
+}
+
+function valueText(value: AnyValue): string {
+  if ("string" in value) return value.string;
+  if ("int" in value) return String(value.int);
+  if ("double" in value) return String(value.double);
+  if ("bool" in value) return String(value.bool);
+  return "";
+}
+
 /**
- * The service's log templates for this span (error and fatal ones only when it failed), plus, for a
- * service that logs at all, what real services log on their own: a warning for a slow span and the
- * exception of a failed one.
+ * The service's log templates for this span (error and fatal ones only when it failed, at the moment it
+ * failed; those that state its duration when it ends), plus, for a service that logs at all, what real
+ * services log on their own: a warning for a slow span and the exception of a failed one. Placeholders
+ * read the span, so the records agree with it.
  */
 function writeLogs(
   request: Request,
   service: ServicePlan,
   instance: InstancePlan,
-  span: SpanRecord,
-  failed: boolean,
-  described: DescribedCall,
-  slow: boolean,
   operation: OperationPlan,
+  span: SpanRecord,
+  exception: Exception | undefined,
+  slow: boolean,
 ): void {
-  // semconv hook: `exceptions: logs | both` sends exceptions to log records even when the service has no logs.
-  const exceptionLog = failed && described.exception !== undefined &&
-    (service.logs.length > 0 || service.exceptions !== "events");
+  // `exceptions: logs | both` sends exceptions to log records even when the service has no logs.
+  const exceptionLog = exception !== undefined && (service.logs.length > 0 || service.exceptions !== "events");
   if (service.logs.length === 0 && !exceptionLog) return;
   const { random } = request;
+  const view = new SpanView(span, exception?.message);
   const durationUs = span.endUs - span.startUs;
-  const write = (
-    severityNumber: number,
-    severityText: string,
-    body: string,
-    attributes: readonly KeyValue[],
-    eventName?: string,
-  ) => {
-    const timeUs = Math.round(span.startUs + durationUs * random.float());
-    request.out.log(instance, {
-      timeUs,
-      observedUs: timeUs,
-      severityNumber,
-      severityText,
-      body: { string: body },
-      attributes,
-      traceId: span.traceId,
-      spanId: span.spanId,
-      flags: FLAG_SAMPLED,
-      eventName,
-    });
-  };
-  for (const log of service.logs) {
-    if (log.failuresOnly && !failed) continue;
-    write(log.severityNumber, log.severityText, random.pick(log.render)(random), NONE);
+  const thread = service.threads.length === 1 ? 0 : random.int(0, service.threads.length - 1);
+  for (let i = 0; i < service.logs.length; i++) {
+    const log = service.logs[i]!;
+    if (log.failuresOnly && !exception) continue;
+    const pattern = log.render.length === 1 ? 0 : random.int(0, log.render.length - 1);
+    const timeUs = log.failuresOnly || log.atEnd[pattern]
+      ? span.endUs
+      : Math.round(span.startUs + durationUs * random.float());
+    const attributes = operation.logAttributes[i]?.[thread] ?? NONE;
+    const body = log.render[pattern]!(random, view);
+    writeLog(request, instance, span, timeUs, log.severityNumber, log.severityText, body, attributes);
   }
+  const threadAttributes = service.threads[thread]!;
   if (slow && service.logs.length > 0) {
-    write(13, "WARN", `slow request: ${span.name} took ${Math.round(durationUs / 1000)} ms`, NONE);
+    const body = `slow request: ${span.name} took ${Math.round(durationUs / 1000)} ms`;
+    writeLog(request, instance, span, span.endUs, 13, "WARN", body, threadAttributes);
   }
   if (exceptionLog) {
-    const { type, message } = described.exception!;
-    // semconv hook: sent to logs, the exception is the conventions' event for the operation.
-    const event = service.exceptions === "events" ? undefined : operation.model.exceptionEvent ?? EXCEPTION_EVENT;
-    const severity = event?.severityNumber ?? 17;
-    write(
+    const { type, message } = exception;
+    // Sent to logs, the exception is the conventions' event for the operation.
+    const event = service.exceptions === "events" ? EXCEPTION_EVENT : operation.model.exceptionEvent ?? EXCEPTION_EVENT;
+    const attributes = [...exceptionAttributes(exception), ...threadAttributes];
+    const severity = SEVERITY_TEXT[event.severityNumber]!;
+    writeLog(
+      request,
+      instance,
+      span,
+      span.endUs,
+      event.severityNumber,
       severity,
-      SEVERITY_TEXT[severity]!,
       `${type}: ${message}`,
-      exceptionAttributes(described.exception!),
-      event?.name,
+      attributes,
+      event.name,
     );
   }
+}
+
+/** One log record of `span`, correlated with it. */
+function writeLog(
+  request: Request,
+  instance: InstancePlan,
+  span: SpanRecord,
+  timeUs: number,
+  severityNumber: number,
+  severityText: string,
+  body: string,
+  attributes: readonly KeyValue[],
+  eventName?: string,
+): void {
+  request.out.log(instance, {
+    timeUs,
+    observedUs: timeUs,
+    severityNumber,
+    severityText,
+    body: { string: body },
+    attributes,
+    traceId: span.traceId,
+    spanId: span.spanId,
+    flags: FLAG_SAMPLED,
+    eventName,
+  });
 }

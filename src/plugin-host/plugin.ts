@@ -7,6 +7,23 @@ export interface PlaceholderContext {
   readonly random: Random;
   /** The `:`-separated arguments written after the name, e.g. `["1", "100"]` for `{int:1:100}`. */
   readonly args: readonly string[];
+  /**
+   * The span a log record is written for, when the text is a log pattern: placeholders that stand for
+   * something the span knows (its duration, client address, method, error) take the span's value, so
+   * the log and its span never disagree. Absent for attribute values.
+   */
+  readonly span?: PlaceholderSpan;
+}
+
+/** What a placeholder may read of the span its log record belongs to. */
+export interface PlaceholderSpan {
+  readonly name: string;
+  readonly durationMs: number;
+  readonly traceId: Uint8Array;
+  /** The error message when the span failed. */
+  readonly error?: string;
+  /** A span attribute's value as text, or undefined when the span has no such attribute. */
+  attribute(key: string): string | undefined;
 }
 
 /** Fills one placeholder occurrence. */
@@ -61,6 +78,55 @@ export interface OperationContext {
  */
 export type SemconvEra = "latest" | "v1.24" | "dup";
 
+/** Whether an operation reads or changes data; the entry operation's decides what its request does downstream. */
+export type Access = "read" | "write";
+
+/** How a failure started, which decides how long it lasts and what every caller above reports. */
+export type FailureKind =
+  /** The call waited its whole timeout (a DB statement timeout, a deadline): it lasts exactly that long. */
+  | "timeout"
+  /** Nobody answered (connection refused, no healthy upstream, too many clients): it fails fast. */
+  | "unavailable"
+  /** The callee answered with an error after doing (some of) its work. */
+  | "internal";
+
+/** The exception a failed span records. `kind` is guessed from the type and message when absent. */
+export interface Exception {
+  readonly type: string;
+  readonly message: string;
+  /** Shaped like the service's language's; absent where its SDK records none (Go by default). */
+  readonly stacktrace?: string;
+  readonly kind?: FailureKind;
+}
+
+/** The deepest failure of a chain: what a span that fails because a call it made failed must agree with. */
+export interface FailureCause {
+  readonly kind: FailureKind;
+  /** The root span's exception; the engine records it on every span the failure reaches. */
+  readonly exception: Exception;
+  /** How long the root waited, for `timeout`. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * One call, as both of its sides see it. The caller's engine creates it, the callee's description reads
+ * it, and every span of that call (CLIENT/SERVER, PRODUCER/CONSUMER, or a producer service's own span and
+ * its consumer's) is described with the same object.
+ */
+export interface CallContext {
+  /** What the request does at this call: read, write, or either (undefined). */
+  readonly access?: Access;
+  /** Set when this side fails because a call it made failed: the root cause its attributes must agree with. */
+  readonly cause?: FailureCause;
+  /** Transparent services (a load balancer, a proxy) the call crossed, nearest to the caller first. */
+  readonly via: readonly string[];
+  /**
+   * A value both sides must agree on, e.g. a message's id, size, partition, offset and key: `create` makes
+   * it for whichever side is described first, and the other gets the same value. Keys are attribute names.
+   */
+  agree<T>(key: string, create: () => T): T;
+}
+
 /** Both sides of one call of an operation, drawn per request once its outcome is known. */
 export interface DescribedCall {
   /** This service's own span, including `error.type` when it failed. */
@@ -70,7 +136,7 @@ export interface DescribedCall {
   /** Whether the caller's side is an error: it failed, or, for HTTP, the answer was a 4xx. */
   readonly callerFailed: boolean;
   /** For a failed span: the exception recorded as a span event and an exception log. */
-  readonly exception?: { readonly type: string; readonly message: string; readonly stacktrace?: string };
+  readonly exception?: Exception;
   /**
    * The failed own span's status description; absent: the exception's message. Instrumentations that set
    * none (HTTP servers) give "".
@@ -120,8 +186,15 @@ export interface OperationModel {
    */
   readonly scope?: InstrumentationScope;
   readonly callerScope?: (language: string) => InstrumentationScope | undefined;
-  /** Draws both sides of one call; `failed` is the engine's decision, which the description must agree with. */
-  describe(random: Random, failed: boolean): DescribedCall;
+  /** Whether the operation reads or writes; guessed from its name's verb when absent (see `guessAccess`). */
+  readonly access?: Access;
+  /** How long a caller waits for it before giving up; per span kind when absent. */
+  readonly timeoutMs?: number;
+  /**
+   * Draws both sides of one call; `failed` is the engine's decision, which the description must agree
+   * with, and `call.cause`, when set, the root failure it must report (a 504 above a DB timeout).
+   */
+  describe(random: Random, failed: boolean, call?: CallContext): DescribedCall;
 }
 
 /** An instrumentation library's scope name and version, e.g. `io.opentelemetry.grpc-1.6` `2.10.0-alpha`. */

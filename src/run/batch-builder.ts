@@ -71,7 +71,7 @@ export class BatchBuilder {
           "logs",
           this.encodeEach(
             this.logs,
-            (resource, instance, logs) => encodeResourceLogs(this.writer, resource, instance.service.scope, logs),
+            (resource, instance, logs) => encodeResourceLogs(this.writer, resource, instance.service.logScope, logs),
           ),
         ),
       );

@@ -1,13 +1,16 @@
-import { attribute, type DescribedCall, type KeyValue, type Random } from "../../../src/index.ts";
+import {
+  attribute,
+  type DescribedCall,
+  type Exception as PublicException,
+  type KeyValue,
+  type Random,
+} from "../../../src/index.ts";
 
 /** No attributes: shared by every description that has none. */
 export const NONE: readonly KeyValue[] = [];
 
-/** What a failed span records as an exception event and log. */
-export interface Exception {
-  readonly type: string;
-  readonly message: string;
-}
+/** What a failed span records as an exception event and log; `kind` says how it failed (fast, timeout). */
+export type Exception = PublicException;
 
 /** One way a call can fail: the span's extra attributes (at least `error.type`) and its exception. */
 export interface Failure {

@@ -1,4 +1,4 @@
-import type { DescribedCall, OperationContext, Random } from "../../../src/index.ts";
+import type { CallContext, DescribedCall, OperationContext, Random } from "../../../src/index.ts";
 import type { Exception } from "./call-outcome.ts";
 import { camelCase, pascalCase, words } from "./name-hints.ts";
 
@@ -97,6 +97,7 @@ const KIND_OF_TYPE: Readonly<Record<string, string>> = {
   InternalServerError: "internal",
   InternalError: "internal",
   InvalidOperationError: "internal",
+  IllegalStateException: "internal",
   ServiceUnavailable: "internal",
   BadGateway: "internal",
   UnavailableError: "internal",
@@ -251,11 +252,11 @@ export function describeInLanguage(context: OperationContext, describe: Describe
     }
     return out;
   };
-  return (random, failed) => {
-    const described = describe(random, failed);
+  return (random, failed, call) => {
+    const described = describe(random, failed, call);
     return described.exception ? { ...described, exception: shape(described.exception) } : described;
   };
 }
 
-type Describe = (random: Random, failed: boolean) => DescribedCall;
+type Describe = (random: Random, failed: boolean, call?: CallContext) => DescribedCall;
 type RecordedException = NonNullable<DescribedCall["exception"]>;

@@ -5,9 +5,11 @@ import { type Failure, NONE, precomputedCalls } from "./call-outcome.ts";
 // `error.type` value `_OTHER` (semconv error.type: "used when the instrumentation doesn't define a custom value").
 
 const OTHER = [attribute("error.type", "_OTHER")];
+/** How long a caller waits; what a timeout of this operation lasts. */
+const TIMEOUT_MS = 10_000;
 
 const FAILURES: readonly Failure[] = [
-  { attributes: OTHER, exception: { type: "TimeoutError", message: "Operation timed out after 30000 ms" } },
+  { attributes: OTHER, exception: { type: "TimeoutError", message: `Operation timed out after ${TIMEOUT_MS} ms` } },
   { attributes: OTHER, exception: { type: "ConnectionError", message: "Connection reset by peer" } },
   { attributes: OTHER, exception: { type: "InternalError", message: "Unexpected error while handling the call" } },
   { attributes: OTHER, exception: { type: "UnavailableError", message: "Service unavailable" } },
@@ -18,6 +20,7 @@ export function genericOperation(context: OperationContext): OperationModel {
   return {
     name: context.operation,
     callerName: context.operation,
+    timeoutMs: TIMEOUT_MS,
     describe: precomputedCalls([NONE], FAILURES, { attributes: NONE, failedAttributes: OTHER }),
   };
 }

@@ -1,7 +1,7 @@
 import { attribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
 import { NONE } from "./call-outcome.ts";
 import { compileTemplate, parseHttpOperation } from "./http-route.ts";
-import { HTTP_CLIENT_FAILURES, httpClientSuccess } from "./http-status.ts";
+import { HTTP_CLIENT_FAILURES, HTTP_CLIENT_TIMEOUT_MS, HTTP_PROPAGATED, httpClientSuccess } from "./http-status.ts";
 import { HTTP_METRIC_ATTRIBUTES, protocolVersion } from "./http-server.ts";
 import { scopes } from "./instrumentation-scopes.ts";
 
@@ -28,9 +28,11 @@ export function httpClientOperation(context: OperationContext): OperationModel |
     metricAttributes: HTTP_METRIC_ATTRIBUTES,
     ...scopes(context, "http-client"),
     exceptionEvent: { name: "http.client.request.exception", severityNumber: 13 },
-    describe(random, failed) {
+    timeoutMs: HTTP_CLIENT_TIMEOUT_MS,
+    describe(random, failed, call) {
       // Seen from the client, any 4xx or 5xx is an error, so it is drawn only when the engine says failed.
-      const outcome = failed ? random.pick(HTTP_CLIENT_FAILURES) : success;
+      const cause = failed ? call?.cause : undefined;
+      const outcome = cause ? HTTP_PROPAGATED[cause.kind] : failed ? random.pick(HTTP_CLIENT_FAILURES) : success;
       const urlQuery = query?.render(random);
       const full = origin + path.render(random) + (urlQuery === undefined ? "" : `?${urlQuery}`);
       const attributes = [...fixed, attribute("url.full", full), protocolVersion(random)];

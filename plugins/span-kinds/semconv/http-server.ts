@@ -7,7 +7,7 @@ import {
 } from "../../../src/index.ts";
 import { drawOutcome } from "./call-outcome.ts";
 import { compileTemplate, parseHttpOperation } from "./http-route.ts";
-import { httpServerOutcomes } from "./http-status.ts";
+import { HTTP_PROPAGATED, httpServerOutcomes } from "./http-status.ts";
 import { scopes } from "./instrumentation-scopes.ts";
 import { clientAddressFor, privateIpv4 } from "./random-values.ts";
 import { userAgentFor } from "./user-agents.ts";
@@ -17,6 +17,9 @@ import { userAgentFor } from "./user-agents.ts";
 
 const PORT = 8080;
 const PEER_PORT = attribute("network.peer.port", PORT);
+
+/** Safe methods (RFC 9110) read; the others change something. */
+const READS = new Set(["GET", "HEAD", "OPTIONS", "QUERY", "TRACE"]);
 
 /**
  * Keys of `http.server.request.duration` and `http.client.request.duration` together; the engine keeps
@@ -54,6 +57,7 @@ export function httpServerOperation(context: OperationContext): OperationModel |
   // semconv identity hook: browsers and public addresses at the edge, callers' clients and pods inside.
   const clientAddress = clientAddressFor(context);
   const userAgent = userAgentFor(context);
+  const access = READS.has(http.method) ? "read" : "write";
   return {
     name: `${http.method} ${http.route}`,
     callerName: http.method,
@@ -63,8 +67,9 @@ export function httpServerOperation(context: OperationContext): OperationModel |
     resendAttribute: "http.request.resend_count",
     ...scopes(context, "http-server", "http-client"),
     exceptionEvent: { name: "http.server.request.exception", severityNumber: 17 },
-    describe(random, failed) {
-      const outcome = drawOutcome(random, failed, outcomes);
+    access,
+    describe(random, failed, call) {
+      const outcome = failed && call?.cause ? HTTP_PROPAGATED[call.cause.kind] : drawOutcome(random, failed, outcomes);
       const urlPath = path.render(random);
       const urlQuery = query?.render(random);
       const protocol = protocolVersion(random);
@@ -78,13 +83,17 @@ export function httpServerOperation(context: OperationContext): OperationModel |
       if (userAgent) attributes.push(userAgent(random));
       if (urlQuery !== undefined) attributes.push(attribute("url.query", urlQuery));
       if (outcome.serverError) attributes.push(outcome.serverError);
-      const full = urlQuery === undefined ? origin + urlPath : `${origin}${urlPath}?${urlQuery}`;
+      // Through a load balancer or proxy, the caller addresses the proxy, not this service.
+      const proxy = call && call.via.length > 0 ? call.via[0] : undefined;
+      const base = proxy === undefined ? origin : `http://${proxy}:${PORT}`;
+      const full = urlQuery === undefined ? base + urlPath : `${base}${urlPath}?${urlQuery}`;
+      const to = proxy === undefined ? caller : [method, attribute("server.address", proxy), port];
       const callerAttributes = [
-        ...caller,
+        ...to,
         attribute("url.full", full),
         outcome.status!,
         protocol,
-        // semconv: the pod that answered, as the client's connection saw it.
+        // semconv: the pod (or proxy) that answered, as the client's connection saw it.
         attribute("network.peer.address", privateIpv4(random)),
         PEER_PORT,
       ];

@@ -1,4 +1,4 @@
-import { attribute } from "../../../src/index.ts";
+import { attribute, type FailureKind } from "../../../src/index.ts";
 import type { Exception, Outcome, Outcomes } from "./call-outcome.ts";
 
 // Status codes of one HTTP operation. Per the HTTP span conventions ("Status"), a 5xx is an error on both
@@ -23,17 +23,31 @@ function failed(code: number, exception: Exception): Outcome {
   return { status: status(code), serverError: error, callerError: error, exception };
 }
 
-/** Weighted by repetition: 500s and timeouts dominate real error budgets. */
+/**
+ * A server's own failures, weighted by repetition: mostly unhandled errors after some work, sometimes a
+ * quick 503 while it sheds load. Timeouts and bad gateways are never a server's own: they come from a call
+ * it made (see `HTTP_PROPAGATED`).
+ */
 const SERVER_FAILURES: readonly Outcome[] = [
   failed(500, { type: "InternalServerError", message: "Unhandled error while processing the request" }),
-  failed(500, { type: "InternalServerError", message: "Database connection pool exhausted" }),
   failed(500, { type: "InternalServerError", message: "Cannot read properties of undefined (reading 'id')" }),
-  failed(502, { type: "BadGateway", message: "Upstream returned an invalid response" }),
-  failed(503, { type: "ServiceUnavailable", message: "No healthy upstream" }),
-  failed(503, { type: "ServiceUnavailable", message: "Too many requests in flight, shedding load" }),
-  failed(504, { type: "UpstreamTimeout", message: "Upstream request timeout after 30000 ms" }),
-  failed(504, { type: "UpstreamTimeout", message: "Deadline exceeded waiting for downstream response" }),
+  failed(500, { type: "IllegalStateException", message: "Order is in an unexpected state", kind: "internal" }),
+  failed(503, {
+    type: "ServiceUnavailable",
+    message: "Too many requests in flight, shedding load",
+    kind: "unavailable",
+  }),
 ];
+
+/**
+ * What a server answers when a call it made failed and it does not handle that: 504 when the call timed
+ * out, 503 when nobody answered, 500 otherwise. The exception is the root's, which the engine records.
+ */
+export const HTTP_PROPAGATED: Readonly<Record<FailureKind, Outcome>> = {
+  timeout: failed(504, { type: "GatewayTimeout", message: "Upstream request timed out" }),
+  unavailable: failed(503, { type: "ServiceUnavailable", message: "Upstream unavailable" }),
+  internal: failed(500, { type: "InternalServerError", message: "Upstream call failed" }),
+};
 
 const READS = new Set(["GET", "HEAD", "OPTIONS", "QUERY"]);
 
@@ -61,16 +75,33 @@ export function httpServerOutcomes(method: string, hasParameters: boolean): Outc
   };
 }
 
+/** How long a client waits for an external API before giving up. */
+export const HTTP_CLIENT_TIMEOUT_MS = 10_000;
+
 /**
- * What a call to an external API fails with, seen from the client only: the server's 5xx, throttling, and
- * timeouts before any response (no status code; `error.type` is then a low-cardinality identifier).
+ * What a call to an external API fails with, seen from the client only: the API's 5xx, throttling, a
+ * refused connection and a timeout before any response (no status code; `error.type` is then a
+ * low-cardinality identifier), each of its kind, so refusals are fast and timeouts last the timeout.
  */
 export const HTTP_CLIENT_FAILURES: readonly Outcome[] = [
-  ...SERVER_FAILURES,
-  { ...rejected(429), exception: { type: "TooManyRequests", message: "Rate limit exceeded, retry after 1s" } },
+  failed(500, { type: "HttpResponseError", message: "Remote API answered 500 Internal Server Error" }),
+  failed(502, { type: "HttpResponseError", message: "Remote API answered 502 Bad Gateway", kind: "internal" }),
+  failed(503, { type: "HttpResponseError", message: "Remote API answered 503 Service Unavailable" }),
+  {
+    ...rejected(429),
+    exception: {
+      type: "TooManyRequests",
+      message: "Too many requests: rate limit exceeded, retry after 1s",
+      kind: "unavailable",
+    },
+  },
+  {
+    callerError: attribute("error.type", "ECONNREFUSED"),
+    exception: { type: "ConnectError", message: "connect ECONNREFUSED", kind: "unavailable" },
+  },
   {
     callerError: attribute("error.type", "timeout"),
-    exception: { type: "TimeoutError", message: "Request timed out after 10000 ms" },
+    exception: { type: "TimeoutError", message: `Request timed out after ${HTTP_CLIENT_TIMEOUT_MS} ms` },
   },
 ];
 

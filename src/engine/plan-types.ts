@@ -1,0 +1,121 @@
+// The shape of a compiled run: what planning produces once and the simulation reads per request.
+import type { RenderText } from "../config/text-template.ts";
+import type { Access, CallShape, OperationModel, SemconvEra } from "../plugin-host/plugin.ts";
+import type { KeyValue, ResourceRecord, ScopeRecord } from "../telemetry/records.ts";
+import type { ArrivalSchedule } from "./arrivals.ts";
+import type { DurationModel } from "./latency.ts";
+import type { MetricPlan, SemconvMetric } from "./metrics/plan-metric.ts";
+
+/** An operation of a service, compiled once: its span kind's model, histograms and scopes. */
+export interface OperationPlan {
+  readonly model: OperationModel;
+  /** The operation as the template writes it. */
+  readonly operation: string;
+  /** Whether it reads or writes: the plugin's word, else its verb's; undefined when neither says. */
+  readonly access?: Access;
+  /** How long a caller waits for it (and a timeout without a stated number lasts). */
+  readonly timeoutMs: number;
+  /** What it calls: the service's downstream, or what the template's `calls:` lists for it. */
+  readonly calls: readonly CallPlan[];
+  /**
+   * Per log template of the service, then per request thread (one entry when threads are not reported):
+   * the `code.*` attributes of the statement writing it in this handler, with the thread's, built once.
+   */
+  readonly logAttributes: readonly (readonly (readonly KeyValue[])[])[];
+  /** Histograms fed by the service's own spans, and by a caller's CLIENT spans into it; absent when off. */
+  readonly metric?: SemconvMetric;
+  readonly callerMetric?: SemconvMetric;
+  /** semconv hook: the scope of its own spans, and of its callers' CLIENT/PRODUCER spans by caller language. */
+  readonly scope?: ScopeRecord;
+  readonly callerScopes?: ReadonlyMap<string, ScopeRecord>;
+  /** semconv hook: the operation compiled in the era of callers that follow another one, for their side. */
+  readonly callerEras?: ReadonlyMap<SemconvEra, OperationPlan>;
+}
+
+/**
+ * One downstream service a span may call, with the callee's operations sorted by what they do, so the
+ * request's story (read or write) picks among them without looking anything up.
+ */
+export interface CallPlan {
+  readonly callee: ServicePlan;
+  /** Every operation the call may run; the template's own list when `configured`. */
+  readonly all: readonly OperationPlan[];
+  /** Operations a read may run: reads, and those that neither read nor write. */
+  readonly reads: readonly OperationPlan[];
+  readonly writes: readonly OperationPlan[];
+  /** From the template's `calls:`: the list wins over the request's story. */
+  readonly configured: boolean;
+}
+
+export interface SpanPlan {
+  readonly kind: number;
+  readonly call: CallShape;
+  readonly operations: readonly OperationPlan[];
+  readonly errorRate: number;
+  readonly errorPropagation: number;
+  readonly duration: DurationModel;
+  /** User attributes without placeholders, built once. */
+  readonly constantAttributes: readonly KeyValue[];
+  /** User attributes with placeholders, filled per span. */
+  readonly renderedAttributes: readonly { readonly key: string; readonly render: RenderText }[];
+  /** Keys of all user attributes. */
+  readonly userKeys: ReadonlySet<string>;
+}
+
+export interface LogPlan {
+  readonly render: readonly RenderText[];
+  readonly severityNumber: number;
+  readonly severityText: string;
+  /** Error and fatal records describe failures, so they are written for failing spans only. */
+  readonly failuresOnly: boolean;
+  /** Per pattern: it states the span's duration, so it is written when the span ends, as a completion log is. */
+  readonly atEnd: readonly boolean[];
+}
+
+/** One running copy of a service: its own resource, and its own metric streams. */
+export interface InstancePlan {
+  /** Position among all instances of the run. */
+  readonly index: number;
+  readonly service: ServicePlan;
+  readonly resource: ResourceRecord;
+}
+
+/** One service, everything about it resolved so the hot loop never looks a name up. */
+export interface ServicePlan {
+  readonly name: string;
+  /** Its SDK language (`telemetry.sdk.language`). */
+  readonly language: string;
+  /** The semantic conventions its instrumentation follows. */
+  readonly semconv: SemconvEra;
+  /** Where its failed spans record their exception: span events, log records, or both. */
+  readonly exceptions: "events" | "logs" | "both";
+  readonly instances: readonly InstancePlan[];
+  readonly scope: ScopeRecord;
+  /** The scope of its log records: its logger, named as its language's log appender names it. */
+  readonly logScope: ScopeRecord;
+  /** `thread.id` and `thread.name` pairs of its request threads, when its language's appender reports them. */
+  readonly threads: readonly (readonly KeyValue[])[];
+  /** Absent: the service is transparent and emits no spans. */
+  readonly span?: SpanPlan;
+  readonly logs: readonly LogPlan[];
+  readonly metrics: readonly MetricPlan[];
+  readonly downstream: readonly ServicePlan[];
+  /** Calls of a service without spans, and of operations without a `calls:` list. */
+  readonly calls: readonly CallPlan[];
+  readonly parallel: boolean;
+  readonly retries: number;
+}
+
+export interface RunPlan {
+  readonly seedHash: Uint8Array;
+  readonly services: readonly ServicePlan[];
+  readonly instances: readonly InstancePlan[];
+  readonly entryPoints: readonly ServicePlan[];
+  readonly ratePerSecond: number;
+  readonly durationSeconds: number;
+  readonly totalRequests: number;
+  readonly arrivals: ArrivalSchedule;
+  readonly batchSize: number;
+  readonly temporality: "cumulative" | "delta";
+  readonly maxMessageBytes: number;
+}

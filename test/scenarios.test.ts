@@ -60,7 +60,7 @@ describe("scenarios: config", () => {
 
   test("a scenario that changes nothing is an error", async () => {
     expect(await problemsOf(withScenarios("  - { name: idle, at: 1s, duration: 5s }\n"))).toEqual([
-      "scenarios[0] (line 28:5): changes nothing: add latency, errors, timeout, traffic, deploy, saturation or logs",
+      "scenarios[0] (line 28:5): changes nothing: add latency, errors, timeout, traffic or logs",
     ]);
   });
 });

@@ -61,8 +61,6 @@ export function describeScenario(s: Scenario): string {
     s.errors && `errors ${Math.round(s.errors.rate * 1000) / 10}%${s.errors.cause ? ` (${s.errors.cause})` : ""}`,
     s.timeout && "hangs (callers time out)",
     s.traffic && `traffic ×${s.traffic.multiply}${s.traffic.entry ? ` at ${s.traffic.entry}` : ""}`,
-    s.deploy && `deploy ${s.deploy.version}`,
-    s.saturation && "saturation",
     s.logs && `${s.logs.severity} logs`,
   ].filter(Boolean);
   const where = s.targets.length === 0

@@ -1,5 +1,5 @@
 // `scenarios:`: time windows in which parts of the system behave differently (a slow database, an outage,
-// a traffic spike, a bad deploy), in the shape motel and Lightstep's generator users know: a name, an
+// a traffic spike, a burst of errors in the logs), in the shape motel and Lightstep's generator users know: a name, an
 // offset from the run's start, a duration, optionally a repeat and a ramp, a priority for overlaps.
 import type { RawConfig, Severity } from "./schema.ts";
 import { didYouMean } from "../plugin-host/suggest.ts";
@@ -26,22 +26,12 @@ export interface ScenarioEffects {
     readonly rate: number;
     /** The root cause: decides error type, status and whether the failure is fast (refused) or slow (timeout). */
     readonly cause?: "timeout" | "refused" | "internal" | "unavailable";
-    readonly status?: number;
     readonly message?: string;
   };
   /** The target hangs: its callers give up at their timeout. */
   readonly timeout?: boolean;
   /** A multiplier on the request rate, of every entry point or of one. */
   readonly traffic?: { readonly multiply: number; readonly entry?: string };
-  /** A rolling deploy: replicas switch to `version` one by one over `overSeconds`. */
-  readonly deploy?: {
-    readonly version: string;
-    readonly errorRate?: number;
-    readonly latencyMultiply?: number;
-    readonly overSeconds: number;
-  };
-  /** Resource gauges climb towards these fractions, and latency follows. */
-  readonly saturation?: { readonly cpu?: number; readonly memory?: number; readonly connections?: number };
   /** A burst of log records on the target. */
   readonly logs?: { readonly body: string; readonly severity: Severity; readonly ratePerSecond: number };
 }
@@ -124,7 +114,7 @@ export function parseScenarios(
       });
     const effects = parseEffects(entry, names, (path, message) => bad(path, message));
     if (Object.keys(effects).length === 0) {
-      bad([], "changes nothing: add latency, errors, timeout, traffic, deploy, saturation or logs");
+      bad([], "changes nothing: add latency, errors, timeout, traffic or logs");
     }
     if (atSeconds === undefined || durationSeconds === undefined) return;
     scenarios.push({
@@ -211,17 +201,6 @@ function parseEffects(entry: RawScenario, names: ScenarioNames, bad: (path: Path
     }
     effects.traffic = entry.traffic;
   }
-  if (entry.deploy) {
-    const over = entry.deploy.over === undefined ? { ok: true as const, value: 0 } : parseDuration(entry.deploy.over);
-    if (!over.ok) bad(["deploy", "over"], over.message);
-    effects.deploy = {
-      version: entry.deploy.version,
-      ...(entry.deploy.error_rate !== undefined && { errorRate: entry.deploy.error_rate }),
-      ...(entry.deploy.latency_multiply !== undefined && { latencyMultiply: entry.deploy.latency_multiply }),
-      overSeconds: over.ok ? over.value : 0,
-    };
-  }
-  if (entry.saturation) effects.saturation = entry.saturation;
   if (entry.logs) {
     const rate = entry.logs.rate === undefined ? { ok: true as const, value: 1 } : parseRate(entry.logs.rate);
     if (!rate.ok) bad(["logs", "rate"], rate.message);

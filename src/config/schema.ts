@@ -161,21 +161,10 @@ const errorsEffectSchema = type({
   "+": "reject",
   rate: fraction,
   "cause?": "'timeout' | 'refused' | 'internal' | 'unavailable'",
-  "status?": "100 <= number.integer <= 599",
   "message?": nonEmptyString,
 });
 
 const trafficEffectSchema = type({ "+": "reject", multiply: "number >= 0", "entry?": nonEmptyString });
-
-const deployEffectSchema = type({
-  "+": "reject",
-  version: nonEmptyString,
-  "error_rate?": fraction,
-  "latency_multiply?": "number > 0",
-  "over?": "string",
-});
-
-const saturationEffectSchema = type({ "+": "reject", "cpu?": fraction, "memory?": fraction, "connections?": fraction });
 
 const logsEffectSchema = type({
   "+": "reject",
@@ -199,8 +188,6 @@ export const scenarioSchema = type({
   "errors?": errorsEffectSchema,
   "timeout?": "boolean",
   "traffic?": trafficEffectSchema,
-  "deploy?": deployEffectSchema,
-  "saturation?": saturationEffectSchema,
   "logs?": logsEffectSchema,
 });
 
@@ -247,8 +234,6 @@ export function declaredKeys(path: readonly (string | number)[]): string[] {
     "scenarios.*.latency": latencyEffectSchema,
     "scenarios.*.errors": errorsEffectSchema,
     "scenarios.*.traffic": trafficEffectSchema,
-    "scenarios.*.deploy": deployEffectSchema,
-    "scenarios.*.saturation": saturationEffectSchema,
     "scenarios.*.logs": logsEffectSchema,
   }[shape.join(".")];
   return schema?.props.map((prop) => String(prop.key)) ?? [];

@@ -3,6 +3,7 @@ import type { RenderText } from "../config/text-template.ts";
 import type { Access, CallShape, OperationModel, SemconvEra } from "../plugin-host/plugin.ts";
 import type { KeyValue, ResourceRecord, ScopeRecord } from "../telemetry/records.ts";
 import type { ArrivalSchedule } from "./arrivals.ts";
+import type { RequestEffects } from "./scenario-effects.ts";
 import type { DurationModel } from "./latency.ts";
 import type { MetricPlan, SemconvMetric } from "./metrics/plan-metric.ts";
 
@@ -118,4 +119,10 @@ export interface RunPlan {
   readonly batchSize: number;
   readonly temporality: "cumulative" | "delta";
   readonly maxMessageBytes: number;
+  /** The run's first moment: scenarios are timed from it. */
+  readonly startUs: number;
+  /** What the scenarios in effect `t` seconds into the run do, at the request rate of that moment. */
+  readonly effectsAt: (t: number) => RequestEffects | undefined;
+  /** Weights of `entryPoints` at `t` when a traffic scenario aims at one; undefined: equally likely. */
+  readonly entryWeights: (t: number) => number[] | undefined;
 }

@@ -10,6 +10,7 @@ import { logNormalDuration, percentileDuration } from "./latency.ts";
 import { planOperation, type ServiceIdentity } from "./operation-plan.ts";
 import { createArrivalSchedule } from "./arrivals.ts";
 import { workloadCurve } from "./workload-curve.ts";
+import { compileEntryWeights, compileScenarioEffects } from "./scenario-effects.ts";
 import { logIdentity } from "./log-identity.ts";
 import { COMMON_LANGUAGES, instanceResource } from "./resource.ts";
 
@@ -113,6 +114,7 @@ export function planRun(
   for (const [node, plan] of plans) plan.downstream.push(...node.downstream.map((callee) => plans.get(callee)!));
   for (const [node, plan] of plans) planCalls(plan, node.template.traces?.calls);
   const curve = workloadCurve(config, graph.entryPoints.length, startUs);
+  const effects = compileScenarioEffects(config);
   const schedule = createArrivalSchedule(seedHash, config.workload.arrivals ?? "poisson", curve);
   return {
     seedHash,
@@ -128,6 +130,9 @@ export function planRun(
     batchSize: config.output.batchSize,
     temporality: config.output.temporality,
     maxMessageBytes: config.output.maxMessageBytes,
+    startUs,
+    effectsAt: (t) => effects(t, curve.rateAt(t)),
+    entryWeights: compileEntryWeights(config, graph.entryPoints.map((node) => node.name)),
   };
 }
 

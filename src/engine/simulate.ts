@@ -21,6 +21,7 @@ import {
   STATUS_ERROR,
 } from "../telemetry/records.ts";
 import type { CallPlan, InstancePlan, OperationPlan, RunPlan, SemconvMetric, ServicePlan } from "./plan.ts";
+import type { Effect, RequestEffects } from "./scenario-effects.ts";
 
 /** Where a simulated request's telemetry goes. */
 export interface TelemetryOut {
@@ -49,6 +50,8 @@ interface Request {
   traceId: Uint8Array;
   /** The latest end of any span, asynchronous consumers included: when the request's telemetry is complete. */
   endUs: number;
+  /** What the scenarios in effect when the request started do to each service; absent: none is. */
+  readonly effects?: RequestEffects;
 }
 
 /**
@@ -118,8 +121,12 @@ interface Caller {
  */
 export function simulateRequest(plan: RunPlan, index: number, startUs: number, out: TelemetryOut): number {
   const random = requestRandom(plan.seedHash, index);
-  const entry = random.pick(plan.entryPoints);
-  const request: Request = { random, out, traceId: random.bytes(16), endUs: startUs };
+  // Scenarios are looked up once per request; without any in effect nothing is drawn for them.
+  const t = (startUs - plan.startUs) / 1e6;
+  const weights = plan.entryWeights(t);
+  const entry = weights ? plan.entryPoints[weightedIndex(random, weights)]! : random.pick(plan.entryPoints);
+  const effects = plan.effectsAt(t);
+  const request: Request = { random, out, traceId: random.bytes(16), endUs: startUs, ...(effects && { effects }) };
   const operation = entry.span && random.pick(entry.span.operations);
   visit(request, entry, undefined, startUs, operation, new Call(operation?.access, NOBODY), undefined);
   return request.endUs;
@@ -144,7 +151,8 @@ function visit(
   }
   const spanId = random.bytes(8);
   const u = random.float();
-  const ownUs = span.duration(u);
+  const effect = request.effects?.(service.name, operation.operation);
+  const ownUs = effect ? ((effect.duration ?? span.duration)(u) * effect.multiply + effect.addUs) : span.duration(u);
   const { model } = operation;
   // Callers of another conventions era describe their side from the same draws.
   const describeSeed = operation.callerEras ? random.uint32() : 0;
@@ -152,6 +160,9 @@ function visit(
     model.describe(operation.callerEras ? replayableRandom(describeSeed) : random, failed, call);
   let described = random.chance(span.errorRate) ? describe(true) : undefined;
   let cause = described && ownCause(described.exception ?? UNKNOWN_FAILURE, operation.timeoutMs);
+  if (!described && effect && effect.errorRate > 0 && random.chance(effect.errorRate)) {
+    [described, cause] = scenarioFailure(effect, describe, operation.timeoutMs);
+  }
   let endUs: number;
   let message: readonly KeyValue[] | undefined;
   if (cause !== undefined && cause.kind !== "internal") {
@@ -197,8 +208,49 @@ function visit(
   request.out.span(instance, record, operation.metric);
   request.out.handled(instance, record.startUs, record.endUs, record);
   writeLogs(request, service, instance, operation, record, cause && exception, u >= SLOW_QUANTILE);
+  for (const log of effect?.logs ?? NONE) {
+    if (!random.chance(log.chance)) continue;
+    const timeUs = Math.round(record.startUs + (record.endUs - record.startUs) * random.float());
+    writeLog(request, instance, record, timeUs, log.severityNumber, log.severityText, log.body, NONE);
+  }
   request.endUs = Math.max(request.endUs, endUs);
   return { endUs, failure: cause, described, describeSeed, call };
+}
+
+/** Attempts at drawing a failure of the kind a scenario asks for, before giving an exception that kind. */
+const CAUSE_ATTEMPTS = 8;
+
+/**
+ * A failure a scenario causes: the span kind's own failure of the asked kind when it has one (so the
+ * exception reads as this service's would), with the scenario's message when it gives one.
+ */
+function scenarioFailure(
+  effect: Effect,
+  describe: (failed: boolean) => DescribedCall,
+  timeoutMs: number,
+): [DescribedCall, FailureCause] {
+  let described = describe(true);
+  let exception = described.exception ?? UNKNOWN_FAILURE;
+  for (let i = 1; i < CAUSE_ATTEMPTS && effect.cause && ownCause(exception, timeoutMs).kind !== effect.cause; i++) {
+    described = describe(true);
+    exception = described.exception ?? UNKNOWN_FAILURE;
+  }
+  if (effect.message !== undefined) exception = { ...exception, message: effect.message };
+  if (exception !== described.exception) described = { ...described, exception };
+  const own = ownCause(exception, timeoutMs);
+  const cause: FailureCause = effect.cause === undefined || own.kind === effect.cause
+    ? own
+    : { kind: effect.cause, exception, ...(effect.cause === "timeout" && { timeoutMs }) };
+  return [described, cause];
+}
+
+/** An index drawn with the given weights. */
+function weightedIndex(random: Random, weights: readonly number[]): number {
+  let total = 0;
+  for (const weight of weights) total += weight;
+  let at = random.float() * total;
+  for (let i = 0; i < weights.length - 1; i++) if ((at -= weights[i]!) < 0) return i;
+  return weights.length - 1;
 }
 
 /**

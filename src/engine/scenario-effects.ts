@@ -125,7 +125,10 @@ function merge(
  * The weights of the entry points for a request at `t`, when a traffic scenario aims at one of them
  * (its share grows by its multiplier); undefined otherwise: entry points are equally likely.
  */
-export function compileEntryWeights(config: Config, entryPoints: readonly string[]): (t: number) => number[] | undefined {
+export function compileEntryWeights(
+  config: Config,
+  entryPoints: readonly string[],
+): (t: number) => number[] | undefined {
   const aimed = config.scenarios.filter((s) => s.traffic?.entry !== undefined);
   if (aimed.length === 0) return () => undefined;
   return (t) => {

@@ -7,6 +7,8 @@ export interface ProgressOptions {
   readonly interactive: boolean;
   readonly writeLine: (text: string) => void;
   readonly writeStatus: (text: string) => void;
+  /** What is happening in the story at the latest request (the scenarios in effect); empty: nothing to say. */
+  readonly moment?: (stats: RunStats) => string;
 }
 
 /** Starts the progress display; the returned function stops it (and ends an in-place line). */
@@ -24,6 +26,8 @@ export function startProgress(stats: RunStats, options: ProgressOptions): () => 
       `data points ${perSecond(stats.dataPoints, last.dataPoints)}/s`,
       `logs ${perSecond(stats.logRecords, last.logRecords)}/s`,
       `export errors ${stats.failedExports}`,
+      ...(stats.droppedExports > 0 ? [`dropped ${stats.droppedExports}`] : []),
+      ...(options.moment ? [options.moment(stats)].filter(Boolean) : []),
     ].join("  ");
     last = { atUs: nowUs, spans: stats.spans, dataPoints: stats.dataPoints, logRecords: stats.logRecords };
     if (options.interactive) options.writeStatus(line);

@@ -24,4 +24,7 @@ export class RunStats {
   maxLagMs = 0;
   /** When the last request was generated, for the achieved rate. */
   generatedAtUs = 0;
+  /** The run's start and the latest generated request's start, in simulated time: where the story is. */
+  startUs = 0;
+  simulatedUs = 0;
 }

@@ -76,6 +76,7 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
     latestEndUs = Math.max(latestEndUs, endUs);
     builder.requests++;
     stats.requests++;
+    stats.simulatedUs = startUs;
     return metrics;
   };
   const seal = (): SealedBatch => {

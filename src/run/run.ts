@@ -48,6 +48,7 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
   const exporter = createExporters(settings, options.exporters, options.host);
   const stats = new RunStats();
   const pipeline = new ExportPipeline(exporter, stats, config.output.concurrency);
+  stats.startUs = startUs;
   options.onStart?.(stats);
   let failure: unknown;
   try {

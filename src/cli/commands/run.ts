@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { type Settings, withReceiver } from "../../config/settings.ts";
 import { explainRequests } from "../../engine/explain.ts";
 import { planRun } from "../../engine/plan.ts";
+import { activeScenarios } from "../../engine/scenario-timeline.ts";
 import { DreamweaverError } from "../../plugin-host/errors.ts";
 import { formatReport } from "../../receiver/format-report.ts";
 import { type Sink, startSink } from "../../receiver/start-receiver.ts";
@@ -71,6 +72,7 @@ async function runAndReport(settings: Settings, sink: Sink | undefined, json: bo
           interactive: isInteractive(),
           writeLine: writeErr,
           writeStatus,
+          moment: (stats) => scenariosAt(settings, (stats.simulatedUs - stats.startUs) / 1e6),
         });
       },
     });
@@ -86,6 +88,13 @@ async function runAndReport(settings: Settings, sink: Sink | undefined, json: bo
     stopProgress();
     unsubscribe();
   }
+}
+
+/** `scenario orders-db lock storm (ramping up)`, or nothing when no scenario is in effect at `t`. */
+function scenariosAt(settings: Settings, t: number): string {
+  const active = activeScenarios(settings.config.scenarios, t);
+  if (active.length === 0) return "";
+  return `scenario ${active.map(({ scenario, phase }) => `${scenario.name} (${phase})`).join(", ")}`;
 }
 
 /** Where the telemetry goes, as the first line says it. */

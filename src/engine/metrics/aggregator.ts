@@ -62,6 +62,7 @@ interface Layout {
 }
 
 const NONE: readonly never[] = [];
+const MAX_LAYOUTS = 16;
 /** A periodic reader's timer fires a little late, by 0.2-3 ms, and never catches up on its own. */
 const TIMER_DELAY_US = [200, 3000] as const;
 
@@ -74,7 +75,8 @@ const TIMER_DELAY_US = [200, 3000] as const;
 export class MetricsAggregator {
   private readonly states: InstanceState[];
   private readonly delta: boolean;
-  private readonly lastLayout = new Map<SemconvMetric, Layout>();
+  /** Per metric, the layouts its spans came in (a few: optional attributes, error.type on failures). */
+  private readonly layouts = new Map<SemconvMetric, Layout[]>();
   /** The earliest collection any reader has due. */
   nextDueUs = Infinity;
 
@@ -146,20 +148,24 @@ export class MetricsAggregator {
 
   /**
    * Where the kept attributes are in `attributes`, and which keys they are. An operation describes its spans
-   * with the same keys in the same order, so the last answer per metric is checked (by identity, cheap)
-   * before working it out.
+   * in a few layouts of the same key strings, so the known ones are checked (by identity, cheap) before
+   * working it out.
    */
   private layout(metric: SemconvMetric, attributes: readonly KeyValue[]): Layout {
-    const last = this.lastLayout.get(metric);
-    if (last !== undefined && last.keys.length === attributes.length) {
-      let same = true;
-      for (let i = 0; i < attributes.length && same; i++) same = last.keys[i] === attributes[i]!.key;
-      if (same) return last;
+    let known = this.layouts.get(metric);
+    if (known === undefined) this.layouts.set(metric, known = []);
+    for (let j = 0; j < known.length; j++) {
+      const { keys } = known[j]!;
+      if (keys.length !== attributes.length) continue;
+      let i = 0;
+      while (i < keys.length && keys[i] === attributes[i]!.key) i++;
+      if (i === keys.length) return known[j]!;
     }
     const keys = attributes.map((a) => a.key);
     const kept = keys.flatMap((key, i) => (metric.keys.has(key) ? [i] : []));
     const layout = { keys, kept, signature: kept.map((i) => keys[i]).join("\u0001") };
-    this.lastLayout.set(metric, layout);
+    // Bounded, in case a plugin's attributes come in ever new orders.
+    if (known.length < MAX_LAYOUTS) known.push(layout);
     return layout;
   }
 
@@ -285,9 +291,10 @@ function instanceId(instance: InstancePlan): string {
 
 /** An attribute value as a Map key: strings, ints and booleans as they are (Map keeps "7" and 7 apart). */
 function scalar(value: KeyValue["value"]): string | number | boolean {
-  if ("string" in value) return value.string;
-  if ("int" in value) return value.int;
-  if ("bool" in value) return value.bool;
-  if ("double" in value) return `d${value.double}`;
-  return `j${JSON.stringify(value)}`;
+  // Property reads, not `in`: attribute values come in several shapes, and this runs for every kept attribute.
+  const { string, int, bool } = value as { string?: string; int?: number; bool?: boolean };
+  if (string !== undefined) return string;
+  if (int !== undefined) return int;
+  if (bool !== undefined) return bool;
+  return "double" in value ? `d${value.double}` : `j${JSON.stringify(value)}`;
 }

@@ -6,7 +6,8 @@
  * (OTEL_EXPORTER_OTLP_TRACES_HEADERS...) is honoured only when every signal ends up with the same value;
  * otherwise it is a usage error naming the variable rather than silently applying to all signals.
  */
-import { DreamweaverError, type Problem } from "../plugin-host/errors.ts";
+import type { Problem } from "../plugin-host/errors.ts";
+import { badFlag } from "../plugin-host/messages.ts";
 import type { Config, OtlpProtocol, TlsFiles } from "./config.ts";
 import { defaultOtlpPort, type Endpoint, parseEndpoint } from "./units.ts";
 
@@ -59,7 +60,7 @@ export function applyOtelEnvironment(env: Environment, output: Output, problems?
     ? output.temporality
     : attempt(() => parseTemporality(temporalityName, temporalityText), output.temporality);
   const tls = attempt(() => resolveTls(env, output.tls), output.tls);
-  if (found.length > 0 && !problems) throw new DreamweaverError("USAGE", `${found[0]!.path}: ${found[0]!.message}`);
+  if (found.length > 0 && !problems) throw badFlag(found[0]!.path, found[0]!.message);
   problems?.push(...found);
   return { ...output, protocol, compression, timeoutMs, headers, endpoint, temporality, ...(tls && { tls }) };
 }

@@ -13,22 +13,25 @@ export async function readTls(
   problems: Problem[],
 ): Promise<TlsOptions> {
   const read = async (path: string | undefined, what: string, field: string) => {
-    if (path === undefined) return undefined;
+    if (path === undefined) return {};
+    const where = `output.tls.${field}`;
     try {
       const text = await readText(path, what);
-      if (text.includes("-----BEGIN ")) return text;
-      problems.push({ path: `output.tls.${field}`, message: `${what} "${path}" is not a PEM file` });
+      if (text.includes("-----BEGIN ")) return { text };
+      return { problem: { path: where, message: `${what} "${path}" is not a PEM file` } };
     } catch (error) {
       if (!(error instanceof DreamweaverError)) throw error;
-      problems.push({ path: `output.tls.${field}`, message: error.message });
+      return { problem: { path: where, message: error.message } };
     }
-    return undefined;
   };
-  const [ca, cert, key] = await Promise.all([
+  const files = await Promise.all([
     read(tls.caFile, "CA certificate", "ca_file"),
     read(tls.certFile, "client certificate", "cert_file"),
     read(tls.keyFile, "client key", "key_file"),
   ]);
+  // Reported in field order, whichever read finished first.
+  for (const { problem } of files) if (problem) problems.push(problem);
+  const [ca, cert, key] = files.map((file) => file.text);
   return {
     ...(ca !== undefined && { ca }),
     ...(cert !== undefined && { cert }),

@@ -3,6 +3,7 @@
 // `validate` sees exactly what `run` would use, and every problem of every source is reported together.
 import { dirname } from "node:path";
 import { DreamweaverError, type Problem } from "../plugin-host/errors.ts";
+import { settingsInvalid } from "../plugin-host/messages.ts";
 import { loadPlugin } from "../plugin-host/load-plugins.ts";
 import type { ExporterFactory, Plugin, TlsOptions } from "../plugin-host/plugin.ts";
 import { type Contribution, type RegisteredPlugin, Registry } from "../plugin-host/registry.ts";
@@ -112,14 +113,14 @@ export async function resolveSettings(sources: SettingsSources): Promise<Setting
   const exporters = registry && resolveExporters(flags, registry, output.protocol, problems);
   const tls = output.tls && !flags.sink ? await readTls(output.tls, sources.readText, problems) : undefined;
 
-  if (problems.length > 0 || !config || !registry || !exporters) throw settingsError(problems, file);
+  if (problems.length > 0 || !config || !registry || !exporters) throw settingsInvalid(problems, file);
   const resolved = { ...config, workload, output };
   const graph = buildGraph(resolved.services, resolved.templates, (kind) => registry.spanKinds.get(kind)!.value);
   for (const { path, message } of checkLimits(resolved, graph, run.startTimeUs)) {
     const flagged = typeof path[0] === "string" && path[0].startsWith("--");
     problems.push(flagged ? { path: String(path[0]), message } : parsed.source!.problem(path, message));
   }
-  if (problems.length > 0) throw settingsError(problems, file);
+  if (problems.length > 0) throw settingsInvalid(problems, file);
   return {
     file,
     config: resolved,
@@ -262,16 +263,4 @@ function parseShard(text: string): Parsed<{ index: number; count: number }> {
   const [index, count] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
   if (count >= 1 && index >= 0 && index < count) return { ok: true, value: { index, count } };
   return { ok: false, message: `"${text}" is not k/n with 0 <= k < n, e.g. 0/4` };
-}
-
-function settingsError(problems: readonly Problem[], file: string): DreamweaverError {
-  const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-  const code = problems.every((p) => p.path.startsWith("--") || p.path.startsWith("OTEL_"))
-    ? "USAGE"
-    : "CONFIG_INVALID";
-  return new DreamweaverError(code, problems.length === 1 ? formatOne(problems[0]!) : `${file}: ${count}`, problems);
-}
-
-function formatOne(problem: Problem): string {
-  return problem.path === "" ? problem.message : `${problem.path}: ${problem.message}`;
 }

@@ -28,9 +28,14 @@ export function callPlugin<T>(plugin: string, what: string, run: () => T): T {
  * Creates an exporter from its plugin's factory, wrapped so that a factory that throws, an `export()` that
  * throws or rejects and a `close()` that does are each named by plugin and exporter. An export failure
  * keeps `retryable` and `retryAfterMs`, so it is retried as the exporter asked; an exporter without
- * `close()` has nothing to close.
+ * `close()` has nothing to close. With `exportErrors: "as-is"` export failures pass unchanged: the built-in
+ * OTLP exporters' are the receiver's (`http://...: unavailable`), already worded for the user.
  */
-export function createExporter(contribution: Contribution<ExporterFactory>, options: ExporterOptions): Exporter {
+export function createExporter(
+  contribution: Contribution<ExporterFactory>,
+  options: ExporterOptions,
+  exportErrors: "named" | "as-is" = "named",
+): Exporter {
   const { plugin, name } = contribution;
   const factory = `exporter "${name}" factory`;
   const exporter: Partial<Exporter> | undefined = callPlugin(plugin, factory, () => contribution.value(options));
@@ -43,6 +48,7 @@ export function createExporter(contribution: Contribution<ExporterFactory>, opti
       try {
         return await send.call(exporter, request, signal);
       } catch (error) {
+        if (exportErrors === "as-is" && error instanceof Error) throw error;
         const { retryable, retryAfterMs } = (error ?? {}) as ExportError;
         throw Object.assign(pluginFailed(plugin, exporting, error), {
           ...(retryable !== undefined && { retryable }),

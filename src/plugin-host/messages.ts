@@ -106,3 +106,34 @@ export function negativeDelay(delayMs: number): DreamweaverError {
 export function cannotListen(where: string, reason: string, cause: unknown): DreamweaverError {
   return new DreamweaverError("USAGE", `cannot listen on ${where}: ${reason}`, [], { cause });
 }
+
+// Flags and settings
+
+/** A flag whose value cannot be used: `--at: after the end of the run`. */
+export function badFlag(flag: string, message: string): DreamweaverError {
+  return new DreamweaverError("USAGE", `${flag}: ${message}`);
+}
+
+/** Every problem found in the config file, the environment and the flags, each named by its source. */
+export function settingsInvalid(
+  problems: readonly { path: string; message: string; line?: number; column?: number }[],
+  file: string,
+): DreamweaverError {
+  const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+  const onlyArguments = problems.every((p) => p.path.startsWith("--") || p.path.startsWith("OTEL_"));
+  const first = problems[0]!;
+  const message = problems.length === 1
+    ? (first.path === "" ? first.message : `${first.path}: ${first.message}`)
+    : `${file}: ${count}`;
+  return new DreamweaverError(onlyArguments ? "USAGE" : "CONFIG_INVALID", message, problems);
+}
+
+// Export
+
+/** An OTLP receiver that never answered an unpaced run: the run ends at once, with a hint. */
+export function nothingListening(reason: string): DreamweaverError {
+  return new DreamweaverError(
+    "EXPORT_FAILED",
+    `cannot export to ${reason}. Is an OTLP receiver listening there? (--sink starts a built-in one)`,
+  );
+}

@@ -30,11 +30,10 @@ function createChosen(settings: Settings, host: ExporterHost | undefined): Named
   try {
     for (const { spec, contribution, argument } of settings.run.exporters) {
       const withArgument = { ...options, ...(argument !== undefined && { argument }) };
-      // A third-party exporter (addressed `plugin/name`) goes through the plugin driver, so its failures
-      // name it; the built-ins' export errors are the receiver's and read better unwrapped.
-      const exporter = contribution.name.includes("/")
-        ? createExporter(contribution, withArgument)
-        : contribution.value(withArgument);
+      // Every exporter goes through the plugin driver, so its failures name it; the built-ins' export errors
+      // (addressed without a namespace) are the receiver's, and read better as they are.
+      const builtin = !contribution.name.includes("/");
+      const exporter = createExporter(contribution, withArgument, builtin ? "as-is" : "named");
       created.push({ name: spec, exporter });
     }
   } catch (error) {

@@ -1,7 +1,7 @@
 import { planRun } from "../engine/plan.ts";
 import { scenarioWindows } from "../engine/scenario-timeline.ts";
 import { closeExporters } from "../plugin-host/driver.ts";
-import { DreamweaverError } from "../plugin-host/errors.ts";
+import { nothingListening } from "../plugin-host/messages.ts";
 import type { Exporter, ExporterHost } from "../plugin-host/plugin.ts";
 import type { Settings } from "../config/settings.ts";
 import { ExportPipeline } from "../export/export-pipeline.ts";
@@ -67,10 +67,7 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
     // Unpaced, an OTLP receiver that never answered ends the run at once with a hint; paced runs go on
     // and report it, and other exporters' failures are reported with the run's figures.
     if (runSettings.fast && stats.exports === 0 && pipeline.firstFailure && sendsOtlp(settings, options)) {
-      throw new DreamweaverError(
-        "EXPORT_FAILED",
-        `cannot export to ${pipeline.firstFailure.message}. Is an OTLP receiver listening there? (--sink starts a built-in one)`,
-      );
+      throw nothingListening(pipeline.firstFailure.message);
     }
   } catch (error) {
     failure = error;

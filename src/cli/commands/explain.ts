@@ -4,7 +4,7 @@ import { explainRequests } from "../../engine/explain.ts";
 import { planRun } from "../../engine/plan.ts";
 import { activeScenarios } from "../../engine/scenario-timeline.ts";
 import { workloadCurve } from "../../engine/workload-curve.ts";
-import { DreamweaverError } from "../../plugin-host/errors.ts";
+import { badFlag } from "../../plugin-host/messages.ts";
 import { systemClock } from "../../runtime/clock.ts";
 import { formatTimeline } from "../format-timeline.ts";
 import { writeOut } from "../host.ts";
@@ -23,7 +23,7 @@ export const explainCommand = defineCommand({
     const count = Number(args.requests);
     let from = Number(args.from);
     if (!Number.isInteger(count) || count < 1 || !Number.isInteger(from) || from < 0) {
-      throw new DreamweaverError("USAGE", "--requests must be a positive integer and --from a non-negative one");
+      throw badFlag("--requests", "must be a positive integer, and --from a non-negative one");
     }
     const settings = await settingsFromArgs(args, rawArgs);
     const startUs = systemClock.nowUs();
@@ -32,7 +32,7 @@ export const explainCommand = defineCommand({
     if (args.at !== undefined) {
       const at = parseDuration(args.at);
       if (!at.ok || at.value > plan.durationSeconds) {
-        throw new DreamweaverError("USAGE", `--at: ${at.ok ? "after the end of the run" : at.message}`);
+        throw badFlag("--at", at.ok ? "after the end of the run" : at.message);
       }
       from = Math.floor(
         workloadCurve(settings.config, settings.graph.entryPoints.length, startUs).cumulative(at.value),

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { DreamweaverError } from "../../plugin-host/errors.ts";
+import { badFlag } from "../../plugin-host/messages.ts";
 import { formatGraph, GRAPH_FORMATS, type GraphFormat } from "../graph-format.ts";
 import { writeOut } from "../host.ts";
 import { settingsArgs, settingsFromArgs } from "../settings-args.ts";
@@ -14,7 +14,7 @@ export const graphCommand = defineCommand({
   run: guarded(async ({ args, rawArgs }) => {
     const format = args.format;
     if (!(GRAPH_FORMATS as readonly string[]).includes(format)) {
-      throw new DreamweaverError("USAGE", `--format must be ${GRAPH_FORMATS.join(" or ")} (was "${format}")`);
+      throw badFlag("--format", `must be ${GRAPH_FORMATS.join(" or ")} (was "${format}")`);
     }
     const { graph } = await settingsFromArgs(args, rawArgs);
     writeOut(formatGraph(graph, format as GraphFormat));

@@ -3,7 +3,7 @@ import { type Settings, withReceiver } from "../../config/settings.ts";
 import { explainRequests } from "../../engine/explain.ts";
 import { planRun } from "../../engine/plan.ts";
 import { activeScenarios } from "../../engine/scenario-timeline.ts";
-import { DreamweaverError } from "../../plugin-host/errors.ts";
+import { badFlag } from "../../plugin-host/messages.ts";
 import { formatReport } from "../../receiver/format-report.ts";
 import { type Sink, startSink } from "../../receiver/start-receiver.ts";
 import { run } from "../../run/run.ts";
@@ -40,7 +40,7 @@ export const runCommand = defineCommand({
       return;
     }
     if (args.buckets !== undefined && !settings.run.sink) {
-      throw new DreamweaverError("USAGE", "--buckets: the built-in receiver reports buckets; add --sink");
+      throw badFlag("--buckets", "the built-in receiver reports buckets; add --sink");
     }
     const bucketSeconds = args.buckets === undefined ? undefined : parseBuckets(args.buckets);
     const sink = settings.run.sink

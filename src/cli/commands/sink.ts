@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { DreamweaverError } from "../../plugin-host/errors.ts";
+import { badFlag } from "../../plugin-host/messages.ts";
 import { parseDuration } from "../../config/units.ts";
 import { notANumber, notAPort } from "../../plugin-host/messages.ts";
 import { isInteractive, onStopSignal, setExitCode, writeErr, writeOut, writeStatus } from "../host.ts";
@@ -114,5 +114,5 @@ function displayHost(host: string): string {
 export function parseBuckets(text: string): number {
   const parsed = parseDuration(text);
   if (parsed.ok && parsed.value > 0) return parsed.value;
-  throw new DreamweaverError("USAGE", `--buckets: ${parsed.ok ? "must be longer than zero" : parsed.message}`);
+  throw badFlag("--buckets", parsed.ok ? "must be longer than zero" : parsed.message);
 }

@@ -1,6 +1,7 @@
 // `workload.shape`: how the request rate changes over the run, in the forms load-testing users know
 // (k6 stages, motel's diurnal and bursty patterns). Parsed here into plain data; src/engine/rate-curve.ts
 // turns it into the arrival schedule.
+import { isRecord } from "./raw-values.ts";
 import { parseDuration, parseRate } from "./units.ts";
 import type { PathSegment } from "./yaml-source.ts";
 
@@ -37,7 +38,7 @@ type Report = (path: readonly PathSegment[], message: string) => void;
  * or plain numbers, which is how factors inside `product` are written. Returns undefined after reporting.
  */
 export function parseLoadShape(raw: unknown, path: readonly PathSegment[], report: Report): LoadShape | undefined {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+  if (!isRecord(raw)) {
     report(path, `a shape is one of ${SHAPE_KINDS.join(", ")}, e.g. { ramp: { from: 10/s, to: 100/s, over: 5m } }`);
     return undefined;
   }
@@ -108,7 +109,7 @@ export function parseLoadShape(raw: unknown, path: readonly PathSegment[], repor
 
 /** Reads typed fields of one shape's body, reporting each bad or missing one at its own path. */
 function fieldReader(body: unknown, at: readonly PathSegment[], report: Report) {
-  const isMapping = typeof body === "object" && body !== null && !Array.isArray(body);
+  const isMapping = isRecord(body);
   const record = (isMapping ? body : {}) as Record<string, unknown>;
   let reported = isMapping;
   const get = (key: string, fallback?: string): unknown => {

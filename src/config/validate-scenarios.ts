@@ -1,3 +1,4 @@
+import { isRecord } from "./raw-values.ts";
 import { parseScenarios, type Scenario, type ScenarioNames } from "./scenarios.ts";
 import { type RawConfig, scenarioSchema } from "./schema.ts";
 import type { PathSegment } from "./yaml-source.ts";
@@ -51,8 +52,4 @@ function namesOf(data: Partial<Record<keyof RawConfig, unknown>>, durationSecond
     entryPoints: [...services.keys()].filter((name) => !called.has(name)),
     ...(durationSeconds !== undefined && { durationSeconds }),
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,7 @@
 import type { Config } from "./config.ts";
 import { type LoadShape, parseLoadShape } from "./load-shape.ts";
 import { createRateCurve } from "./rate-curve.ts";
+import { checkFormat, isRecord } from "./raw-values.ts";
 import { parseDuration, parseRate } from "./units.ts";
 import type { PathSegment } from "./yaml-source.ts";
 
@@ -11,10 +12,10 @@ type Report = (path: readonly PathSegment[], message: string) => void;
  * rate). Returns undefined after reporting what is wrong.
  */
 export function checkWorkload(raw: unknown, report: Report): Config["workload"] | undefined {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined; // the schema reports it
-  const workload = raw as Record<string, unknown>;
-  const rate = format(["workload", "rate"], workload.rate, parseRate, report);
-  const durationSeconds = format(["workload", "duration"], workload.duration, parseDuration, report);
+  if (!isRecord(raw)) return undefined; // the schema reports it
+  const workload = raw;
+  const rate = checkFormat(["workload", "rate"], workload.rate, parseRate, report);
+  const durationSeconds = checkFormat(["workload", "duration"], workload.duration, parseDuration, report);
   let shape: LoadShape | undefined;
   if (workload.shape !== undefined) shape = parseLoadShape(workload.shape, ["workload", "shape"], report);
   else if (rate !== undefined) shape = { kind: "constant", rate };
@@ -28,17 +29,4 @@ export function checkWorkload(raw: unknown, report: Report): Config["workload"] 
 export function meanRate(shape: LoadShape, durationSeconds: number): number {
   if (shape.kind === "constant") return shape.rate;
   return createRateCurve(shape, durationSeconds, 0).expectedRequests / durationSeconds;
-}
-
-function format<T>(
-  path: PathSegment[],
-  value: unknown,
-  parse: (text: string) => { ok: true; value: T } | { ok: false; message: string },
-  report: Report,
-): T | undefined {
-  if (typeof value !== "string") return undefined; // absent, or the shape check has reported it
-  const parsed = parse(value);
-  if (parsed.ok) return parsed.value;
-  report(path, parsed.message);
-  return undefined;
 }

@@ -18,6 +18,7 @@ import {
 import { configSchema, declaredKeys, type RawConfig } from "./schema.ts";
 import { parseLatencyPercentiles } from "./latency-percentiles.ts";
 import { defaultOtlpPort, parseDuration, parseEndpoint } from "./units.ts";
+import { asArray, checkFormat, isRecord } from "./raw-values.ts";
 import { checkScenarios } from "./validate-scenarios.ts";
 import { checkWorkload } from "./validate-workload.ts";
 import { formatPath, type PathSegment, type YamlSource } from "./yaml-source.ts";
@@ -349,19 +350,6 @@ function checkCalls(templates: unknown, services: unknown, report: Report): void
   }
 }
 
-function checkFormat<T>(
-  path: PathSegment[],
-  value: unknown,
-  parse: (text: string) => { ok: true; value: T } | { ok: false; message: string },
-  report: Report,
-): T | undefined {
-  if (typeof value !== "string") return undefined; // the shape check has reported it
-  const parsed = parse(value);
-  if (parsed.ok) return parsed.value;
-  report(path, parsed.message);
-  return undefined;
-}
-
 function resolveTemplate(name: string, raw: RawConfig["templates"][string], compiled: Compiled): ServiceTemplate {
   const path = ["templates", name];
   const latency = compiled.latencies.get(formatPath([...path, "traces", "latency"]));
@@ -423,12 +411,4 @@ function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
 function describe(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   return value === null ? "empty" : `a ${typeof value}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
 }

@@ -1,6 +1,6 @@
 import { sha3_256 } from "@noble/hashes/sha3.js";
 import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
-import { Random } from "../plugin-host/random.ts";
+import { mix32, Random } from "../plugin-host/random.ts";
 
 const encoder = new TextEncoder();
 
@@ -22,19 +22,10 @@ function seedWords(seedHash: Uint8Array): Uint32Array {
   return words;
 }
 
-/** MurmurHash3's 32-bit finalizer: every input bit flips about half of the output bits. */
-function mix(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  return (x ^ (x >>> 16)) >>> 0;
-}
-
 /**
  * Request i's generator, derived from (seed, i) alone so that content never depends on timing,
  * concurrency, runtime or sharding. With the seed hash as words S0..S7 and i = hi·2^32 + lo, word k
- * (0..3) of the xoroshiro128+ state is mix(S_k ^ mix(lo ^ S_(k+4)) ^ mix(hi + 0x9e3779b9·(k+1))).
+ * (0..3) of the xoroshiro128+ state is mix32(S_k ^ mix32(lo ^ S_(k+4)) ^ mix32(hi + 0x9e3779b9·(k+1))).
  * A hash per request would be as good and several times slower; the finalizer's avalanche makes
  * neighbouring requests' states unrelated.
  */
@@ -43,7 +34,7 @@ export function requestRandom(seedHash: Uint8Array, index: number): Random {
   const lo = index >>> 0;
   const hi = Math.floor(index / 0x1_0000_0000) >>> 0;
   const state = [0, 1, 2, 3].map((k) =>
-    mix(s[k]! ^ mix(lo ^ s[k + 4]!) ^ mix((hi + Math.imul(0x9e3779b9, k + 1)) >>> 0)) | 0
+    mix32(s[k]! ^ mix32(lo ^ s[k + 4]!) ^ mix32((hi + Math.imul(0x9e3779b9, k + 1)) >>> 0)) | 0
   );
   // xoroshiro128+ must not start from the all-zero state: 2^-128 odds, but cheap to rule out.
   return new Random(xoroshiro128plusFromState(state.every((word) => word === 0) ? [1, 0, 0, 0] : state));
@@ -65,6 +56,6 @@ export function namedRandom(seedHash: Uint8Array, domain: string): Random {
  * conventions eras describes both sides from it), from one 32-bit word of the request's generator.
  */
 export function replayableRandom(seed: number): Random {
-  const state = [0, 1, 2, 3].map((k) => mix((seed ^ Math.imul(0x9e3779b9, k + 1)) >>> 0) | 0);
+  const state = [0, 1, 2, 3].map((k) => mix32((seed ^ Math.imul(0x9e3779b9, k + 1)) >>> 0) | 0);
   return new Random(xoroshiro128plusFromState(state.every((word) => word === 0) ? [1, 0, 0, 0] : state));
 }

@@ -1,6 +1,7 @@
 // Messages every OTLP signal shares (AnyValue, KeyValue, InstrumentationScope, the Resource* envelope) and the
 // field helpers the signal encoders use. Fields go out in field-number order and proto3 zero values are left
 // out, because that is what protobuf-es `toBinary` does and the encoders are tested byte for byte against it.
+import { mix32 } from "../plugin-host/random.ts";
 import type { AnyValue, KeyValue, ScopeRecord } from "../telemetry/records.ts";
 import { type ProtoWriter, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from "./proto-writer.ts";
 
@@ -53,16 +54,7 @@ export function writeTimeField(writer: ProtoWriter, fieldNumber: number, us: num
 export function subMicrosecondNs(us: number): number {
   const lo = us >>> 0;
   const hi = Math.floor(us / 0x1_0000_0000) >>> 0;
-  return mix(lo ^ mix(hi ^ 0x9e3779b9)) % 1000;
-}
-
-/** MurmurHash3's 32-bit finalizer. */
-function mix(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  return (x ^ (x >>> 16)) >>> 0;
+  return mix32(lo ^ mix32(hi ^ 0x9e3779b9)) % 1000;
 }
 
 /** A repeated KeyValue field. */

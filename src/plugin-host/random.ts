@@ -63,3 +63,12 @@ export class Random {
     return out;
   }
 }
+
+/** MurmurHash3's 32-bit finalizer: every input bit flips about half of the output bits. */
+export function mix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}

@@ -11,7 +11,7 @@ import { type Config, DEFAULTS, type OtlpProtocol } from "./config.ts";
 import { buildGraph } from "./graph.ts";
 import { checkLimits } from "./limits.ts";
 import type { LoadShape } from "./load-shape.ts";
-import type { LoadedConfig } from "./load-config.ts";
+import type { ServiceGraph } from "./graph.ts";
 import { applyOtelEnvironment, type Environment } from "./otel-environment.ts";
 import { readTls } from "./read-tls.ts";
 import { defaultOtlpPort, type Parsed, parseDuration, parseEndpoint, parseRate } from "./units.ts";
@@ -75,6 +75,14 @@ export interface RunSettings {
   readonly tls?: TlsOptions;
   /** The built-in receiver is the endpoint (`--sink`): the CLI sets it once it listens. */
   readonly sink: boolean;
+}
+
+/** A config checked and resolved, with the plugins it uses and its service graph: what the engine plans from. */
+export interface LoadedConfig {
+  readonly file: string;
+  readonly config: Config;
+  readonly registry: Registry;
+  readonly graph: ServiceGraph;
 }
 
 /** The effective settings of one invocation: the config as resolved, its plugins and graph, and the run. */

@@ -1,7 +1,7 @@
 import packageJson from "../../package.json" with { type: "json" };
 import { type Config, type Severity, SEVERITY_NUMBER, type UserAttribute } from "../config/config.ts";
 import type { ServiceNode } from "../config/graph.ts";
-import type { LoadedConfig } from "../config/load-config.ts";
+import type { LoadedConfig } from "../config/settings.ts";
 import { type MetricPlan, planMetric } from "./metrics/plan-metric.ts";
 import { hashSeed, namedRandom } from "./seed.ts";
 import { attribute } from "../telemetry/attribute.ts";

@@ -1,5 +1,5 @@
 import type { MetricTemplate } from "../../config/config.ts";
-import type { LoadedConfig } from "../../config/load-config.ts";
+import type { LoadedConfig } from "../../config/settings.ts";
 import type { MetricModel } from "../../plugin-host/plugin.ts";
 import type { Random } from "../../plugin-host/random.ts";
 import { convention, describeMetric } from "./conventions.ts";

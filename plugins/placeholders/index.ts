@@ -127,9 +127,12 @@ function perTrace(traceId: Uint8Array, n: number): number {
   return ((traceId[0]! << 16 | traceId[1]! << 8 | traceId[2]!) >>> 0) % n;
 }
 
+/** Two hex digits per byte value: a log's request id is built on every record, so no formatting per byte. */
+const BYTE_HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 const hex = (bytes: Uint8Array, length: number) => {
   let out = "";
-  for (let i = 0; i < length; i++) out += bytes[i]!.toString(16).padStart(2, "0");
+  for (let i = 0; i < length; i++) out += BYTE_HEX[bytes[i]!];
   return out;
 };
 

@@ -1,6 +1,6 @@
 import type { OperationContext, OperationModel } from "../../../src/index.ts";
 import { precomputedCalls } from "./call-outcome.ts";
-import { DB_METRIC, DB_METRIC_ATTRIBUTES, dbAttributes, dbInstrumentation } from "./db-common.ts";
+import { dbAttributes, dbModel } from "./db-common.ts";
 import { dbFailures } from "./db-errors.ts";
 import { type DbSystem, inferDbSystem, namesDatabase, POSTGRESQL } from "./db-systems.ts";
 import { documentOperation } from "./document-client.ts";
@@ -30,11 +30,7 @@ function summarizedOperation(context: OperationContext, system: DbSystem): Opera
   const summary = context.operation.trim();
   const attributes = dbAttributes(context, system, { summary });
   return {
-    name: summary,
-    callerName: summary,
-    metric: DB_METRIC,
-    metricAttributes: DB_METRIC_ATTRIBUTES,
-    ...dbInstrumentation(context, system),
+    ...dbModel(context, system, summary),
     describe: precomputedCalls([attributes], dbFailures(system.name, "records", false, context.language)),
   };
 }

@@ -81,10 +81,21 @@ export function dbAttributes(context: OperationContext, system: DbSystem, fields
 }
 
 /**
- * The scope of the language's usual instrumentation for the system's driver, and the event its exceptions
- * become as log records (WARN, as the conventions ask of client operations).
+ * What every database operation model has: its span name on both sides, the conventions' duration
+ * histogram, the scope of the language's usual instrumentation for the system's driver, and the event its
+ * exceptions become as log records (WARN, as the conventions ask of client operations).
  */
-export function dbInstrumentation(context: OperationContext, system: DbSystem) {
+export function dbModel(context: OperationContext, system: DbSystem, name: string) {
+  return {
+    name,
+    callerName: name,
+    metric: DB_METRIC,
+    metricAttributes: DB_METRIC_ATTRIBUTES,
+    ...dbInstrumentation(context, system),
+  };
+}
+
+function dbInstrumentation(context: OperationContext, system: DbSystem) {
   const library: Library | undefined = system.family === "sql"
     ? "sql"
     : system.name === "redis" || system.name === "mongodb"

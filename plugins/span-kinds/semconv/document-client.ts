@@ -1,14 +1,6 @@
 import type { OperationContext, OperationModel } from "../../../src/index.ts";
 import { precomputedCalls } from "./call-outcome.ts";
-import {
-  databaseName,
-  DB_METRIC,
-  DB_METRIC_ATTRIBUTES,
-  dbAttributes,
-  dbInstrumentation,
-  dbSpanName,
-  WRITES,
-} from "./db-common.ts";
+import { databaseName, dbAttributes, dbModel, dbSpanName, WRITES } from "./db-common.ts";
 import { dbFailures } from "./db-errors.ts";
 import type { DbSystem } from "./db-systems.ts";
 
@@ -50,11 +42,7 @@ export function documentOperation(context: OperationContext, system: DbSystem): 
   const attributes = dbAttributes(context, system, { operation: command, collection, summary: name });
   const failures = dbFailures(system.name, collection, WRITES.has(command.toUpperCase()), context.language);
   return {
-    name,
-    callerName: name,
-    metric: DB_METRIC,
-    metricAttributes: DB_METRIC_ATTRIBUTES,
-    ...dbInstrumentation(context, system),
+    ...dbModel(context, system, name),
     describe: precomputedCalls([attributes], failures),
   };
 }

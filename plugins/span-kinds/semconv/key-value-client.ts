@@ -1,6 +1,6 @@
 import { attribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
 import { directCall } from "./call-outcome.ts";
-import { databaseName, DB_METRIC, DB_METRIC_ATTRIBUTES, dbAttributes, dbInstrumentation, WRITES } from "./db-common.ts";
+import { databaseName, dbAttributes, dbModel, WRITES } from "./db-common.ts";
 import { dbFailures } from "./db-errors.ts";
 import type { DbSystem } from "./db-systems.ts";
 
@@ -76,13 +76,7 @@ export function keyValueOperation(context: OperationContext, system: DbSystem): 
   const prefix = databaseName(context);
   const fixed = dbAttributes(context, system, { operation: command });
   const failures = dbFailures(system.name, prefix, WRITES.has(command.toUpperCase()), context.language);
-  const model = {
-    name: command,
-    callerName: command,
-    metric: DB_METRIC,
-    metricAttributes: DB_METRIC_ATTRIBUTES,
-    ...dbInstrumentation(context, system),
-  };
+  const model = dbModel(context, system, command);
   // Written out (`GET session:*`) or keyless: the same text every call.
   const constant = rest.length > 0
     ? [command, ...rest].join(" ")

@@ -1,6 +1,6 @@
 import { attribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
 import { precomputedCalls } from "./call-outcome.ts";
-import { databaseName, DB_METRIC, DB_METRIC_ATTRIBUTES, dbAttributes, dbInstrumentation, WRITES } from "./db-common.ts";
+import { databaseName, dbAttributes, dbModel, WRITES } from "./db-common.ts";
 import { dbFailures } from "./db-errors.ts";
 import type { DbSystem } from "./db-systems.ts";
 import { SYNTHESIZED_VERBS, synthesizeSql } from "./sql-synthesis.ts";
@@ -26,11 +26,7 @@ export function sqlOperation(context: OperationContext, system: DbSystem): Opera
     context.language,
   );
   return {
-    name: summary,
-    callerName: summary,
-    metric: DB_METRIC,
-    metricAttributes: DB_METRIC_ATTRIBUTES,
-    ...dbInstrumentation(context, system),
+    ...dbModel(context, system, summary),
     describe: precomputedCalls(variants, failures),
   };
 }

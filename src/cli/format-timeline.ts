@@ -1,5 +1,6 @@
 import type { Settings } from "../config/settings.ts";
 import type { Scenario } from "../config/scenarios.ts";
+import { formatDuration } from "../config/units.ts";
 import { scenarioWindows } from "../engine/scenario-timeline.ts";
 import { workloadCurve } from "../engine/workload-curve.ts";
 
@@ -26,7 +27,7 @@ export function formatTimeline(settings: Settings, startUs: number): string {
   const labelWidth = Math.min(28, Math.max(12, ...config.scenarios.map((s) => s.name.length)));
   const label = (name: string) => `    ${name.padEnd(labelWidth).slice(0, labelWidth)} `;
   const lines = [
-    `  timeline      ${formatSeconds(durationSeconds)}, ${formatRate(low)} .. ${formatRate(high)}, ~${
+    `  timeline      ${formatDuration(durationSeconds)}, ${formatRate(low)} .. ${formatRate(high)}, ~${
       Math.round(curve.expectedRequests)
     } requests`,
     `${label("requests/s")}${chart}`,
@@ -44,15 +45,15 @@ export function formatTimeline(settings: Settings, startUs: number): string {
 
 /** `0` under the first column, the duration under the last, the middle between. */
 function axis(durationSeconds: number): string {
-  const [start, middle, end] = ["0", formatSeconds(durationSeconds / 2), formatSeconds(durationSeconds)];
+  const [start, middle, end] = ["0", formatDuration(durationSeconds / 2), formatDuration(durationSeconds)];
   const half = Math.floor(COLUMNS / 2);
   return `${start.padEnd(half - Math.floor(middle.length / 2))}${middle}`.padEnd(COLUMNS - end.length) + end;
 }
 
 /** `at 10m for 5m, every 1h: latency ×4, errors 20% on orders-db`. */
 export function describeScenario(s: Scenario): string {
-  const when = `at ${formatSeconds(s.atSeconds)} for ${formatSeconds(s.durationSeconds)}${
-    s.everySeconds ? `, every ${formatSeconds(s.everySeconds)}` : ""
+  const when = `at ${formatDuration(s.atSeconds)} for ${formatDuration(s.durationSeconds)}${
+    s.everySeconds ? `, every ${formatDuration(s.everySeconds)}` : ""
   }`;
   const what = [
     s.latency?.multiply !== undefined && `latency ×${s.latency.multiply}`,
@@ -63,25 +64,12 @@ export function describeScenario(s: Scenario): string {
     s.traffic && `traffic ×${s.traffic.multiply}${s.traffic.entry ? ` at ${s.traffic.entry}` : ""}`,
     s.logs && `${s.logs.severity} logs`,
   ].filter(Boolean);
-  const where = s.targets.length === 0
-    ? "everywhere"
-    : s.targets.map((t) => `${t.service ?? `template ${t.template}`}${t.operation ? ` ${t.operation}` : ""}`).join(
-      ", ",
-    );
-  return `${when}: ${what.join(", ")} on ${where}`;
+  const targets = s.targets.map((t) =>
+    `${t.service ?? `template ${t.template}`}${t.operation ? ` ${t.operation}` : ""}`
+  );
+  return `${when}: ${what.join(", ")}${targets.length > 0 ? ` on ${targets.join(", ")}` : ""}`;
 }
 
 function formatRate(perSecond: number): string {
   return perSecond >= 10 ? `${Math.round(perSecond)}/s` : `${Math.round(perSecond * 100) / 100}/s`;
-}
-
-function formatSeconds(seconds: number): string {
-  for (const [unit, size] of [["d", 86400], ["h", 3600], ["m", 60]] as const) {
-    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
-  }
-  return seconds >= 3600
-    ? `${Math.round(seconds / 360) / 10}h`
-    : seconds >= 60
-    ? `${Math.round(seconds / 6) / 10}m`
-    : `${Math.round(seconds * 10) / 10}s`;
 }

@@ -1,4 +1,5 @@
 import { type ServiceNode, spansPerRequest } from "./graph.ts";
+import { formatDuration } from "./units.ts";
 import type { Settings } from "./settings.ts";
 
 /** What `validate` reports: the config as Dreamweaver understood it. */
@@ -87,7 +88,7 @@ export function describeSettings({ file, config, graph, registry, run }: Setting
 
 /** The human-readable form of a description: a few aligned lines, services as a table. */
 export function formatDescription(d: ConfigDescription): string {
-  const rate = `${d.workload.ratePerSecond} requests/s for ${formatSeconds(d.workload.durationSeconds)}`;
+  const rate = `${d.workload.ratePerSecond} requests/s for ${formatDuration(d.workload.durationSeconds)}`;
   const rows = d.services.map((s) => [
     s.name,
     s.template,
@@ -115,13 +116,6 @@ export function formatDescription(d: ConfigDescription): string {
     `  spans/request ${d.spansPerRequest} on average`,
     `  plugins       ${d.plugins.join(", ")}`,
   ].join("\n");
-}
-
-function formatSeconds(seconds: number): string {
-  for (const [unit, size] of [["d", 86400], ["h", 3600], ["m", 60]] as const) {
-    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
-  }
-  return `${seconds}s`;
 }
 
 function formatTls(tls: NonNullable<ConfigDescription["output"]["tls"]>): string {

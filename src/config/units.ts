@@ -106,3 +106,11 @@ export function parseLatency(value: string | number): Parsed<number> {
   if (!(us > 0)) return { ok: false, message: `latency must be positive (was "${value}")` };
   return us <= MAX_LATENCY_US ? { ok: true, value: us } : { ok: false, message: `"${value}" is longer than an hour` };
 }
+
+/** Seconds as a config would write them: `2m`, `24h`, `1d`, else seconds (`90s`, `7.5s`). */
+export function formatDuration(seconds: number): string {
+  for (const [unit, size] of [["d", 86400], ["h", 3600], ["m", 60]] as const) {
+    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${Number(seconds.toFixed(1))}s`;
+}

@@ -2,7 +2,7 @@ import { type Config, SEVERITY_NUMBER } from "../config/config.ts";
 import type { Scenario } from "../config/scenarios.ts";
 import type { FailureKind } from "../plugin-host/plugin.ts";
 import { type DurationModel, percentileDuration } from "./latency.ts";
-import { activeScenarios } from "./scenario-timeline.ts";
+import { activeScenarios, ramped } from "./scenario-timeline.ts";
 
 /** What the scenarios in effect do to one service's operation, merged as `docs/configuration.md` says. */
 export interface Effect {
@@ -94,7 +94,7 @@ function merge(
   const logs: ScenarioLog[] = [];
   for (const { scenario, intensity } of active) {
     const { latency, errors, timeout } = scenario;
-    if (latency?.multiply !== undefined) multiply *= 1 + (latency.multiply - 1) * intensity;
+    if (latency?.multiply !== undefined) multiply *= ramped(latency.multiply, intensity);
     if (latency?.addUs !== undefined) addUs += latency.addUs * intensity;
     duration = models.get(scenario) ?? duration;
     if (errors) {
@@ -137,7 +137,7 @@ export function compileEntryWeights(
     const weights = entryPoints.map(() => 1);
     for (const { scenario, intensity } of active) {
       const index = entryPoints.indexOf(scenario.traffic!.entry!);
-      weights[index]! *= 1 + (scenario.traffic!.multiply - 1) * intensity;
+      weights[index]! *= ramped(scenario.traffic!.multiply, intensity);
     }
     return weights;
   };

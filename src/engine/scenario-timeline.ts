@@ -47,8 +47,13 @@ export function trafficFactor(active: readonly ActiveScenario[], entryPoints: nu
   let factor = 1;
   for (const { scenario, intensity } of active) {
     if (!scenario.traffic) continue;
-    const multiplier = 1 + (scenario.traffic.multiply - 1) * intensity;
+    const multiplier = ramped(scenario.traffic.multiply, intensity);
     factor *= scenario.traffic.entry === undefined ? multiplier : 1 + (multiplier - 1) / entryPoints;
   }
   return factor;
+}
+
+/** A scenario's factor as far as it has ramped up: 1 at intensity 0, the whole factor at 1. */
+export function ramped(factor: number, intensity: number): number {
+  return 1 + (factor - 1) * intensity;
 }

@@ -1,4 +1,5 @@
 // The shape of a compiled run: what planning produces once and the simulation reads per request.
+import type { RateCurve } from "../config/rate-curve.ts";
 import type { RenderText } from "../config/text-template.ts";
 import type { Access, CallShape, OperationModel, SemconvEra } from "../plugin-host/plugin.ts";
 import type { KeyValue, ResourceRecord, ScopeRecord } from "../telemetry/records.ts";
@@ -119,6 +120,8 @@ export interface RunPlan {
   readonly batchSize: number;
   readonly temporality: "cumulative" | "delta";
   readonly maxMessageBytes: number;
+  /** The request rate over the run (shape and traffic scenarios): arrivals follow it. */
+  readonly curve: RateCurve;
   /** The run's first moment: scenarios are timed from it. */
   readonly startUs: number;
   /** What the scenarios in effect `t` seconds into the run do, at the request rate of that moment. */

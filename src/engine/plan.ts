@@ -130,6 +130,7 @@ export function planRun(
     batchSize: config.output.batchSize,
     temporality: config.output.temporality,
     maxMessageBytes: config.output.maxMessageBytes,
+    curve,
     startUs,
     effectsAt: (t) => effects(t, curve.rateAt(t)),
     entryWeights: compileEntryWeights(config, graph.entryPoints.map((node) => node.name)),

@@ -3,7 +3,6 @@ import { parseDuration } from "../../config/units.ts";
 import { explainRequests } from "../../engine/explain.ts";
 import { planRun } from "../../engine/plan.ts";
 import { activeScenarios } from "../../engine/scenario-timeline.ts";
-import { workloadCurve } from "../../engine/workload-curve.ts";
 import { badFlag } from "../../plugin-host/messages.ts";
 import { systemClock } from "../../runtime/clock.ts";
 import { formatTimeline } from "../format-timeline.ts";
@@ -34,9 +33,7 @@ export const explainCommand = defineCommand({
       if (!at.ok || at.value > plan.durationSeconds) {
         throw badFlag("--at", at.ok ? "after the end of the run" : at.message);
       }
-      from = Math.floor(
-        workloadCurve(settings.config, settings.graph.entryPoints.length, startUs).cumulative(at.value),
-      );
+      from = Math.floor(plan.curve.cumulative(at.value));
       const active = activeScenarios(settings.config.scenarios, at.value);
       const scenarios = active.map(({ scenario, phase }) => `${scenario.name} (${phase})`);
       lines.push(`at ${args.at}: ${scenarios.length > 0 ? scenarios.join(", ") : "no scenario in effect"}`, "");

@@ -36,12 +36,15 @@ export function varintSize(value: number): number {
  * when the length needs another size, so the output is canonical protobuf, byte-identical to protobuf-es
  * `toBinary`. Numbers passed to it must be integers in the range each method names.
  *
- * `finish()` returns a copy and resets the writer, so one writer serves any number of messages and its buffer
- * (which only ever grows) is allocated once.
+ * `finish()` hands out the message's bytes as a view of the buffer, without copying them, and the next
+ * message is written after them. When the buffer is full, the message being written moves to a new buffer;
+ * the old one stays alive only as long as views of it do.
  */
 export class ProtoWriter {
   private buf: Uint8Array;
   private view: DataView;
+  /** Where the message being written starts: bytes before it were handed out by `finish()`. */
+  private start = 0;
   private pos = 0;
   /**
    * For each message begun and not yet ended, where its length goes: the position for one reserved byte, its
@@ -57,20 +60,20 @@ export class ProtoWriter {
 
   /** Bytes written since the last `finish()` or `reset()`. */
   get length(): number {
-    return this.pos;
+    return this.pos - this.start;
   }
 
-  /** Discards everything written, keeping the buffer. */
+  /** Discards everything written since the last `finish()`. */
   reset(): void {
-    this.pos = 0;
+    this.pos = this.start;
     this.depth = 0;
   }
 
-  /** A copy of the bytes written, after which the writer is empty again (its buffer is kept for reuse). */
+  /** The bytes written since the last `finish()`, after which the writer is empty again. */
   finish(): Uint8Array {
     if (this.depth !== 0) throw new Error(`ProtoWriter.finish: ${this.depth} message(s) not ended`);
-    const out = this.buf.slice(0, this.pos);
-    this.pos = 0;
+    const out = this.buf.subarray(this.start, this.pos);
+    this.start = this.pos;
     return out;
   }
 
@@ -260,7 +263,10 @@ export class ProtoWriter {
   /** Rewrites the length prefix at `lengthPos` (now `reserved` bytes) to its canonical size, moving the body. */
   private resizePrefix(lengthPos: number, length: number, reserved: number): void {
     const needed = varintSize(length);
-    if (this.pos + needed - reserved > this.buf.length) this.grow(needed - reserved);
+    if (this.pos + needed - reserved > this.buf.length) {
+      this.grow(needed - reserved);
+      lengthPos = this.pos - length - reserved; // the message moved
+    }
     const bodyStart = lengthPos + reserved;
     this.buf.copyWithin(lengthPos + needed, bodyStart, this.pos);
     this.pos = lengthPos;
@@ -310,13 +316,25 @@ export class ProtoWriter {
     this.pos = pos + 4;
   }
 
+  /**
+   * Moves the message being written to the start of a new buffer with room for `needed` more bytes: the
+   * same size as this one, or larger when the message needs it. Bytes already handed out stay where they are.
+   */
   private grow(needed: number): void {
-    let capacity = this.buf.length * 2;
-    while (capacity < this.pos + needed) capacity *= 2;
+    const { start } = this;
+    const used = this.pos - start;
+    let capacity = this.buf.length;
+    while (capacity < 2 * (used + needed)) capacity *= 2;
     const next = new Uint8Array(capacity);
-    next.set(this.buf.subarray(0, this.pos));
+    next.set(this.buf.subarray(start, this.pos));
+    for (let i = 0; i < this.depth; i++) {
+      const mark = this.open[i]!;
+      this.open[i] = mark >= 0 ? mark - start : ~(~mark - start);
+    }
     this.buf = next;
     this.view = new DataView(next.buffer);
+    this.start = 0;
+    this.pos = used;
   }
 }
 

@@ -14,9 +14,8 @@ const TWO_POW_32 = 0x1_0000_0000;
 const TWO_POW_31 = 0x8000_0000;
 const NS_PER_US = 1000;
 const DEFAULT_CAPACITY = 64 * 1024;
-// Below this many UTF-16 units a string's UTF-8 (at most 3 bytes per unit) is under 128 bytes, so a one-byte
-// length prefix always fits and can be written after the bytes without moving them.
-const SHORT_STRING_UNITS = 42;
+// Up to this many bytes a loop copies faster than `set()`, a native call with a fixed cost.
+const COPY_LOOP_BYTES = 32;
 
 const utf8 = new TextEncoder();
 
@@ -181,8 +180,8 @@ export class ProtoWriter {
     if (this.pos + n > this.buf.length) this.grow(n);
     const buf = this.buf;
     const pos = this.pos;
-    // For 8- and 16-byte ids a plain loop measured twice as fast as set(), a native call with a fixed cost.
-    if (n <= 16) {
+    // Ids and most pre-encoded attributes are short enough for the loop.
+    if (n <= COPY_LOOP_BYTES) {
       for (let i = 0; i < n; i++) buf[pos + i] = value[i]!;
     } else {
       buf.set(value, pos);
@@ -192,26 +191,25 @@ export class ProtoWriter {
 
   /** A length-prefixed UTF-8 string. Lone surrogates become U+FFFD, as with TextEncoder. */
   string(value: string): void {
-    if (value.length > SHORT_STRING_UNITS) {
-      this.longString(value);
+    const n = value.length;
+    if (n >= 128) {
+      this.utf8String(value);
       return;
     }
-    const n = value.length;
-    if (this.pos + 1 + 3 * n > this.buf.length) this.grow(1 + 3 * n);
+    // Most strings here are ASCII and under 128 characters: one byte each, so the one-byte length is known
+    // before they are copied. By hand, since encodeInto costs a native call and a subarray per string.
+    if (this.pos + 1 + n > this.buf.length) this.grow(1 + n);
     const buf = this.buf;
-    const start = this.pos + 1;
-    let pos = start;
-    // Most strings here are short ASCII (keys, names, ids); copying them by hand beats encodeInto's per-call
-    // cost and its subarray allocation. The first non-ASCII unit hands the whole string to encodeInto.
+    let pos = this.pos + 1;
     for (let i = 0; i < n; i++) {
       const unit = value.charCodeAt(i);
       if (unit >= 128) {
-        pos = start + utf8.encodeInto(value, buf.subarray(start)).written;
-        break;
+        this.utf8String(value);
+        return;
       }
       buf[pos++] = unit;
     }
-    buf[start - 1] = pos - start;
+    buf[this.pos] = n;
     this.pos = pos;
   }
 
@@ -245,7 +243,8 @@ export class ProtoWriter {
     }
   }
 
-  private longString(value: string): void {
+  /** Any string, by TextEncoder: room for its longest UTF-8, then the length prefix made canonical. */
+  private utf8String(value: string): void {
     const maxBytes = 3 * value.length;
     const reserved = varintSize(maxBytes);
     if (this.pos + reserved + maxBytes > this.buf.length) this.grow(reserved + maxBytes);

@@ -18,6 +18,7 @@ import {
   type SpanRecord,
   STATUS_ERROR,
 } from "../src/telemetry/records.ts";
+import { median, RUNTIME, timed } from "./measure.ts";
 
 const SPAN_COUNT = Number(process.argv[2] ?? 200_000);
 const BATCH_SIZE = 500;
@@ -167,11 +168,6 @@ function protobufEs(work: readonly SpanRecord[][]): number {
   return (performance.now() - start) / 1000;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 const spans = makeSpans(SPAN_COUNT);
 const work = batches(spans);
 const writer = new ProtoWriter();
@@ -180,11 +176,13 @@ const resource = encodeResource(RESOURCE);
 const seconds: number[] = [];
 let totalBytes = 0;
 encodeAll(writer, resource, work); // warm-up: let the JIT settle before timing
-for (let round = 0; round < ROUNDS; round++) {
-  const [bytes, taken] = encodeAll(writer, resource, work);
-  totalBytes = bytes;
-  seconds.push(taken);
-}
+const [, timing] = await timed(() => {
+  for (let round = 0; round < ROUNDS; round++) {
+    const [bytes, taken] = encodeAll(writer, resource, work);
+    totalBytes = bytes;
+    seconds.push(taken);
+  }
+});
 
 const baselineWork = batches(spans.slice(0, BASELINE_SPANS));
 protobufEs(baselineWork);
@@ -192,7 +190,10 @@ const baselineSeconds = median([protobufEs(baselineWork), protobufEs(baselineWor
 
 console.log(JSON.stringify(
   {
-    runtime: navigator.userAgent,
+    runtime: RUNTIME,
+    // All rounds: their wall and CPU time.
+    wallSeconds: timing.wallSeconds,
+    cpuSeconds: timing.cpuSeconds,
     spans: SPAN_COUNT,
     batchSize: BATCH_SIZE,
     rounds: ROUNDS,

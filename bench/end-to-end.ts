@@ -1,7 +1,9 @@
-// End to end over loopback gRPC: `bun bench/end-to-end.ts [example.yaml] [requests]`. The built-in
-// receiver runs in its own process (as `dreamweaver sink`), the generator here, unpaced; prints JSON with
-// spans/s from the first request to the last acknowledged export, and what the receiver counted.
+// End to end over loopback gRPC: `bun bench/end-to-end.ts [example.yaml] [requests]` (or `deno run -A ...`).
+// The built-in receiver runs in its own process (as `dreamweaver sink`, on the same runtime), the generator
+// here, unpaced; prints JSON with spans/s from the first request to the last acknowledged export, the
+// generator's wall and CPU time, and what the receiver counted.
 import { run } from "../src/run/run.ts";
+import { RUNTIME, timed } from "./measure.ts";
 import { exampleSettings, fastRequests } from "./settings.ts";
 import { spawnSink } from "./spawn-sink.ts";
 
@@ -13,7 +15,7 @@ const settings = await exampleSettings(example, {
   endpoint: `http://127.0.0.1:${sink.port}`,
   timeout: "30s",
 });
-const summary = await run(settings, { drainMs: 30_000 });
+const [summary, timing] = await timed(() => run(settings, { drainMs: 30_000 }));
 const report = await sink.stop();
 console.log(JSON.stringify({
   benchmark: "end-to-end, loopback gRPC into `dreamweaver sink` (separate process)",
@@ -25,7 +27,11 @@ console.log(JSON.stringify({
   megabytes: Math.round(summary.bytes / 1e5) / 10,
   seconds: summary.elapsedSeconds,
   spansPerSecond: Math.round(summary.spans / summary.elapsedSeconds),
+  generatorWallSeconds: timing.wallSeconds,
+  generatorCpuSeconds: timing.cpuSeconds,
+  generatorCpuUsPerSpan: Math.round((timing.cpuSeconds / summary.spans) * 1e8) / 100,
   failedExports: summary.failedExports,
   received: { spans: report.spans, logRecords: report.logRecords, dataPoints: report.dataPoints },
   violations: report.violations,
+  runtime: RUNTIME,
 }));

@@ -2,6 +2,7 @@
 // Runs on the wall clock and prints JSON with the achieved request rate and the worst lag behind schedule.
 import { startSink } from "../src/receiver/start-receiver.ts";
 import { run } from "../src/run/run.ts";
+import { RUNTIME, timed } from "./measure.ts";
 import { exampleSettings } from "./settings.ts";
 
 const [rate = "2000", seconds = "30", example = "ecommerce.yaml", exporter = "none"] = process.argv.slice(2);
@@ -12,7 +13,7 @@ const settings = await exampleSettings(example, {
   exporters: [exporter],
   ...(sink && { endpoint: `http://127.0.0.1:${sink.port}` }),
 });
-const summary = await run(settings);
+const [summary, timing] = await timed(() => run(settings));
 await sink?.close();
 console.log(JSON.stringify({
   benchmark: "pacing",
@@ -25,4 +26,7 @@ console.log(JSON.stringify({
   expectedRequests: Math.floor(Number(rate) * Number(seconds)),
   maxLagMs: summary.maxLagMs,
   elapsedSeconds: summary.elapsedSeconds,
+  wallSeconds: timing.wallSeconds,
+  cpuSeconds: timing.cpuSeconds,
+  runtime: RUNTIME,
 }));

@@ -9,6 +9,7 @@ import { readTextFile } from "../src/cli/host.ts";
 import { resolveSettings } from "../src/config/settings.ts";
 import { startSink } from "../src/receiver/start-receiver.ts";
 import { run } from "../src/run/run.ts";
+import { RUNTIME } from "./measure.ts";
 import { ROOT } from "./settings.ts";
 
 const [from = "10", to = "1000", seconds = "60", arrivals = "uniform"] = process.argv.slice(2);
@@ -54,5 +55,6 @@ console.log(JSON.stringify({
   cpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100,
   counts,
   expected: expected.map(Math.round),
+  runtime: RUNTIME,
   worstErrorPercent: Math.round(Math.max(...counts.map((c, k) => Math.abs(c / expected[k]! - 1))) * 1e4) / 100,
 }));

@@ -4,6 +4,7 @@
 // and the generator's peak RSS, sampled every 100 ms.
 import { createServer } from "node:net";
 import { run } from "../src/run/run.ts";
+import { RUNTIME, timed } from "./measure.ts";
 import { exampleSettings } from "./settings.ts";
 
 const [rate = "1000", seconds = "60", mode = "silent"] = process.argv.slice(2);
@@ -20,7 +21,7 @@ const settings = await exampleSettings("marketplace.yaml", {
   duration: `${seconds}s`,
   endpoint: `http://127.0.0.1:${port}`,
 });
-const summary = await run(settings);
+const [summary, timing] = await timed(() => run(settings));
 clearInterval(sampler);
 silent.close();
 console.log(JSON.stringify({
@@ -35,5 +36,8 @@ console.log(JSON.stringify({
   dropped: summary.dropped,
   peakRssMb: Math.round(peakRss / 2 ** 20),
   lastError: summary.lastError,
+  wallSeconds: timing.wallSeconds,
+  cpuSeconds: timing.cpuSeconds,
+  runtime: RUNTIME,
 }));
 process.exit(0);

@@ -7,13 +7,15 @@
 // - "grpc": the requests replayed over loopback gRPC, as fast as they are acknowledged and with the
 //   generator's concurrency (4 exports in flight), into `dreamweaver sink` in its own process, so the
 //   figure is the receiver's, not the generator's; with the receiver's peak RSS and CPU time.
-// SINK_RUNTIME=deno runs the receiver of the second on Deno.
+// Runs on Bun or Deno (`deno run -A bench/sink.ts`); the receiver of the second runs on the same runtime,
+// or on the one SINK_RUNTIME names (`bun`, `deno`). Each line has the wall and CPU time of its work.
 import { readFileSync } from "node:fs";
 import otlpGrpc from "../plugins/exporters/otlp-grpc.ts";
 import type { Exporter, ExportRequest } from "../src/plugin-host/plugin.ts";
 import { run } from "../src/run/run.ts";
 import { exampleSettings, fastRequests } from "./settings.ts";
 import { spawnSink } from "./spawn-sink.ts";
+import { collectGarbage, round3, RUNTIME, timed } from "./measure.ts";
 import { SinkRecorder } from "../src/receiver/recorder.ts";
 import { SINK_DEFAULTS } from "../src/receiver/start-receiver.ts";
 
@@ -51,9 +53,10 @@ function recorder() {
     let now = 0;
     const { traceIdleMs, ...limits } = SINK_DEFAULTS;
     const sink = new SinkRecorder({ idleMs: traceIdleMs, ...limits, now: () => now });
-    Bun.gc(true);
+    collectGarbage();
     const heapBefore = process.memoryUsage().heapUsed;
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     let elapsed = 0;
     let spans = 0;
     for (const [i, request] of captured.entries()) {
@@ -63,16 +66,20 @@ function recorder() {
       if (i % 100 === 0) sink.sweep();
     }
     elapsed += performance.now() - started;
+    const scanning = process.cpuUsage(cpuStarted);
     // What the open traces hold, measured outside the timing.
     const openTraces = sink.stats().openTraces;
-    Bun.gc(true);
+    collectGarbage();
     const heapOpen = process.memoryUsage().heapUsed - heapBefore;
     const finalizing = performance.now();
+    const cpuFinalizing = process.cpuUsage();
     const report = sink.report();
     elapsed += performance.now() - finalizing;
+    const reporting = process.cpuUsage(cpuFinalizing);
     const seconds = elapsed / 1000;
     result = {
       seconds: round3(seconds),
+      cpuSeconds: round3((scanning.user + scanning.system + reporting.user + reporting.system) / 1e6),
       spansPerSecond: Math.round(items.traces / seconds),
       itemsPerSecond: Math.round((items.traces + items.logs + items.metrics) / seconds),
       received: { spans: report.spans, logRecords: report.logRecords, dataPoints: report.dataPoints },
@@ -94,17 +101,18 @@ async function overGrpc() {
     timeoutMs: 60_000,
   });
   const cpuBefore = cpuTime(sink.process.pid);
-  const started = performance.now();
   let next = 0;
   let failed = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    const signal = new AbortController().signal;
-    while (next < captured.length) {
-      const request = captured[next++]!;
-      await exporter.export(request, signal).catch(() => failed++);
-    }
-  }));
-  const seconds = (performance.now() - started) / 1000;
+  const [, timing] = await timed(() =>
+    Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      const signal = new AbortController().signal;
+      while (next < captured.length) {
+        const request = captured[next++]!;
+        await exporter.export(request, signal).catch(() => failed++);
+      }
+    }))
+  );
+  const seconds = timing.wallSeconds;
   const cpuAfter = cpuTime(sink.process.pid);
   await exporter.close();
   const peakRssMb = peakRss(sink.process.pid);
@@ -119,7 +127,10 @@ async function overGrpc() {
     sinkPeakRssMb: peakRssMb,
     // The receiver's busy time during the replay: well below `seconds`, the client was the limit.
     sinkCpuSeconds: cpuBefore === undefined || cpuAfter === undefined ? undefined : round3(cpuAfter - cpuBefore),
-    sinkRuntime: process.env.SINK_RUNTIME === "deno" ? "deno" : "bun",
+    sinkRuntime: process.env.SINK_RUNTIME ?? RUNTIME.split(" ")[0],
+    // The replaying client's own CPU time (this process).
+    clientCpuSeconds: timing.cpuSeconds,
+    runtime: RUNTIME,
   };
 }
 
@@ -153,8 +164,4 @@ function peakRss(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

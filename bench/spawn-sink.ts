@@ -1,21 +1,25 @@
 import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
+import { RUNTIME } from "./measure.ts";
 
 const ROOT = join(import.meta.dirname!, "..");
 
 /**
- * Starts `dreamweaver sink --grpc-port 0 --json` in its own process (on Deno with SINK_RUNTIME=deno, to
- * compare HTTP/2 stacks) and resolves once it listens. `stop()` ends it and returns its JSON report.
+ * Starts `dreamweaver sink --grpc-port 0 --json` in its own process, on the bench's own runtime (or the one
+ * SINK_RUNTIME names, `bun` or `deno`, to compare HTTP/2 stacks), and resolves once it listens. `stop()`
+ * ends it and returns its JSON report.
  */
 export async function spawnSink(): Promise<{
   port: number;
   process: ChildProcessByStdio<null, Readable, Readable>;
   stop(): Promise<Record<string, unknown>>;
 }> {
-  const command = process.env.SINK_RUNTIME === "deno"
-    ? [join(ROOT, "node_modules", ".bin", "deno"), "run", "-A", join(ROOT, "src", "cli", "main.ts")]
-    : [process.execPath, join(ROOT, "src", "cli", "main.ts")];
+  const main = join(ROOT, "src", "cli", "main.ts");
+  const here = RUNTIME.split(" ")[0]!;
+  const runtime = process.env.SINK_RUNTIME ?? here;
+  const executable = runtime === here ? process.execPath : join(ROOT, "node_modules", ".bin", runtime);
+  const command = runtime === "deno" ? [executable, "run", "-A", main] : [executable, main];
   const sink = spawn(command[0]!, [...command.slice(1), "sink", "--grpc-port", "0", "--json"], {
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -41,6 +41,7 @@ export { DreamweaverError, type ErrorCode, type Problem } from "./plugin-host/er
 export { preEncodedExportMethod } from "./otlp/otlp-methods.ts";
 export type { AnyValue, KeyValue } from "./telemetry/records.ts";
 export { attribute } from "./telemetry/attribute.ts";
+export { constantAttribute } from "./otlp/constant-attribute.ts";
 export { encodeExportRequest } from "./otlp/encode.ts";
 export { encodeOtlpJson } from "./otlp/otlp-json.ts";
 /** Readers of a receiver's answers: the partial success of an export response and gRPC's RetryInfo. */

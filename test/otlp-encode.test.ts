@@ -647,7 +647,8 @@ describe("ProtoWriter", () => {
     const again = encodeResourceSpans(reused, resource, SCOPE, [ROOT_SPAN, CHILD_SPAN]);
     expect(again).toEqual(first);
     expect(encodeResourceSpans(new ProtoWriter(), resource, SCOPE, many)).toEqual(large);
-    // finish() hands out copies: later writes must not change earlier results.
+    // finish() hands out views of bytes it never writes again, even when a later message moves to a new
+    // buffer in the middle of its nested messages: later writes must not change earlier results.
     expect(first).toEqual(encodeResourceSpans(new ProtoWriter(), resource, SCOPE, [ROOT_SPAN, CHILD_SPAN]));
     expect(reused.length).toBe(0);
   });

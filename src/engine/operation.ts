@@ -1,10 +1,10 @@
 import { callPlugin } from "../plugin-host/driver.ts";
 import type { DescribedCall, OperationContext, OperationModel, SpanKindDefinition } from "../plugin-host/plugin.ts";
 import type { Contribution } from "../plugin-host/registry.ts";
-import { attribute } from "../telemetry/attribute.ts";
+import { constantAttribute } from "../otlp/constant-attribute.ts";
 
 const NONE: readonly never[] = [];
-const OTHER_ERROR = [attribute("error.type", "_OTHER")];
+const OTHER_ERROR = [constantAttribute("error.type", "_OTHER")];
 const SUCCEEDED: DescribedCall = { attributes: NONE, callerAttributes: NONE, callerFailed: false };
 const FAILED: DescribedCall = {
   attributes: OTHER_ERROR,

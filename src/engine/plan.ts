@@ -4,7 +4,7 @@ import type { ServiceNode } from "../config/graph.ts";
 import type { LoadedConfig } from "../config/settings.ts";
 import { type MetricPlan, planMetric } from "./metrics/plan-metric.ts";
 import { hashSeed, namedRandom } from "./seed.ts";
-import { attribute } from "../telemetry/attribute.ts";
+import { constantAttribute, preEncoded } from "../otlp/constant-attribute.ts";
 import type { KeyValue, ScopeRecord } from "../telemetry/records.ts";
 import { logNormalDuration, percentileDuration } from "./latency.ts";
 import { planOperation, type ServiceIdentity } from "./operation-plan.ts";
@@ -82,10 +82,13 @@ export function planRun(
     if (plan.logs.length > 0) {
       const identity = logIdentity(node.name, language, namedRandom(seedHash, `logger/${node.name}`));
       plan.logScope = identity.scope;
-      const threads = plan.threads = identity.threads.length > 0 ? identity.threads : NO_THREADS;
+      // Constant for every record of a thread and statement: encoded once.
+      const threads = plan.threads = identity.threads.length > 0
+        ? identity.threads.map((thread) => thread.map(preEncoded))
+        : NO_THREADS;
       for (const operation of plan.span?.operations ?? []) {
         (operation as { logAttributes: OperationPlan["logAttributes"] }).logAttributes = plan.logs.map(() => {
-          const code = identity.code(operation.operation);
+          const code = identity.code(operation.operation).map(preEncoded);
           return threads.map((thread) => [...code, ...thread]);
         });
       }
@@ -224,7 +227,7 @@ function planSpans(
     errorRate: traces.errorRate,
     errorPropagation: traces.errorPropagation,
     duration: traces.latency ? percentileDuration(traces.latency) : logNormalDuration(traces.baseDurationMs * 1000),
-    constantAttributes: user.filter((a) => !a.render).map((a) => attribute(a.key, a.value)),
+    constantAttributes: user.filter((a) => !a.render).map((a) => constantAttribute(a.key, a.value)),
     renderedAttributes: user.flatMap((a) => (a.render ? [{ key: a.key, render: a.render }] : [])),
     userKeys: new Set(user.map((a) => a.key)),
   };

@@ -64,6 +64,12 @@ export function writeKeyValues(writer: ProtoWriter, fieldNumber: number, values:
 
 /** A KeyValue message as field `fieldNumber`. */
 export function writeKeyValue(writer: ProtoWriter, fieldNumber: number, kv: KeyValue): void {
+  const { encoded } = kv;
+  if (encoded !== undefined) {
+    writer.tag(fieldNumber, WIRE_LEN);
+    writer.raw(encoded);
+    return;
+  }
   writer.beginMessage(fieldNumber);
   writeStringField(writer, 1, kv.key);
   writer.beginMessage(2);

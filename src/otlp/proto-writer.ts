@@ -14,9 +14,8 @@ const TWO_POW_32 = 0x1_0000_0000;
 const TWO_POW_31 = 0x8000_0000;
 const NS_PER_US = 1000;
 const DEFAULT_CAPACITY = 64 * 1024;
-// Below this many UTF-16 units a string's UTF-8 (at most 3 bytes per unit) is under 128 bytes, so a one-byte
-// length prefix always fits and can be written after the bytes without moving them.
-const SHORT_STRING_UNITS = 42;
+// Up to this many bytes a loop copies faster than `set()`, a native call with a fixed cost.
+const COPY_LOOP_BYTES = 32;
 
 const utf8 = new TextEncoder();
 
@@ -36,12 +35,15 @@ export function varintSize(value: number): number {
  * when the length needs another size, so the output is canonical protobuf, byte-identical to protobuf-es
  * `toBinary`. Numbers passed to it must be integers in the range each method names.
  *
- * `finish()` returns a copy and resets the writer, so one writer serves any number of messages and its buffer
- * (which only ever grows) is allocated once.
+ * `finish()` hands out the message's bytes as a view of the buffer, without copying them, and the next
+ * message is written after them. When the buffer is full, the message being written moves to a new buffer;
+ * the old one stays alive only as long as views of it do.
  */
 export class ProtoWriter {
   private buf: Uint8Array;
   private view: DataView;
+  /** Where the message being written starts: bytes before it were handed out by `finish()`. */
+  private start = 0;
   private pos = 0;
   /**
    * For each message begun and not yet ended, where its length goes: the position for one reserved byte, its
@@ -57,20 +59,20 @@ export class ProtoWriter {
 
   /** Bytes written since the last `finish()` or `reset()`. */
   get length(): number {
-    return this.pos;
+    return this.pos - this.start;
   }
 
-  /** Discards everything written, keeping the buffer. */
+  /** Discards everything written since the last `finish()`. */
   reset(): void {
-    this.pos = 0;
+    this.pos = this.start;
     this.depth = 0;
   }
 
-  /** A copy of the bytes written, after which the writer is empty again (its buffer is kept for reuse). */
+  /** The bytes written since the last `finish()`, after which the writer is empty again. */
   finish(): Uint8Array {
     if (this.depth !== 0) throw new Error(`ProtoWriter.finish: ${this.depth} message(s) not ended`);
-    const out = this.buf.slice(0, this.pos);
-    this.pos = 0;
+    const out = this.buf.subarray(this.start, this.pos);
+    this.start = this.pos;
     return out;
   }
 
@@ -178,8 +180,8 @@ export class ProtoWriter {
     if (this.pos + n > this.buf.length) this.grow(n);
     const buf = this.buf;
     const pos = this.pos;
-    // For 8- and 16-byte ids a plain loop measured twice as fast as set(), a native call with a fixed cost.
-    if (n <= 16) {
+    // Ids and most pre-encoded attributes are short enough for the loop.
+    if (n <= COPY_LOOP_BYTES) {
       for (let i = 0; i < n; i++) buf[pos + i] = value[i]!;
     } else {
       buf.set(value, pos);
@@ -189,26 +191,25 @@ export class ProtoWriter {
 
   /** A length-prefixed UTF-8 string. Lone surrogates become U+FFFD, as with TextEncoder. */
   string(value: string): void {
-    if (value.length > SHORT_STRING_UNITS) {
-      this.longString(value);
+    const n = value.length;
+    if (n >= 128) {
+      this.utf8String(value);
       return;
     }
-    const n = value.length;
-    if (this.pos + 1 + 3 * n > this.buf.length) this.grow(1 + 3 * n);
+    // Most strings here are ASCII and under 128 characters: one byte each, so the one-byte length is known
+    // before they are copied. By hand, since encodeInto costs a native call and a subarray per string.
+    if (this.pos + 1 + n > this.buf.length) this.grow(1 + n);
     const buf = this.buf;
-    const start = this.pos + 1;
-    let pos = start;
-    // Most strings here are short ASCII (keys, names, ids); copying them by hand beats encodeInto's per-call
-    // cost and its subarray allocation. The first non-ASCII unit hands the whole string to encodeInto.
+    let pos = this.pos + 1;
     for (let i = 0; i < n; i++) {
       const unit = value.charCodeAt(i);
       if (unit >= 128) {
-        pos = start + utf8.encodeInto(value, buf.subarray(start)).written;
-        break;
+        this.utf8String(value);
+        return;
       }
       buf[pos++] = unit;
     }
-    buf[start - 1] = pos - start;
+    buf[this.pos] = n;
     this.pos = pos;
   }
 
@@ -242,7 +243,8 @@ export class ProtoWriter {
     }
   }
 
-  private longString(value: string): void {
+  /** Any string, by TextEncoder: room for its longest UTF-8, then the length prefix made canonical. */
+  private utf8String(value: string): void {
     const maxBytes = 3 * value.length;
     const reserved = varintSize(maxBytes);
     if (this.pos + reserved + maxBytes > this.buf.length) this.grow(reserved + maxBytes);
@@ -260,7 +262,10 @@ export class ProtoWriter {
   /** Rewrites the length prefix at `lengthPos` (now `reserved` bytes) to its canonical size, moving the body. */
   private resizePrefix(lengthPos: number, length: number, reserved: number): void {
     const needed = varintSize(length);
-    if (this.pos + needed - reserved > this.buf.length) this.grow(needed - reserved);
+    if (this.pos + needed - reserved > this.buf.length) {
+      this.grow(needed - reserved);
+      lengthPos = this.pos - length - reserved; // the message moved
+    }
     const bodyStart = lengthPos + reserved;
     this.buf.copyWithin(lengthPos + needed, bodyStart, this.pos);
     this.pos = lengthPos;
@@ -310,13 +315,25 @@ export class ProtoWriter {
     this.pos = pos + 4;
   }
 
+  /**
+   * Moves the message being written to the start of a new buffer with room for `needed` more bytes: the
+   * same size as this one, or larger when the message needs it. Bytes already handed out stay where they are.
+   */
   private grow(needed: number): void {
-    let capacity = this.buf.length * 2;
-    while (capacity < this.pos + needed) capacity *= 2;
+    const { start } = this;
+    const used = this.pos - start;
+    let capacity = this.buf.length;
+    while (capacity < 2 * (used + needed)) capacity *= 2;
     const next = new Uint8Array(capacity);
-    next.set(this.buf.subarray(0, this.pos));
+    next.set(this.buf.subarray(start, this.pos));
+    for (let i = 0; i < this.depth; i++) {
+      const mark = this.open[i]!;
+      this.open[i] = mark >= 0 ? mark - start : ~(~mark - start);
+    }
     this.buf = next;
     this.view = new DataView(next.buffer);
+    this.start = 0;
+    this.pos = used;
   }
 }
 

@@ -14,6 +14,11 @@ export type AnyValue =
 export interface KeyValue {
   readonly key: string;
   readonly value: AnyValue;
+  /**
+   * The KeyValue message as the protobuf encoder writes it (its length prefix and body), for attributes
+   * that are the same in every record: set by `constantAttribute`, written as it is.
+   */
+  readonly encoded?: Uint8Array;
 }
 
 /** OTLP Status.code: absent status means UNSET. */

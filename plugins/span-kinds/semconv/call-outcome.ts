@@ -1,5 +1,5 @@
 import {
-  attribute,
+  constantAttribute,
   type DescribedCall,
   type Exception as PublicException,
   type KeyValue,
@@ -20,7 +20,7 @@ export interface Failure {
 
 /** A failure whose `error.type` is `errorType`, plus any other attributes the convention asks for. */
 export function failure(errorType: string, exception: Exception, ...more: readonly KeyValue[]): Failure {
-  return { attributes: [attribute("error.type", errorType), ...more], exception };
+  return { attributes: [constantAttribute("error.type", errorType), ...more], exception };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { attribute, type KeyValue, type OperationContext } from "../../../src/index.ts";
+import { constantAttribute, type KeyValue, type OperationContext } from "../../../src/index.ts";
 import { DB_NOISE, type DbSystem } from "./db-systems.ts";
 import { type Library, scopes } from "./instrumentation-scopes.ts";
 import { stem } from "./name-hints.ts";
@@ -60,9 +60,9 @@ export interface DbFields {
 /** `db.*` and `server.*` attributes that stay the same for every call of one operation. */
 export function dbAttributes(context: OperationContext, system: DbSystem, fields: DbFields): KeyValue[] {
   const namespace = system.namespace(databaseName(context));
-  const out = [attribute("db.system.name", system.name)];
+  const out = [constantAttribute("db.system.name", system.name)];
   const add = (key: string, value: string | number | undefined) => {
-    if (value !== undefined) out.push(attribute(key, value));
+    if (value !== undefined) out.push(constantAttribute(key, value));
   };
   add("db.namespace", namespace);
   add("db.operation.name", fields.operation);

@@ -1,4 +1,4 @@
-import { attribute } from "../../../src/index.ts";
+import { constantAttribute } from "../../../src/index.ts";
 import type { Failure } from "./call-outcome.ts";
 
 // How database calls fail, per system. Per the database conventions, `error.type` matches
@@ -233,8 +233,8 @@ export function dbFailures(system: string, table: string, write: boolean, langua
     const message = error.message.replaceAll("{table}", table);
     return {
       attributes: code === undefined
-        ? [attribute("error.type", errorType ?? "_OTHER")]
-        : [attribute("error.type", code), attribute("db.response.status_code", code)],
+        ? [constantAttribute("error.type", errorType ?? "_OTHER")]
+        : [constantAttribute("error.type", code), constantAttribute("db.response.status_code", code)],
       exception: driver && code !== undefined ? driver(error, message) : { type, message },
     };
   });

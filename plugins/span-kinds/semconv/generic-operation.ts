@@ -1,10 +1,10 @@
-import { attribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
+import { constantAttribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
 import { type Failure, NONE, precomputedCalls } from "./call-outcome.ts";
 
 // An operation no convention recognises: named as written, and on failure only the convention's fallback
 // `error.type` value `_OTHER` (semconv error.type: "used when the instrumentation doesn't define a custom value").
 
-const OTHER = [attribute("error.type", "_OTHER")];
+const OTHER = [constantAttribute("error.type", "_OTHER")];
 /** How long a caller waits; what a timeout of this operation lasts. */
 const TIMEOUT_MS = 10_000;
 

@@ -1,4 +1,10 @@
-import { attribute, type DescribedCall, type OperationContext, type OperationModel } from "../../../src/index.ts";
+import {
+  attribute,
+  constantAttribute,
+  type DescribedCall,
+  type OperationContext,
+  type OperationModel,
+} from "../../../src/index.ts";
 import { parseRpcMethod, rpcMethodAttributes, rpcMetrics, rpcStatusAttributes } from "./grpc-method.ts";
 import { CLIENT_CAUSED, grpcException, SERVER_FAILURES } from "./grpc-status.ts";
 import { scopes } from "./instrumentation-scopes.ts";
@@ -14,13 +20,17 @@ export function grpcClientOperation(context: OperationContext): OperationModel |
   const era = context.semconv;
   const common = [
     ...rpcMethodAttributes(rpc, era),
-    attribute("server.address", context.service),
-    attribute("server.port", rpc.port),
+    constantAttribute("server.address", context.service),
+    constantAttribute("server.port", rpc.port),
   ];
   const ok = [...common, ...rpcStatusAttributes(rpc, "OK", era)];
-  const peerPort = attribute("network.peer.port", rpc.port);
+  const peerPort = constantAttribute("network.peer.port", rpc.port);
   const failures = [...SERVER_FAILURES, ...CLIENT_CAUSED].map((status): DescribedCall => ({
-    attributes: [...common, ...rpcStatusAttributes(rpc, status.code, era), attribute("error.type", status.code)],
+    attributes: [
+      ...common,
+      ...rpcStatusAttributes(rpc, status.code, era),
+      constantAttribute("error.type", status.code),
+    ],
     callerAttributes: [],
     callerFailed: true,
     exception: grpcException(status, context.language),

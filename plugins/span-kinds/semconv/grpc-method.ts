@@ -1,4 +1,4 @@
-import { attribute, type KeyValue, type OperationContext } from "../../../src/index.ts";
+import { constantAttribute, type KeyValue, type OperationContext } from "../../../src/index.ts";
 import { GRPC_CODES } from "./grpc-status.ts";
 import { pascalCase, stem } from "./name-hints.ts";
 
@@ -64,10 +64,10 @@ export function eras(era: OperationContext["semconv"]): { readonly latest: boole
 export function rpcMethodAttributes(rpc: RpcMethod, era: OperationContext["semconv"]): KeyValue[] {
   const { latest, old } = eras(era);
   const out: KeyValue[] = [];
-  if (latest) out.push(attribute("rpc.system.name", rpc.system));
-  if (old) out.push(attribute("rpc.system", OLD_SYSTEM_NAMES[rpc.system] ?? rpc.system));
-  if (old && rpc.service !== "") out.push(attribute("rpc.service", rpc.service));
-  out.push(attribute("rpc.method", latest ? rpc.full : rpc.method));
+  if (latest) out.push(constantAttribute("rpc.system.name", rpc.system));
+  if (old) out.push(constantAttribute("rpc.system", OLD_SYSTEM_NAMES[rpc.system] ?? rpc.system));
+  if (old && rpc.service !== "") out.push(constantAttribute("rpc.service", rpc.service));
+  out.push(constantAttribute("rpc.method", latest ? rpc.full : rpc.method));
   return out;
 }
 
@@ -75,8 +75,8 @@ export function rpcMethodAttributes(rpc: RpcMethod, era: OperationContext["semco
 export function rpcStatusAttributes(rpc: RpcMethod, code: string, era: OperationContext["semconv"]): KeyValue[] {
   const { latest, old } = eras(era);
   const out: KeyValue[] = [];
-  if (latest) out.push(attribute("rpc.status_code", rpc.system === "connectrpc" ? code.toLowerCase() : code));
-  if (old && rpc.system === "grpc") out.push(attribute("rpc.grpc.status_code", GRPC_CODES[code] ?? 2));
+  if (latest) out.push(constantAttribute("rpc.status_code", rpc.system === "connectrpc" ? code.toLowerCase() : code));
+  if (old && rpc.system === "grpc") out.push(constantAttribute("rpc.grpc.status_code", GRPC_CODES[code] ?? 2));
   return out;
 }
 

@@ -1,5 +1,6 @@
 import {
   attribute,
+  constantAttribute,
   type DescribedCall,
   type KeyValue,
   type OperationContext,
@@ -21,16 +22,16 @@ export function grpcServerOperation(context: OperationContext): OperationModel |
   const rpc = parseRpcMethod(context);
   if (!rpc) return undefined;
   const era = context.semconv;
-  const server = [attribute("server.address", context.service), attribute("server.port", rpc.port)];
+  const server = [constantAttribute("server.address", context.service), constantAttribute("server.port", rpc.port)];
   const common = [...rpcMethodAttributes(rpc, era), ...server];
   const clientAddress = clientAddressFor(context);
   const okStatus = rpcStatusAttributes(rpc, "OK", era);
-  const peerPort = attribute("network.peer.port", rpc.port);
+  const peerPort = constantAttribute("network.peer.port", rpc.port);
   // Everything but the addresses is fixed per outcome, so it is built once.
   const outcome = (status: RpcStatus | undefined, serverError: boolean) => {
     const code = status?.code ?? "OK";
     const statusAttributes = status ? rpcStatusAttributes(rpc, code, era) : okStatus;
-    const error = status ? [attribute("error.type", code)] : [];
+    const error = status ? [constantAttribute("error.type", code)] : [];
     return {
       own: [...common, ...statusAttributes, ...(serverError ? error : [])],
       caller: [...common, ...statusAttributes, ...error],

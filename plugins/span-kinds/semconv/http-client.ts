@@ -1,4 +1,4 @@
-import { attribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
+import { constantAttribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
 import { NONE } from "./call-outcome.ts";
 import { compileTemplate, parseHttpOperation } from "./http-route.ts";
 import { HTTP_CLIENT_FAILURES, HTTP_CLIENT_TIMEOUT_MS, HTTP_PROPAGATED, httpClientSuccess } from "./http-status.ts";
@@ -16,9 +16,9 @@ export function httpClientOperation(context: OperationContext): OperationModel |
   const query = http.query === undefined ? undefined : compileTemplate(http.query);
   const success = httpClientSuccess(http.method);
   const fixed = [
-    attribute("http.request.method", http.method),
-    attribute("server.address", context.service),
-    attribute("server.port", 443),
+    constantAttribute("http.request.method", http.method),
+    constantAttribute("server.address", context.service),
+    constantAttribute("server.port", 443),
   ];
   const origin = `https://${context.service}`;
   return {
@@ -35,7 +35,7 @@ export function httpClientOperation(context: OperationContext): OperationModel |
       const outcome = cause ? HTTP_PROPAGATED[cause.kind] : failed ? random.pick(HTTP_CLIENT_FAILURES) : success;
       const urlQuery = query?.render(random);
       const full = origin + path.render(random) + (urlQuery === undefined ? "" : `?${urlQuery}`);
-      const attributes = [...fixed, attribute("url.full", full), protocolVersion(random)];
+      const attributes = [...fixed, constantAttribute("url.full", full), protocolVersion(random)];
       if (outcome.status) attributes.push(outcome.status);
       if (outcome.callerError) attributes.push(outcome.callerError);
       return { attributes, callerAttributes: NONE, callerFailed: failed, exception: outcome.exception };

@@ -1,5 +1,6 @@
 import {
   attribute,
+  constantAttribute,
   type KeyValue,
   type OperationContext,
   type OperationModel,
@@ -16,7 +17,7 @@ import { userAgentFor } from "./user-agents.ts";
 // server span `{method} {http.route}`, client span `{method}` (no url.template is known to the caller).
 
 const PORT = 8080;
-const PEER_PORT = attribute("network.peer.port", PORT);
+const PEER_PORT = constantAttribute("network.peer.port", PORT);
 
 /** Safe methods (RFC 9110) read; the others change something. */
 const READS = new Set(["GET", "HEAD", "OPTIONS", "QUERY", "TRACE"]);
@@ -37,8 +38,8 @@ export const HTTP_METRIC_ATTRIBUTES: readonly string[] = [
 ];
 
 /** HTTP/1.1 for most calls, HTTP/2 for some; shared by both sides of a call. */
-const HTTP_1_1 = attribute("network.protocol.version", "1.1");
-const HTTP_2 = attribute("network.protocol.version", "2");
+const HTTP_1_1 = constantAttribute("network.protocol.version", "1.1");
+const HTTP_2 = constantAttribute("network.protocol.version", "2");
 export const protocolVersion = (random: Random): KeyValue => (random.chance(0.3) ? HTTP_2 : HTTP_1_1);
 
 /** An operation `METHOD /route` on a server: an HTTP server span, or undefined when not written that way. */
@@ -48,10 +49,16 @@ export function httpServerOperation(context: OperationContext): OperationModel |
   const path = compileTemplate(http.route);
   const query = http.query === undefined ? undefined : compileTemplate(http.query);
   const outcomes = httpServerOutcomes(http.method, path.hasParameters);
-  const method = attribute("http.request.method", http.method);
-  const address = attribute("server.address", context.service);
-  const port = attribute("server.port", PORT);
-  const server = [method, attribute("http.route", http.route), attribute("url.scheme", "http"), address, port];
+  const method = constantAttribute("http.request.method", http.method);
+  const address = constantAttribute("server.address", context.service);
+  const port = constantAttribute("server.port", PORT);
+  const server = [
+    method,
+    constantAttribute("http.route", http.route),
+    constantAttribute("url.scheme", "http"),
+    address,
+    port,
+  ];
   const caller = [method, address, port];
   const origin = `http://${context.service}:${PORT}`;
   // semconv identity hook: browsers and public addresses at the edge, callers' clients and pods inside.

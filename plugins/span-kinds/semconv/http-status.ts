@@ -1,11 +1,11 @@
-import { attribute, type FailureKind } from "../../../src/index.ts";
+import { constantAttribute, type FailureKind } from "../../../src/index.ts";
 import type { Exception, Outcome, Outcomes } from "./call-outcome.ts";
 
 // Status codes of one HTTP operation. Per the HTTP span conventions ("Status"), a 5xx is an error on both
 // sides, a 4xx only on the client side; `error.type` is then the status code as a string.
 
-const status = (code: number) => attribute("http.response.status_code", code);
-const errorType = (code: number) => attribute("error.type", String(code));
+const status = (code: number) => constantAttribute("http.response.status_code", code);
+const errorType = (code: number) => constantAttribute("error.type", String(code));
 
 /** A 2xx or 3xx: no error anywhere. */
 function ok(code: number): Outcome {
@@ -96,11 +96,11 @@ export const HTTP_CLIENT_FAILURES: readonly Outcome[] = [
     },
   },
   {
-    callerError: attribute("error.type", "ECONNREFUSED"),
+    callerError: constantAttribute("error.type", "ECONNREFUSED"),
     exception: { type: "ConnectError", message: "connect ECONNREFUSED", kind: "unavailable" },
   },
   {
-    callerError: attribute("error.type", "timeout"),
+    callerError: constantAttribute("error.type", "timeout"),
     exception: { type: "TimeoutError", message: `Request timed out after ${HTTP_CLIENT_TIMEOUT_MS} ms` },
   },
 ];

@@ -1,4 +1,10 @@
-import { attribute, type KeyValue, type OperationContext, type OperationModel } from "../../../src/index.ts";
+import {
+  attribute,
+  constantAttribute,
+  type KeyValue,
+  type OperationContext,
+  type OperationModel,
+} from "../../../src/index.ts";
 import { type Failure, failure, NONE, precomputedCalls } from "./call-outcome.ts";
 import { camelCase, pascalCase } from "./name-hints.ts";
 
@@ -37,7 +43,9 @@ function reportingCause(attributes: readonly KeyValue[], own: OperationModel["de
 export function internalOperation(context: OperationContext): OperationModel {
   const owner = pascalCase(context.template) || pascalCase(context.service);
   const method = camelCase(context.operation);
-  const attributes = method === "" ? [] : [attribute("code.function.name", owner ? `${owner}.${method}` : method)];
+  const attributes = method === ""
+    ? []
+    : [constantAttribute("code.function.name", owner ? `${owner}.${method}` : method)];
   return {
     name: context.operation,
     callerName: context.operation,

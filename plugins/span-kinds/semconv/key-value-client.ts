@@ -1,4 +1,4 @@
-import { attribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
+import { attribute, constantAttribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
 import { directCall } from "./call-outcome.ts";
 import { databaseName, dbAttributes, dbModel, WRITES } from "./db-common.ts";
 import { dbFailures } from "./db-errors.ts";
@@ -82,7 +82,7 @@ export function keyValueOperation(context: OperationContext, system: DbSystem): 
     ? [command, ...rest].join(" ")
     : (memcached ? undefined : KEYLESS[command])?.replace("{prefix}", prefix);
   if (constant !== undefined) {
-    const attributes = [...fixed, attribute("db.query.text", constant)];
+    const attributes = [...fixed, constantAttribute("db.query.text", constant)];
     return {
       ...model,
       describe: (random, failed) => directCall(attributes, failed ? random.pick(failures) : undefined),

@@ -1,4 +1,4 @@
-import { attribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
+import { constantAttribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
 import { type Failure, failure } from "./call-outcome.ts";
 import { scopes } from "./instrumentation-scopes.ts";
 import {
@@ -31,7 +31,7 @@ export function consumerOperation(context: OperationContext): OperationModel {
   const system = inferMessagingSystem([context.service, context.template, context.operation]);
   const { verb, destination } = parseMessagingOperation(context);
   const consume = (verb !== undefined ? CONSUME_VERBS.get(verb) : undefined) ?? CONSUME_VERBS.get("process")!;
-  const target = attribute("messaging.destination.name", destination);
+  const target = constantAttribute("messaging.destination.name", destination);
   const consumer = [
     ...brokerAttributes(system, era),
     ...operationAttributes(era, consume.type, consume.name, consume.type),

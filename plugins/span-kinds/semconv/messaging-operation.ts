@@ -1,4 +1,4 @@
-import { attribute, type KeyValue, type OperationContext, type Random } from "../../../src/index.ts";
+import { attribute, constantAttribute, type KeyValue, type OperationContext, type Random } from "../../../src/index.ts";
 import { eras } from "./grpc-method.ts";
 import { stem } from "./name-hints.ts";
 import type { MessagingSystem } from "./messaging-systems.ts";
@@ -169,8 +169,10 @@ export function operationAttributes(
 ): KeyValue[] {
   const { latest, old } = eras(era);
   const out: KeyValue[] = [];
-  if (latest) out.push(attribute("messaging.operation.type", type), attribute("messaging.operation.name", name));
-  if (old) out.push(attribute("messaging.operation", oldOperation));
+  if (latest) {
+    out.push(constantAttribute("messaging.operation.type", type), constantAttribute("messaging.operation.name", name));
+  }
+  if (old) out.push(constantAttribute("messaging.operation", oldOperation));
   return out;
 }
 

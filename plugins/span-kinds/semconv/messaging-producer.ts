@@ -11,7 +11,7 @@ import {
   SEND_VERBS,
 } from "./messaging-operation.ts";
 import { brokerAttributes, brokerFailure, forDestination, inferMessagingSystem } from "./messaging-systems.ts";
-import { attribute } from "../../../src/index.ts";
+import { constantAttribute } from "../../../src/index.ts";
 
 // A PRODUCER span that sends one message (semconv messaging spans): named
 // `{messaging.operation.name} {destination}`, operation type "send"; up to v1.24 `{destination} publish`
@@ -27,7 +27,7 @@ export function producerOperation(context: OperationContext): OperationModel {
   const fixed = [
     ...brokerAttributes(system, era),
     ...operationAttributes(era, "send", operation, "publish"),
-    attribute("messaging.destination.name", destination),
+    constantAttribute("messaging.destination.name", destination),
   ];
   const failures = forDestination(system.failures, destination).map((f) => brokerFailure(system, f, context.language));
   const name = messagingSpanName(era, era === "v1.24" ? "publish" : operation, destination);

@@ -1,4 +1,4 @@
-import { attribute, type KeyValue, type OperationContext } from "../../../src/index.ts";
+import { constantAttribute, type KeyValue, type OperationContext } from "../../../src/index.ts";
 import { eras } from "./grpc-method.ts";
 import { type Failure, failure } from "./call-outcome.ts";
 import { hint, type HintRule } from "./name-hints.ts";
@@ -126,9 +126,9 @@ export function forDestination(failures: readonly Failure[], destination: string
 export function brokerAttributes(system: MessagingSystem, era: OperationContext["semconv"]): KeyValue[] {
   const { latest, old } = eras(era);
   const out: KeyValue[] = [];
-  if (latest) out.push(attribute("messaging.system.name", system.name));
-  if (old) out.push(attribute("messaging.system", system.name));
-  out.push(attribute("server.address", system.host), attribute("server.port", system.port));
+  if (latest) out.push(constantAttribute("messaging.system.name", system.name));
+  if (old) out.push(constantAttribute("messaging.system", system.name));
+  out.push(constantAttribute("server.address", system.host), constantAttribute("server.port", system.port));
   return out;
 }
 
@@ -137,8 +137,8 @@ export function groupAttributes(system: MessagingSystem, era: OperationContext["
   if (!system.group) return [];
   const { latest, old } = eras(era);
   const out: KeyValue[] = [];
-  if (latest || system.name !== "kafka") out.push(attribute(system.group, group));
-  if (old && system.name === "kafka") out.push(attribute("messaging.kafka.consumer.group", group));
+  if (latest || system.name !== "kafka") out.push(constantAttribute(system.group, group));
+  if (old && system.name === "kafka") out.push(constantAttribute("messaging.kafka.consumer.group", group));
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { attribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
+import { constantAttribute, type OperationContext, type OperationModel } from "../../../src/index.ts";
 import { precomputedCalls } from "./call-outcome.ts";
 import { databaseName, dbAttributes, dbModel, WRITES } from "./db-common.ts";
 import { dbFailures } from "./db-errors.ts";
@@ -18,7 +18,7 @@ export function sqlOperation(context: OperationContext, system: DbSystem): Opera
   // Made-up variants differ in columns only: one operation, table and summary for all of them.
   const { operation, collection, summary, procedure } = statements[0]!;
   const fixed = dbAttributes(context, system, { operation, collection, summary, procedure });
-  const variants = statements.map((statement) => [...fixed, attribute("db.query.text", statement.text)]);
+  const variants = statements.map((statement) => [...fixed, constantAttribute("db.query.text", statement.text)]);
   const failures = dbFailures(
     system.name,
     collection ?? databaseName(context),

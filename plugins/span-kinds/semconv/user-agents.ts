@@ -1,4 +1,4 @@
-import { attribute, type KeyValue, type OperationContext, type Random } from "../../../src/index.ts";
+import { constantAttribute, type KeyValue, type OperationContext, type Random } from "../../../src/index.ts";
 import { weighted } from "./random-values.ts";
 
 /**
@@ -45,7 +45,7 @@ export const userAgent: (random: Random) => string = weighted(USER_AGENTS);
 
 /** The same mix as ready-made `user_agent.original` attributes, so spans share them instead of rebuilding. */
 export const userAgentAttribute: (random: Random) => KeyValue = weighted(
-  USER_AGENTS.map(([weight, agent]) => [weight, attribute("user_agent.original", agent)] as const),
+  USER_AGENTS.map(([weight, agent]) => [weight, constantAttribute("user_agent.original", agent)] as const),
 );
 
 /**
@@ -69,5 +69,5 @@ export function userAgentFor(context: OperationContext): ((random: Random) => Ke
   if (context.edge ?? (context.callerLanguages === undefined)) return userAgentAttribute;
   const agents = context.callerLanguages.flatMap((language) => SDK_AGENTS[language] ?? []);
   if (agents.length === 0) return undefined;
-  return weighted(agents.map(([weight, agent]) => [weight, attribute("user_agent.original", agent)] as const));
+  return weighted(agents.map(([weight, agent]) => [weight, constantAttribute("user_agent.original", agent)] as const));
 }

@@ -30,10 +30,31 @@ interface InstanceState {
   readonly models: (MetricModel | undefined)[];
   /** Configured metrics that a semantic-convention stream of the same name replaces. */
   readonly replaced: readonly boolean[];
-  /** Semantic-convention duration histograms: metric name -> the metric and its streams by attribute set. */
-  readonly semconv: Map<string, { metric: SemconvMetric; roots: Map<string, StreamNode>; streams: Histogram[] }>;
+  /** Semantic-convention duration histograms, in the order the instance's spans first fed them. */
+  readonly semconv: SemconvEntry[];
+  /** The same, by `MetricSlot.index`. */
+  readonly semconvByIndex: (SemconvEntry | undefined)[];
   /** The instance's metric reader: when its SDK started, when it last collected and will next collect. */
   readonly reader: Reader;
+}
+
+/** One semantic-convention histogram of an instance and its streams by attribute set. */
+interface SemconvEntry {
+  readonly metric: SemconvMetric;
+  /** By `Layout.root`: the streams of spans whose kept attributes have those keys. */
+  readonly roots: (StreamNode | undefined)[];
+  readonly streams: Histogram[];
+}
+
+/**
+ * A convention metric of the compiled operations, found per span by the identity of its object (one per
+ * operation), never by its name.
+ */
+interface MetricSlot {
+  /** The same for every metric object of one name: where its streams are in `semconvByIndex`. */
+  readonly index: number;
+  /** The layouts its spans came in (a few: optional attributes, error.type on failures). */
+  readonly layouts: Layout[];
 }
 
 interface Reader {
@@ -46,7 +67,7 @@ interface Reader {
 
 /**
  * Streams by attribute set, as a trie: a root per set of kept keys, then one level per kept attribute, by
- * value. Every span feeds one, so the lookup uses primitive values and a remembered root, never a joined
+ * value. Every span feeds one, so the lookup uses primitive values and a numbered root, never a joined
  * string of the attributes.
  */
 interface StreamNode {
@@ -54,11 +75,11 @@ interface StreamNode {
   histogram?: Histogram;
 }
 
-/** Where an operation's spans keep their metric attributes, and the name of that set of keys. */
+/** Where an operation's spans keep their metric attributes, and the number of that set of keys. */
 interface Layout {
   readonly keys: readonly string[];
   readonly kept: readonly number[];
-  readonly signature: string;
+  readonly root: number;
 }
 
 const NONE: readonly never[] = [];
@@ -75,8 +96,10 @@ const TIMER_DELAY_US = [200, 3000] as const;
 export class MetricsAggregator {
   private readonly states: InstanceState[];
   private readonly delta: boolean;
-  /** Per metric, the layouts its spans came in (a few: optional attributes, error.type on failures). */
-  private readonly layouts = new Map<SemconvMetric, Layout[]>();
+  private readonly slots = new Map<SemconvMetric, MetricSlot>();
+  /** Metric names and sets of kept keys, numbered in the order first seen. */
+  private readonly names = new Map<string, number>();
+  private readonly keySets = new Map<string, number>();
   /** The earliest collection any reader has due. */
   nextDueUs = Infinity;
 
@@ -97,7 +120,8 @@ export class MetricsAggregator {
         histograms: metrics.map((m) => m.data === "histogram" ? new Histogram(NONE, m.bounds, false) : undefined),
         models: metrics.map((m) => m.createModel?.(namedRandom(plan.seedHash, `metric/${instance.index}/${m.name}`))),
         replaced: metrics.map((m) => m.microsecondsPerUnit !== undefined && fed.has(m.name)),
-        semconv: new Map(),
+        semconv: [],
+        semconvByIndex: [],
         reader,
       };
     });
@@ -123,13 +147,16 @@ export class MetricsAggregator {
 
   /** Feeds a span's duration, in the metric's unit, to its semantic-convention histogram, split by its attributes. */
   span(instance: InstancePlan, span: SpanRecord, metric: SemconvMetric): void {
-    const byName = this.states[instance.index]!.semconv;
-    let entry = byName.get(metric.name);
-    if (entry === undefined) byName.set(metric.name, entry = { metric, roots: new Map(), streams: [] });
+    const state = this.states[instance.index]!;
+    const slot = this.slot(metric);
+    let entry = state.semconvByIndex[slot.index];
+    if (entry === undefined) {
+      state.semconv.push(state.semconvByIndex[slot.index] = entry = { metric, roots: [], streams: [] });
+    }
     const { attributes } = span;
-    const { kept, signature } = this.layout(metric, attributes);
-    let node: StreamNode | undefined = entry.roots.get(signature);
-    if (node === undefined) entry.roots.set(signature, node = { next: new Map() });
+    const { kept, root } = this.layout(slot, metric, attributes);
+    let node = entry.roots[root];
+    if (node === undefined) entry.roots[root] = node = { next: new Map() };
     for (let k = 0; k < kept.length; k++) {
       const value = scalar(attributes[kept[k]!]!.value);
       let child: StreamNode | undefined = node.next.get(value);
@@ -151,9 +178,8 @@ export class MetricsAggregator {
    * in a few layouts of the same key strings, so the known ones are checked (by identity, cheap) before
    * working it out.
    */
-  private layout(metric: SemconvMetric, attributes: readonly KeyValue[]): Layout {
-    let known = this.layouts.get(metric);
-    if (known === undefined) this.layouts.set(metric, known = []);
+  private layout(slot: MetricSlot, metric: SemconvMetric, attributes: readonly KeyValue[]): Layout {
+    const known = slot.layouts;
     for (let j = 0; j < known.length; j++) {
       const { keys } = known[j]!;
       if (keys.length !== attributes.length) continue;
@@ -163,10 +189,16 @@ export class MetricsAggregator {
     }
     const keys = attributes.map((a) => a.key);
     const kept = keys.flatMap((key, i) => (metric.keys.has(key) ? [i] : []));
-    const layout = { keys, kept, signature: kept.map((i) => keys[i]).join("\u0001") };
+    const layout = { keys, kept, root: numbered(this.keySets, kept.map((i) => keys[i]).join("\u0001")) };
     // Bounded, in case a plugin's attributes come in ever new orders.
     if (known.length < MAX_LAYOUTS) known.push(layout);
     return layout;
+  }
+
+  private slot(metric: SemconvMetric): MetricSlot {
+    let slot = this.slots.get(metric);
+    if (slot === undefined) this.slots.set(metric, slot = { index: numbered(this.names, metric.name), layouts: [] });
+    return slot;
   }
 
   /** Every collection due by `untilUs`, in time order (an instance may collect more than once). */
@@ -247,7 +279,7 @@ export class MetricsAggregator {
   private semconv(state: InstanceState, startUs: number, timeUs: number): MetricRecord[] {
     const temporality = this.delta ? TEMPORALITY_DELTA : TEMPORALITY_CUMULATIVE;
     const out: MetricRecord[] = [];
-    for (const { metric, streams } of state.semconv.values()) {
+    for (const { metric, streams } of state.semconv) {
       const points = streams
         .filter((h) => !(this.delta && h.empty))
         .map((h) => h.point(startUs, timeUs, this.delta));
@@ -287,6 +319,13 @@ function spanFedMetrics(service: ServicePlan): Set<string> {
 function instanceId(instance: InstancePlan): string {
   const id = instance.resource.attributes.find((a) => a.key === "service.instance.id")?.value;
   return id && "string" in id ? id.string : String(instance.index);
+}
+
+/** The number of `key` in `numbers`, numbering it next when new. */
+function numbered(numbers: Map<string, number>, key: string): number {
+  let number = numbers.get(key);
+  if (number === undefined) numbers.set(key, number = numbers.size);
+  return number;
 }
 
 /** An attribute value as a Map key: strings, ints and booleans as they are (Map keeps "7" and 7 apart). */

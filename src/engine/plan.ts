@@ -10,9 +10,10 @@ import { logNormalDuration, percentileDuration } from "./latency.ts";
 import { planOperation, type ServiceIdentity } from "./operation-plan.ts";
 import { createArrivalSchedule } from "./arrivals.ts";
 import { workloadCurve } from "./workload-curve.ts";
-import { compileEntryWeights, compileScenarioEffects } from "./scenario-effects.ts";
+import { compileEntryWeights, compileSaturation, compileScenarioEffects } from "./scenario-effects.ts";
 import { logIdentity } from "./log-identity.ts";
-import { COMMON_LANGUAGES, instanceResource } from "./resource.ts";
+import { COMMON_LANGUAGES, hostName, type InstanceIdentity, instanceResource } from "./resource.ts";
+import { replicaReplacements } from "./rollout.ts";
 
 export type { MetricPlan, SemconvMetric } from "./metrics/plan-metric.ts";
 export type { CallPlan, InstancePlan, LogPlan, OperationPlan, RunPlan, ServicePlan, SpanPlan } from "./plan-types.ts";
@@ -94,20 +95,41 @@ export function planRun(
       `1.${namedRandom(seedHash, `version/${node.name}`).int(0, 12)}.${
         namedRandom(seedHash, `patch/${node.name}`).int(0, 9)
       }`;
+    const replacements = replicaReplacements(config, seedHash, node.name, definition.replicas, version);
     for (let replica = 0; replica < definition.replicas; replica++) {
       const shardName = shard.count > 1 ? `/shard-${shard.index}-of-${shard.count}` : "";
-      const random = namedRandom(seedHash, `instance/${node.name}/${replica}${shardName}`);
-      const attributes = instanceResource({
+      const identity: InstanceIdentity = {
         service: node.name,
         language,
         version,
         replica,
         deployment: config.deployment,
         userAttributes: [...node.template.resourceAttributes, ...definition.resourceAttributes],
-      }, random);
-      const instance = { index: instances.length, service: plan as ServicePlan, resource: { attributes } };
+      };
+      const random = namedRandom(seedHash, `instance/${node.name}/${replica}${shardName}`);
+      const service = plan as ServicePlan;
+      let instance: InstancePlan = {
+        index: instances.length,
+        service,
+        resource: { attributes: instanceResource(identity, random) },
+      };
       instances.push(instance);
       plan.instances.push(instance);
+      // A deploy's new pod is a new instance; outside Kubernetes the new process runs on the same host.
+      replacements[replica]!.forEach(({ atSeconds, version, effect }, k) => {
+        const random = namedRandom(seedHash, `instance/${node.name}/${replica}/${k + 1}${shardName}`);
+        const host = config.deployment.kubernetes ? undefined : hostName(instance);
+        const attributes = instanceResource({ ...identity, version, ...(host && { host }) }, random);
+        const next: InstancePlan = {
+          index: instances.length,
+          service,
+          resource: { attributes },
+          fromSeconds: atSeconds,
+          ...(effect && { effect }),
+        };
+        (instance as { replacedBy?: InstancePlan }).replacedBy = next;
+        instances.push(instance = next);
+      });
     }
     plans.set(node, plan);
   }
@@ -134,6 +156,7 @@ export function planRun(
     startUs,
     effectsAt: (t) => effects(t, curve.rateAt(t)),
     entryWeights: compileEntryWeights(config, graph.entryPoints.map((node) => node.name)),
+    saturationAt: compileSaturation(config),
   };
 }
 

@@ -10,6 +10,10 @@ import { ExportTraceServiceRequestSchema } from "../src/gen/opentelemetry/proto/
 import type { Resource } from "../src/gen/opentelemetry/proto/resource/v1/resource_pb.ts";
 import { type Sink, startSink } from "../src/receiver/start-receiver.ts";
 import type { ServiceBucket } from "../src/receiver/time-buckets.ts";
+import { formatTimeline } from "../src/cli/format-timeline.ts";
+import { type InstancePlan, planRun } from "../src/engine/plan.ts";
+import { runCli } from "./helpers/cli.ts";
+import { loadYaml, VALID } from "./helpers/config.ts";
 import { FIXED_START_US, runExampleFast } from "./helpers/run.ts";
 
 interface Received {
@@ -206,5 +210,69 @@ describe("examples/deploy.yaml: orders-api saturates", () => {
       expect(Math.abs(cpu(m) - baseline.cpu)).toBeLessThan(0.05);
       expect(Math.abs(p95(m) / baseline.p95 - 1)).toBeLessThan(0.1);
     }
+  });
+});
+
+describe("what a rollout replaces, and what validate and explain say about it", () => {
+  const config = (deployment: string) =>
+    `${VALID.replace("    type: db\n", "    type: db\n    replicas: 3\n    version: 1.0.0\n")}${deployment}scenarios:
+  - { name: db 2, at: 10s, duration: 30s, target: users-db, deploy: { version: "2.0.0" } }
+  - { name: db back, at: 45s, duration: 10s, target: users-db, deploy: { rollback: true } }
+  - { name: hot, at: 20s, duration: 20s, target: [users, users-db], saturation: { level: 0.75 } }
+`;
+  const value = (instance: InstancePlan, key: string) =>
+    Object.values(instance.resource.attributes.find((a) => a.key === key)!.value)[0];
+  /** Each replica's instances in time order: as it starts, after the deploy, after the rollback. */
+  const lineages = (plan: ReturnType<typeof planRun>) =>
+    plan.services.find((s) => s.name === "users-db")!.instances.map((first) => {
+      const chain = [first];
+      while (chain.at(-1)!.replacedBy) chain.push(chain.at(-1)!.replacedBy!);
+      return chain;
+    });
+
+  test("on Kubernetes each switch is a new pod of the version's ReplicaSet; on hosts, a new process on the same host", async () => {
+    const pods = lineages(planRun(await loadYaml(config("deployment: { kubernetes: true }\n"))));
+    for (const [before, after, back] of pods) {
+      expect([before, after, back].map((i) => value(i!, "service.version"))).toEqual(["1.0.0", "2.0.0", "1.0.0"]);
+      expect(new Set([before, after, back].map((i) => value(i!, "service.instance.id"))).size).toBe(3);
+      expect(new Set([before, after, back].map((i) => value(i!, "k8s.pod.name"))).size).toBe(3);
+      // The rollback scales the old ReplicaSet up again: new pods, the old template's hash.
+      expect(value(back!, "k8s.replicaset.name")).toBe(value(before!, "k8s.replicaset.name"));
+      expect(value(after!, "k8s.replicaset.name")).not.toBe(value(before!, "k8s.replicaset.name"));
+      expect(after!.fromSeconds).toBeGreaterThan(10);
+      expect(after!.fromSeconds).toBeLessThan(40);
+      expect(back!.fromSeconds).toBeGreaterThan(45);
+    }
+    // One replica at a time: the k-th replaced in the k-th third of the window.
+    const moments = pods.map(([, after]) => after!.fromSeconds!).toSorted((a, b) => a - b);
+    moments.forEach((at, k) => expect(Math.floor((at - 10) / 10)).toBe(k));
+
+    const processes = lineages(planRun(await loadYaml(config(""))));
+    for (const chain of processes) {
+      expect(new Set(chain.map((i) => value(i, "host.name"))).size).toBe(1);
+      expect(new Set(chain.map((i) => value(i, "process.pid"))).size).toBe(3);
+    }
+    expect(new Set(processes.flat().map((i) => value(i, "service.instance.id"))).size).toBe(9);
+  });
+
+  test("validate's timeline says what each does, and where a saturation has no gauge to fill", async () => {
+    const withGauge = config("").replace(
+      "  db:\n",
+      '  db:\n    metrics: [{ name: db.client.connection.count, type: updowncounter, unit: "{connection}" }]\n',
+    );
+    const timeline = formatTimeline(await loadYaml(withGauge), FIXED_START_US);
+    expect(timeline).toContain("at 10s for 30s: deploy 2.0.0 on users-db");
+    expect(timeline).toContain("at 45s for 10s: rollback on users-db");
+    expect(timeline).toContain(
+      "at 20s for 20s: saturation 75% (latency up to ×4) on users, users-db; gauges climb: users-db " +
+        "(db.client.connection.count); latency only (no CPU, memory or pool gauge): users",
+    );
+  });
+
+  test("explain --at names the deploy in effect and the versions the replicas run", () => {
+    const result = runCli(["explain", "examples/deploy.yaml", "--at", "4m", "--requests", "1"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("at 4m: orders-api 2.0.0 rollout (rolling out)\n  orders-api: ");
+    expect(result.stdout).toMatch(/orders-api: (2\.0\.0|1\.8\.3) on 2 of 4 replicas, (2\.0\.0|1\.8\.3) on 2\n/);
   });
 });

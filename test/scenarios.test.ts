@@ -1,5 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { activeScenarios, scenarioWindows, trafficFactor } from "../src/engine/scenario-timeline.ts";
+import {
+  compileSaturation,
+  compileScenarioEffects,
+  versionEffect,
+  withVersion,
+} from "../src/engine/scenario-effects.ts";
 import { loadYaml, problemsOf, VALID } from "./helpers/config.ts";
 
 const withScenarios = (yaml: string) => `${VALID}scenarios:\n${yaml}`;
@@ -209,5 +215,48 @@ describe("scenarios: timeline", () => {
     const all = { ...base, name: "all", rampSeconds: 0, traffic: { multiply: 3 } };
     const one = { ...base, name: "one", rampSeconds: 0, traffic: { multiply: 5, entry: "a" } };
     expect(trafficFactor(activeScenarios([all, one], 130), 2)).toBeCloseTo(3 * (1 + 4 / 2), 9);
+  });
+});
+
+describe("scenarios: deploys and saturation over time", () => {
+  const base = { atSeconds: 100, durationSeconds: 60, rampSeconds: 0, priority: 0, targets: [] };
+
+  test("a deploy is rolling out, a rollback rolling back, for their whole windows", () => {
+    const out = { ...base, name: "out", deploy: { version: "2" } };
+    const back = { ...base, name: "back", atSeconds: 200, deploy: { rollback: true as const } };
+    expect(activeScenarios([out, back], 101)).toMatchObject([{ phase: "rolling out" }]);
+    expect(activeScenarios([out, back], 259)).toMatchObject([{ phase: "rolling back" }]);
+    expect(activeScenarios([out, back], 170)).toEqual([]);
+  });
+
+  test("saturations fill what room is left, and latency grows as 1 / (1 - how full)", async () => {
+    const { config } = await loadYaml(
+      withScenarios(`  - { name: a, at: 10s, duration: 30s, target: users, saturation: { level: 0.5 } }
+  - { name: b, at: 20s, duration: 20s, ramp: 10s, saturation: { level: 0.5 } }
+`),
+    );
+    const saturation = compileSaturation(config);
+    expect(saturation(5, "users")).toBe(0);
+    expect(saturation(15, "users")).toBe(0.5);
+    expect(saturation(15, "frontend")).toBe(0);
+    // b ramps up over 20-30 s: at 25 s it is halfway, 25% full.
+    expect(saturation(25, "users")).toBeCloseTo(1 - 0.5 * 0.75, 9);
+    expect(saturation(30, "users")).toBeCloseTo(0.75, 9);
+    expect(saturation(30, "frontend")).toBeCloseTo(0.5, 9);
+    const effects = compileScenarioEffects(config);
+    expect(effects(30, 10)!("users", "GET /api/users")!.multiply).toBeCloseTo(1 / (1 - 0.75), 9);
+  });
+
+  test("a bad version's effect composes with a scenario's: latencies multiply, the scenario's errors win", () => {
+    const version = versionEffect({ version: "2", errors: { rate: 0.1, message: "bug" }, latency: { multiply: 2 } })!;
+    expect(version).toMatchObject({ multiply: 2, addUs: 0, errorRate: 0.1, message: "bug" });
+    expect(versionEffect({ rollback: true })).toBeUndefined();
+    const slow = { multiply: 3, addUs: 1000, errorRate: 0, logs: [] };
+    expect(withVersion(slow, version)).toMatchObject({ multiply: 6, addUs: 1000, errorRate: 0.1, message: "bug" });
+    const failing = { ...slow, errorRate: 0.5, cause: "timeout" as const };
+    expect(withVersion(failing, version)).toMatchObject({ multiply: 6, errorRate: 0.5, cause: "timeout" });
+    expect(withVersion(failing, version)!.message).toBeUndefined();
+    expect(withVersion(undefined, version)).toBe(version);
+    expect(withVersion(slow, undefined)).toBe(slow);
   });
 });

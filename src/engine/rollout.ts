@@ -35,7 +35,8 @@ export function replicaReplacements(
   for (const scenario of deploys) {
     const deploy = scenario.deploy!;
     const effect = versionEffect(deploy);
-    const random = namedRandom(seedHash, `deploy/${scenario.name}/${service}`);
+    // From where the rollout is, not what it is called: a scenario's name has no effect on the data.
+    const random = namedRandom(seedHash, `rollout/${service}/${scenario.atSeconds}`);
     shuffled(random, replicas).forEach((replica, k) => {
       const atSeconds = scenario.atSeconds + (scenario.durationSeconds * (k + 0.1 + 0.8 * random.float())) / replicas;
       const history = histories[replica]!;

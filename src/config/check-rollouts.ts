@@ -1,11 +1,20 @@
-import type { Scenario } from "./scenarios.ts";
 import { formatDuration } from "./units.ts";
 import type { PathSegment } from "./yaml-source.ts";
+
+/** What the checks read of a parsed scenario (a `Scenario`, which they cannot import: it imports them). */
+interface Rollout {
+  readonly name: string;
+  readonly atSeconds: number;
+  readonly durationSeconds: number;
+  readonly targets: readonly { readonly service?: string; readonly template?: string }[];
+  /** Absent: not a deploy; with `rollback`: a rollback. */
+  readonly deploy?: object;
+}
 
 /** A scenario as parsed, with its index in the file. */
 interface Placed {
   readonly index: number;
-  readonly scenario: Scenario;
+  readonly scenario: Rollout;
 }
 
 /**
@@ -26,7 +35,7 @@ export function checkRollouts(
   }
   for (const [service, entries] of byService) {
     let live = 0;
-    let before: Scenario | undefined;
+    let before: Rollout | undefined;
     for (const { index, scenario } of entries.toSorted((a, b) => a.scenario.atSeconds - b.scenario.atSeconds)) {
       if (before && before.atSeconds + before.durationSeconds > scenario.atSeconds) {
         const window = `${formatDuration(before.atSeconds)} to ${
@@ -54,7 +63,7 @@ export function checkRollouts(
  * The services a deploy (or rollback) replaces the replicas of: those it names, and those of the
  * templates it names; `templates` maps each service to its template.
  */
-export function rolledOut(scenario: Scenario, templates: ReadonlyMap<string, string>): string[] {
+export function rolledOut(scenario: Rollout, templates: ReadonlyMap<string, string>): string[] {
   if (!scenario.deploy) return [];
   const services = new Set<string>();
   for (const target of scenario.targets) {

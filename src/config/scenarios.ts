@@ -92,8 +92,8 @@ export function parseScenarios(
   const scenarios: Scenario[] = [];
   let ok = true;
   const seen = new Map<string, number>();
-  /** Where each parsed scenario is in the file. */
-  const placed: { index: number; scenario: number }[] = [];
+  /** Each parsed scenario with its index in the file. */
+  const placed: { index: number; scenario: Scenario }[] = [];
   (raw ?? []).forEach((entry, i) => {
     const at = (...path: PathSegment[]) => ["scenarios", i, ...path];
     const bad = (path: PathSegment[], message: string) => {
@@ -142,8 +142,7 @@ export function parseScenarios(
     }
     checkWholeServices(entry, (path, message) => bad(path, message));
     if (atSeconds === undefined || durationSeconds === undefined) return;
-    placed.push({ index: i, scenario: scenarios.length });
-    scenarios.push({
+    const scenario: Scenario = {
       name: entry.name,
       atSeconds,
       durationSeconds,
@@ -152,11 +151,12 @@ export function parseScenarios(
       priority: entry.priority ?? 0,
       targets: targets.filter((t): t is ScenarioTarget => t !== undefined),
       ...effects,
-    });
+    };
+    scenarios.push(scenario);
+    placed.push({ index: i, scenario });
   });
   const templates = new Map([...names.services].map(([name, service]) => [name, service.template]));
-  const parsed = placed.map(({ index, scenario }) => ({ index, scenario: scenarios[scenario]! }));
-  checkRollouts(parsed, templates, (path, message) => {
+  checkRollouts(placed, templates, (path, message) => {
     ok = false;
     report(path, message);
   });

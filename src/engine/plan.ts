@@ -13,7 +13,8 @@ import { workloadCurve } from "./workload-curve.ts";
 import { compileEntryWeights, compileSaturation, compileScenarioEffects } from "./scenario-effects.ts";
 import { logIdentity } from "./log-identity.ts";
 import { COMMON_LANGUAGES, hostName, type InstanceIdentity, instanceResource } from "./resource.ts";
-import { replicaReplacements } from "./rollout.ts";
+import { type Replacement, replicaReplacements } from "./rollout.ts";
+import type { Random } from "../plugin-host/random.ts";
 
 export type { MetricPlan, SemconvMetric } from "./metrics/plan-metric.ts";
 export type { CallPlan, InstancePlan, LogPlan, OperationPlan, RunPlan, ServicePlan, SpanPlan } from "./plan-types.ts";
@@ -106,30 +107,12 @@ export function planRun(
         deployment: config.deployment,
         userAttributes: [...node.template.resourceAttributes, ...definition.resourceAttributes],
       };
-      const random = namedRandom(seedHash, `instance/${node.name}/${replica}${shardName}`);
-      const service = plan as ServicePlan;
-      let instance: InstancePlan = {
-        index: instances.length,
-        service,
-        resource: { attributes: instanceResource(identity, random) },
-      };
-      instances.push(instance);
-      plan.instances.push(instance);
-      // A deploy's new pod is a new instance; outside Kubernetes the new process runs on the same host.
-      replacements[replica]!.forEach(({ atSeconds, version, effect }, k) => {
-        const random = namedRandom(seedHash, `instance/${node.name}/${replica}/${k + 1}${shardName}`);
-        const host = config.deployment.kubernetes ? undefined : hostName(instance);
-        const attributes = instanceResource({ ...identity, version, ...(host && { host }) }, random);
-        const next: InstancePlan = {
-          index: instances.length,
-          service,
-          resource: { attributes },
-          fromSeconds: atSeconds,
-          ...(effect && { effect }),
-        };
-        (instance as { replacedBy?: InstancePlan }).replacedBy = next;
-        instances.push(instance = next);
-      });
+      // Each replica's instances: the one serving as the run starts, then those deploys replace it with.
+      const random = (k: number) =>
+        namedRandom(seedHash, `instance/${node.name}/${replica}${k > 0 ? `/${k}` : ""}${shardName}`);
+      const lineage = replicaLineage(plan as ServicePlan, identity, replacements[replica]!, random, instances.length);
+      instances.push(...lineage);
+      plan.instances.push(lineage[0]!);
     }
     plans.set(node, plan);
   }
@@ -158,6 +141,36 @@ export function planRun(
     entryWeights: compileEntryWeights(config, graph.entryPoints.map((node) => node.name)),
     saturationAt: compileSaturation(config),
   };
+}
+
+/**
+ * A replica's instances in time order, chained by `replacedBy`, numbered from `index`: the one that
+ * serves as the run starts, then one per deploy or rollback, as a rolling update makes a new pod (off
+ * Kubernetes, a new process on the same host). `random(k)` is the k-th one's own generator.
+ */
+function replicaLineage(
+  service: ServicePlan,
+  identity: InstanceIdentity,
+  replacements: readonly Replacement[],
+  random: (k: number) => Random,
+  index: number,
+): InstancePlan[] {
+  const lineage: InstancePlan[] = [{ index, service, resource: { attributes: instanceResource(identity, random(0)) } }];
+  replacements.forEach(({ atSeconds, version, effect }, k) => {
+    const before = lineage[k]!;
+    const host = identity.deployment.kubernetes ? undefined : hostName(before);
+    const attributes = instanceResource({ ...identity, version, ...(host && { host }) }, random(k + 1));
+    const next: InstancePlan = {
+      index: index + k + 1,
+      service,
+      resource: { attributes },
+      fromSeconds: atSeconds,
+      ...(effect && { effect }),
+    };
+    (before as { replacedBy?: InstancePlan }).replacedBy = next;
+    lineage.push(next);
+  });
+  return lineage;
 }
 
 function callersOf(graph: LoadedConfig["graph"]): Map<ServiceNode, ServiceNode[]> {

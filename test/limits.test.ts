@@ -29,7 +29,18 @@ test("a request that would fan out past the span limit is refused with the compu
 
 test("a million replicas, an endless duration or a rate that yields nothing are refused", async () => {
   expect(await problemsOf(VALID.replace("type: db\n", "type: db\n    replicas: 1000000\n"))).toEqual([
-    "services (line 14:3): 1,000,002 service instances (replicas summed); the limit is 10,000",
+    "services (line 14:3): 1,000,002 service instances (replicas summed, deploys' new ones included); the limit is 10,000",
+  ]);
+  // Each deploy replaces every replica by a new instance: 2,000 replicas deployed four times are 10,000 more.
+  const deploys = [1, 2, 3, 4].map((k) =>
+    `  - { name: d${k}, at: ${k * 10}s, duration: 5s, target: users-db, deploy: { version: "${k}.0" } }`
+  );
+  expect(
+    await problemsOf(
+      `${VALID.replace("type: db\n", "type: db\n    replicas: 2000\n")}scenarios:\n${deploys.join("\n")}\n`,
+    ),
+  ).toEqual([
+    "services (line 14:3): 10,002 service instances (replicas summed, deploys' new ones included); the limit is 10,000",
   ]);
   expect(
     await problemsOf(

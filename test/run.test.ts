@@ -53,8 +53,14 @@ test("the same seed and start time give byte-identical requests", async () => {
   expect(second.requests.toSorted()).toEqual(first.requests.toSorted());
 });
 
-// The incident example adds a load curve and a scenario to what must come out the same.
-for (const [example, duration] of [["ecommerce.yaml", "20s"], ["incident.yaml", "9m"]]) {
+// The incident example adds a load curve and a scenario to what must come out the same; the release day a
+// deploy (new instances mid-run), its rollback and a saturation, at a lower rate to keep it short.
+const RUNTIME_RUNS = [
+  ["ecommerce.yaml", "20s", "10/s"],
+  ["incident.yaml", "9m", "20/s"],
+  ["deploy.yaml", "14m", "8/s"],
+] as const;
+for (const [example, duration, rate] of RUNTIME_RUNS) {
   test(`${example}: a run on Deno sends exactly the bytes a run on Bun sends`, async () => {
     const bun = await capturingSink();
     const deno = await capturingSink();
@@ -65,7 +71,9 @@ for (const [example, duration] of [["ecommerce.yaml", "20s"], ["incident.yaml", 
       "--start-time",
       new Date(FIXED_START_US / 1000).toISOString(),
       "--duration",
-      duration!,
+      duration,
+      "--rate",
+      rate,
       "--endpoint",
       `127.0.0.1:${port}`,
     ];

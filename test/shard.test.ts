@@ -7,13 +7,17 @@ import { planRun } from "../src/engine/plan.ts";
 import { captureExports, loadSettings, runFast } from "./helpers/run.ts";
 import { ROOT, runCli } from "./helpers/cli.ts";
 
-/** How big a run of each example the shard tests make: the incident's reaches into its scenario's window. */
+/**
+ * How big a run of each example the shard tests make: the incident's reaches into its scenario's window,
+ * the release day's through its deploy and rollback into its saturation.
+ */
 const SIZES: Record<string, { requests: number } | { durationSeconds: number }> = {
   "marketplace.yaml": { requests: 600 },
   "incident.yaml": { durationSeconds: 540 },
+  "deploy.yaml": { durationSeconds: 840 },
 };
 
-/** Every span id and log record (trace, span, time) of a run, shard `index` of `count`. */
+/** Every span (id, start, the version its resource runs) and log record (span, time) of a run, shard `index` of `count`. */
 async function telemetryOf(index: number, count: number, example = "marketplace.yaml") {
   const loaded = await loadSettings(join(ROOT, "examples", example));
   const exports = captureExports(loaded);
@@ -23,8 +27,10 @@ async function telemetryOf(index: number, count: number, example = "marketplace.
   for (const request of exports) {
     for (const resource of request.resources) {
       if (request.signal === "traces") {
-        for (const span of fromBinary(ResourceSpansSchema, resource).scopeSpans.flatMap((s) => s.spans)) {
-          spans.push(Buffer.from(span.spanId).toString("hex") + span.startTimeUnixNano);
+        const { resource: attributes, scopeSpans } = fromBinary(ResourceSpansSchema, resource);
+        const version = attributes!.attributes.find((a) => a.key === "service.version")!.value!.value.value;
+        for (const span of scopeSpans.flatMap((s) => s.spans)) {
+          spans.push(`${Buffer.from(span.spanId).toString("hex")} ${span.startTimeUnixNano} ${version}`);
         }
       } else if (request.signal === "logs") {
         for (const log of fromBinary(ResourceLogsSchema, resource).scopeLogs.flatMap((s) => s.logRecords)) {
@@ -61,12 +67,15 @@ test("a malformed --shard is one line", () => {
   expect(result.stderr).toBe('--shard: "3/3" is not k/n with 0 <= k < n, e.g. 0/4\n');
 });
 
-test("each shard reports instances of its own, so metric streams never collide", async () => {
-  const loaded = await loadSettings(join(ROOT, "examples", "ecommerce.yaml"));
-  const ids = [0, 1].map((index) =>
-    planRun(loaded, { index, count: 2 }).instances.map((i) =>
-      i.resource.attributes.find((a) => a.key === "service.instance.id")!.value
-    )
-  );
-  for (const id of ids[0]!) expect(ids[1]).not.toContainEqual(id);
+test("each shard reports instances of its own, deploys' new ones too, so metric streams never collide", async () => {
+  for (const example of ["ecommerce.yaml", "deploy.yaml"]) {
+    const loaded = await loadSettings(join(ROOT, "examples", example));
+    const ids = [0, 1].map((index) =>
+      planRun(loaded, { index, count: 2 }).instances.map((i) =>
+        i.resource.attributes.find((a) => a.key === "service.instance.id")!.value
+      )
+    );
+    for (const id of ids[0]!) expect(ids[1]).not.toContainEqual(id);
+    expect(new Set(ids[0]!.map((id) => JSON.stringify(id))).size).toBe(ids[0]!.length);
+  }
 });

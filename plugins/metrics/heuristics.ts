@@ -30,6 +30,11 @@ function normal(random: Random): number {
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
+/** `value` pushed toward `limit` as far as a saturation scenario fills the resource. */
+function saturated(value: number, limit: number, sample: MetricSample): number {
+  return value + (limit - value) * (sample.saturation ?? 0);
+}
+
 function byName(pattern: RegExp, create: MetricHeuristic["create"], description: string): MetricHeuristic {
   return { description, matches: ({ name }) => pattern.test(name), create };
 }
@@ -41,36 +46,49 @@ const activeRequests = byName(
 );
 
 const utilization: MetricHeuristic = {
-  description: "a utilization between 0 and 1 that rises with load",
+  description: "a utilization between 0 and 1 that rises with load (and toward 1 when saturated)",
   matches: ({ name, unit }) => unit === "1" || /utili[sz]ation|ratio|cpu/i.test(name),
   create: ({ random }) => {
     const idle = wave(random, 0.15 + 0.25 * random.float(), 0.08, 0.02);
-    return { sample: (s) => clamp(idle(s.timeUs) + 0.05 * Math.log1p(inFlight(s)), 0, 1) };
+    return { sample: (s) => clamp(saturated(idle(s.timeUs) + 0.05 * Math.log1p(inFlight(s)), 1, s), 0, 1) };
   },
+  saturates: true,
 };
 
 const memory: MetricHeuristic = {
-  description: "bytes in use: a slowly drifting baseline with garbage-collection sawtooth",
+  description:
+    "bytes in use: a slowly drifting baseline with garbage-collection sawtooth (toward its limit when saturated)",
   matches: ({ name, unit }) => unit === "By" || /memory|heap|rss/i.test(name),
   create: ({ random }) => {
     const baseline = (256 + 768 * random.float()) * 2 ** 20;
     const gcPeriodUs = (1 + 4 * random.float()) * MINUTE_US;
     const drift = wave(random, 1, 0.05, 0.005);
+    // The container's limit: what it runs with at most, the sawtooth's top with room to spare.
+    const limit = 2 * baseline;
     return {
-      sample: (s) => Math.round(baseline * drift(s.timeUs) * (1 + 0.2 * ((s.timeUs % gcPeriodUs) / gcPeriodUs))),
+      sample: (s) => {
+        const used = baseline * drift(s.timeUs) * (1 + 0.2 * ((s.timeUs % gcPeriodUs) / gcPeriodUs));
+        return Math.round(saturated(used, limit, s));
+      },
     };
   },
+  saturates: true,
 };
 
-const connections = byName(
-  /connection|pool/i,
-  ({ random }) => {
-    const size = 10 + 10 * random.int(0, 4);
-    const idle = 2 + random.int(0, 3);
-    return { sample: (s) => Math.min(size, Math.round(idle + 1.5 * inFlight(s) + random.float())) };
-  },
-  "pooled connections: idle ones plus those serving requests, up to the pool size",
-);
+const connections: MetricHeuristic = {
+  ...byName(
+    /connection|pool/i,
+    ({ random }) => {
+      const size = 10 + 10 * random.int(0, 4);
+      const idle = 2 + random.int(0, 3);
+      return {
+        sample: (s) => Math.min(size, Math.round(saturated(idle + 1.5 * inFlight(s) + random.float(), size, s))),
+      };
+    },
+    "pooled connections: idle ones plus those serving requests, up to the pool size (which saturation fills)",
+  ),
+  saturates: true,
+};
 
 const queue = byName(
   /queue|depth|lag|backlog|pending/i,

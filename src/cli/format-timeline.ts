@@ -2,6 +2,7 @@ import type { Settings } from "../config/settings.ts";
 import type { Scenario } from "../config/scenarios.ts";
 import { formatDuration } from "../config/units.ts";
 import { scenarioWindows } from "../engine/scenario-timeline.ts";
+import { saturatingMetrics } from "../engine/metrics/plan-metric.ts";
 import { workloadCurve } from "../engine/workload-curve.ts";
 
 const COLUMNS = 60;
@@ -38,7 +39,7 @@ export function formatTimeline(settings: Settings, startUs: number): string {
     for (const [start, end] of scenarioWindows(scenario, durationSeconds)) {
       for (let c = Math.floor(start / width); c < Math.min(COLUMNS, Math.ceil(end / width)); c++) row[c] = "█";
     }
-    lines.push(`${label(scenario.name)}${row.join("")}  ${describeScenario(scenario)}`);
+    lines.push(`${label(scenario.name)}${row.join("")}  ${describeScenario(scenario, settings)}`);
   }
   return lines.join("\n");
 }
@@ -51,23 +52,64 @@ function axis(durationSeconds: number): string {
 }
 
 /** `at 10m for 5m, every 1h: latency ×4, errors 20% on orders-db`. */
-export function describeScenario(s: Scenario): string {
+export function describeScenario(s: Scenario, settings: Settings): string {
   const when = `at ${formatDuration(s.atSeconds)} for ${formatDuration(s.durationSeconds)}${
     s.everySeconds ? `, every ${formatDuration(s.everySeconds)}` : ""
   }`;
   const what = [
-    s.latency?.multiply !== undefined && `latency ×${s.latency.multiply}`,
-    s.latency?.addUs !== undefined && `latency +${s.latency.addUs / 1000} ms`,
-    s.latency?.percentiles && "latency replaced",
-    s.errors && `errors ${Math.round(s.errors.rate * 1000) / 10}%${s.errors.cause ? ` (${s.errors.cause})` : ""}`,
+    ...changes(s.latency, s.errors),
     s.timeout && "hangs (callers time out)",
     s.traffic && `traffic ×${s.traffic.multiply}${s.traffic.entry ? ` at ${s.traffic.entry}` : ""}`,
     s.logs && `${s.logs.severity} logs`,
+    s.deploy &&
+    ("rollback" in s.deploy
+      ? "rollback"
+      : `deploy ${s.deploy.version}${
+        s.deploy.errors || s.deploy.latency ? ` (${changes(s.deploy.latency, s.deploy.errors).join(", ")})` : ""
+      }`),
+    s.saturation &&
+    `saturation ${percent(s.saturation.level)} (latency up to ×${Math.round(10 / (1 - s.saturation.level)) / 10})`,
   ].filter(Boolean);
   const targets = s.targets.map((t) =>
     `${t.service ?? `template ${t.template}`}${t.operation ? ` ${t.operation}` : ""}`
   );
-  return `${when}: ${what.join(", ")}${targets.length > 0 ? ` on ${targets.join(", ")}` : ""}`;
+  const note = s.saturation ? `; ${saturatedGauges(s, settings)}` : "";
+  return `${when}: ${what.join(", ")}${targets.length > 0 ? ` on ${targets.join(", ")}` : ""}${note}`;
+}
+
+function changes(latency: Scenario["latency"], errors: Scenario["errors"]): string[] {
+  return [
+    latency?.multiply !== undefined && `latency ×${latency.multiply}`,
+    latency?.addUs !== undefined && `latency +${latency.addUs / 1000} ms`,
+    latency?.percentiles && "latency replaced",
+    errors && `errors ${percent(errors.rate)}${errors.cause ? ` (${errors.cause})` : ""}`,
+  ].filter((text): text is string => typeof text === "string");
+}
+
+/**
+ * Which gauges a saturation fills, per target service: those the metric heuristics model as a resource
+ * (CPU, memory, a pool); a service without one still slows down, and the line says so.
+ */
+function saturatedGauges(s: Scenario, settings: Settings): string {
+  const { config, registry } = settings;
+  const climbing: string[] = [];
+  const latencyOnly: string[] = [];
+  for (const service of config.services) {
+    const aimed = s.targets.length === 0 ||
+      s.targets.some((t) => t.service === service.name || t.template === service.type);
+    if (!aimed) continue;
+    const gauges = saturatingMetrics(config.templates.get(service.type)!.metrics, registry);
+    if (gauges.length > 0) climbing.push(`${service.name} (${gauges.join(", ")})`);
+    else latencyOnly.push(service.name);
+  }
+  return [
+    climbing.length > 0 && `gauges climb: ${climbing.join(", ")}`,
+    latencyOnly.length > 0 && `latency only (no CPU, memory or pool gauge): ${latencyOnly.join(", ")}`,
+  ].filter(Boolean).join("; ");
+}
+
+function percent(fraction: number): string {
+  return `${Math.round(fraction * 1000) / 10}%`;
 }
 
 function formatRate(perSecond: number): string {

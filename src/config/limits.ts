@@ -2,12 +2,13 @@
 // hostile file) becomes one located error instead of exhausted memory, a run that never ends or
 // timestamps outside what OTLP can carry. Each is documented in docs/configuration.md.
 import type { Config } from "./config.ts";
+import { rolledOut } from "./check-rollouts.ts";
 import { type ServiceGraph, spansPerRequest } from "./graph.ts";
 
 export const LIMITS = {
   /** Spans one request may make, across every entry point. */
   spansPerRequest: 100_000,
-  /** Service instances (replicas summed over services): each holds its resource and metric streams. */
+  /** Service instances (replicas summed, deploys' replacements included): each has its resource and metric streams. */
   instances: 10_000,
   /** The longest run: a year of simulated time. */
   durationSeconds: 366 * 86400,
@@ -35,11 +36,19 @@ export function checkLimits(config: Config, graph: ServiceGraph, startUs?: numbe
       });
     }
   }
-  const instances = config.services.reduce((sum, service) => sum + service.replicas, 0);
+  // Each deploy (or rollback) replaces every replica of its services by a new instance.
+  const templates = new Map(config.services.map((service) => [service.name, service.type]));
+  const rollouts = config.scenarios.flatMap((scenario) => rolledOut(scenario, templates));
+  const instances = config.services.reduce(
+    (sum, service) => sum + service.replicas * (1 + rollouts.filter((name) => name === service.name).length),
+    0,
+  );
   if (instances > LIMITS.instances) {
     problems.push({
       path: ["services"],
-      message: `${group(instances)} service instances (replicas summed); the limit is ${group(LIMITS.instances)}`,
+      message: `${group(instances)} service instances (replicas summed, deploys' new ones included); the limit is ${
+        group(LIMITS.instances)
+      }`,
     });
   }
   const { durationSeconds, ratePerSecond } = config.workload;

@@ -173,6 +173,16 @@ const logsEffectSchema = type({
   "rate?": "string",
 });
 
+const deployEffectSchema = type({
+  "+": "reject",
+  "version?": nonEmptyString,
+  "rollback?": "boolean",
+  "errors?": errorsEffectSchema,
+  "latency?": latencyEffectSchema,
+});
+
+const saturationEffectSchema = type({ "+": "reject", level: "0 < number < 1" });
+
 const targetSchema = type(nonEmptyString, "|", scenarioTargetSchema);
 
 export const scenarioSchema = type({
@@ -189,6 +199,8 @@ export const scenarioSchema = type({
   "timeout?": "boolean",
   "traffic?": trafficEffectSchema,
   "logs?": logsEffectSchema,
+  "deploy?": deployEffectSchema,
+  "saturation?": saturationEffectSchema,
 });
 
 export const configSchema = type({
@@ -235,6 +247,10 @@ export function declaredKeys(path: readonly (string | number)[]): string[] {
     "scenarios.*.errors": errorsEffectSchema,
     "scenarios.*.traffic": trafficEffectSchema,
     "scenarios.*.logs": logsEffectSchema,
+    "scenarios.*.deploy": deployEffectSchema,
+    "scenarios.*.deploy.errors": errorsEffectSchema,
+    "scenarios.*.deploy.latency": latencyEffectSchema,
+    "scenarios.*.saturation": saturationEffectSchema,
   }[shape.join(".")];
   return schema?.props.map((prop) => String(prop.key)) ?? [];
 }

@@ -18,6 +18,26 @@ export function explainRequests(plan: RunPlan, indices: readonly number[], start
     .join("\n\n");
 }
 
+/**
+ * The versions a deploy has its services' replicas run at `t` seconds into the run, one line per service
+ * a deploy replaces: `orders-api: 2.0.0 on 3 of 4 replicas, 1.8.3 on 1`.
+ */
+export function explainVersions(plan: RunPlan, t: number): string[] {
+  return plan.services.filter((service) => service.instances.some((i) => i.replacedBy)).map((service) => {
+    const counts = new Map<string, number>();
+    for (let instance of service.instances) {
+      while (instance.replacedBy && t >= instance.replacedBy.fromSeconds!) instance = instance.replacedBy;
+      const version = text(instance.resource.attributes.find((a) => a.key === "service.version")!.value);
+      counts.set(version, (counts.get(version) ?? 0) + 1);
+    }
+    const [first, ...rest] = [...counts].sort(([, a], [, b]) => b - a);
+    const replicas = service.instances.length;
+    return `${service.name}: ${first![0]} on ${first![1]} of ${replicas} replica${replicas > 1 ? "s" : ""}${
+      rest.map(([version, n]) => `, ${version} on ${n}`).join("")
+    }`;
+  });
+}
+
 function explainRequest(plan: RunPlan, index: number, startUs: number): string {
   const spans: Emitted[] = [];
   const logs: { instance: InstancePlan; log: LogRecord }[] = [];

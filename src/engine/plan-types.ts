@@ -4,7 +4,7 @@ import type { RenderText } from "../config/text-template.ts";
 import type { Access, CallShape, OperationModel, SemconvEra } from "../plugin-host/plugin.ts";
 import type { KeyValue, ResourceRecord, ScopeRecord } from "../telemetry/records.ts";
 import type { ArrivalSchedule } from "./arrivals.ts";
-import type { RequestEffects } from "./scenario-effects.ts";
+import type { Effect, RequestEffects } from "./scenario-effects.ts";
 import type { DurationModel } from "./latency.ts";
 import type { MetricPlan, SemconvMetric } from "./metrics/plan-metric.ts";
 
@@ -74,12 +74,21 @@ export interface LogPlan {
   readonly atEnd: readonly boolean[];
 }
 
-/** One running copy of a service: its own resource, and its own metric streams. */
+/**
+ * One running copy of a service: its own resource, and its own metric streams. A deploy replaces it by
+ * another instance (a new pod, a restarted process) with a resource and metric streams of its own.
+ */
 export interface InstancePlan {
   /** Position among all instances of the run. */
   readonly index: number;
   readonly service: ServicePlan;
   readonly resource: ResourceRecord;
+  /** When it starts serving, in seconds from the run's start: absent for one that runs from before the start. */
+  readonly fromSeconds?: number;
+  /** The instance a deploy replaces it with (from that one's `fromSeconds` on); absent: it serves to the end. */
+  readonly replacedBy?: InstancePlan;
+  /** What the version it runs does differently: a bad release's errors and latency. */
+  readonly effect?: Effect;
 }
 
 /** One service, everything about it resolved so the hot loop never looks a name up. */
@@ -91,6 +100,7 @@ export interface ServicePlan {
   readonly semconv: SemconvEra;
   /** Where its failed spans record their exception: span events, log records, or both. */
   readonly exceptions: "events" | "logs" | "both";
+  /** Its replicas as the run starts; deploys chain their replacements to them (`replacedBy`). */
   readonly instances: readonly InstancePlan[];
   readonly scope: ScopeRecord;
   /** The scope of its log records: its logger, named as its language's log appender names it. */
@@ -111,6 +121,7 @@ export interface ServicePlan {
 export interface RunPlan {
   readonly seedHash: Uint8Array;
   readonly services: readonly ServicePlan[];
+  /** Every instance of the run, deploys' replacements included. */
   readonly instances: readonly InstancePlan[];
   readonly entryPoints: readonly ServicePlan[];
   readonly ratePerSecond: number;
@@ -128,4 +139,6 @@ export interface RunPlan {
   readonly effectsAt: (t: number) => RequestEffects | undefined;
   /** Weights of `entryPoints` at `t` when a traffic scenario aims at one; undefined: equally likely. */
   readonly entryWeights: (t: number) => number[] | undefined;
+  /** How full saturation scenarios make a service's resources at `t` (0 none, toward 1 full). */
+  readonly saturationAt: (t: number, service: string) => number;
 }

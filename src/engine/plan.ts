@@ -10,9 +10,11 @@ import { logNormalDuration, percentileDuration } from "./latency.ts";
 import { planOperation, type ServiceIdentity } from "./operation-plan.ts";
 import { createArrivalSchedule } from "./arrivals.ts";
 import { workloadCurve } from "./workload-curve.ts";
-import { compileEntryWeights, compileScenarioEffects } from "./scenario-effects.ts";
+import { compileEntryWeights, compileSaturation, compileScenarioEffects } from "./scenario-effects.ts";
 import { logIdentity } from "./log-identity.ts";
-import { COMMON_LANGUAGES, instanceResource } from "./resource.ts";
+import { COMMON_LANGUAGES, hostName, type InstanceIdentity, instanceResource } from "./resource.ts";
+import { type Replacement, replicaReplacements } from "./rollout.ts";
+import type { Random } from "../plugin-host/random.ts";
 
 export type { MetricPlan, SemconvMetric } from "./metrics/plan-metric.ts";
 export type { CallPlan, InstancePlan, LogPlan, OperationPlan, RunPlan, ServicePlan, SpanPlan } from "./plan-types.ts";
@@ -97,20 +99,23 @@ export function planRun(
       `1.${namedRandom(seedHash, `version/${node.name}`).int(0, 12)}.${
         namedRandom(seedHash, `patch/${node.name}`).int(0, 9)
       }`;
+    const replacements = replicaReplacements(config, seedHash, node.name, definition.replicas, version);
     for (let replica = 0; replica < definition.replicas; replica++) {
       const shardName = shard.count > 1 ? `/shard-${shard.index}-of-${shard.count}` : "";
-      const random = namedRandom(seedHash, `instance/${node.name}/${replica}${shardName}`);
-      const attributes = instanceResource({
+      const identity: InstanceIdentity = {
         service: node.name,
         language,
         version,
         replica,
         deployment: config.deployment,
         userAttributes: [...node.template.resourceAttributes, ...definition.resourceAttributes],
-      }, random);
-      const instance = { index: instances.length, service: plan as ServicePlan, resource: { attributes } };
-      instances.push(instance);
-      plan.instances.push(instance);
+      };
+      // Each replica's instances: the one serving as the run starts, then those deploys replace it with.
+      const random = (k: number) =>
+        namedRandom(seedHash, `instance/${node.name}/${replica}${k > 0 ? `/${k}` : ""}${shardName}`);
+      const lineage = replicaLineage(plan as ServicePlan, identity, replacements[replica]!, random, instances.length);
+      instances.push(...lineage);
+      plan.instances.push(lineage[0]!);
     }
     plans.set(node, plan);
   }
@@ -137,7 +142,38 @@ export function planRun(
     startUs,
     effectsAt: (t) => effects(t, curve.rateAt(t)),
     entryWeights: compileEntryWeights(config, graph.entryPoints.map((node) => node.name)),
+    saturationAt: compileSaturation(config),
   };
+}
+
+/**
+ * A replica's instances in time order, chained by `replacedBy`, numbered from `index`: the one that
+ * serves as the run starts, then one per deploy or rollback, as a rolling update makes a new pod (off
+ * Kubernetes, a new process on the same host). `random(k)` is the k-th one's own generator.
+ */
+function replicaLineage(
+  service: ServicePlan,
+  identity: InstanceIdentity,
+  replacements: readonly Replacement[],
+  random: (k: number) => Random,
+  index: number,
+): InstancePlan[] {
+  const lineage: InstancePlan[] = [{ index, service, resource: { attributes: instanceResource(identity, random(0)) } }];
+  replacements.forEach(({ atSeconds, version, effect }, k) => {
+    const before = lineage[k]!;
+    const host = identity.deployment.kubernetes ? undefined : hostName(before);
+    const attributes = instanceResource({ ...identity, version, ...(host && { host }) }, random(k + 1));
+    const next: InstancePlan = {
+      index: index + k + 1,
+      service,
+      resource: { attributes },
+      fromSeconds: atSeconds,
+      ...(effect && { effect }),
+    };
+    (before as { replacedBy?: InstancePlan }).replacedBy = next;
+    lineage.push(next);
+  });
+  return lineage;
 }
 
 function callersOf(graph: LoadedConfig["graph"]): Map<ServiceNode, ServiceNode[]> {

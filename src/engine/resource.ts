@@ -2,7 +2,7 @@ import packageJson from "../../package.json" with { type: "json" };
 import type { Deployment, UserAttribute } from "../config/config.ts";
 import type { Random } from "../plugin-host/random.ts";
 import { attribute } from "../telemetry/attribute.ts";
-import type { KeyValue } from "../telemetry/records.ts";
+import type { KeyValue, ResourceRecord } from "../telemetry/records.ts";
 
 /** What each SDK language reports about itself and its runtime. */
 const LANGUAGES: Readonly<Record<string, { sdk: string; runtime: string; runtimeVersion: string }>> = {
@@ -35,6 +35,8 @@ export interface InstanceIdentity {
   readonly deployment: Deployment;
   /** Template's, then the service's own (which win). */
   readonly userAttributes: readonly UserAttribute[];
+  /** The host it runs on, when it replaces a process there (a deploy outside Kubernetes); absent: drawn. */
+  readonly host?: string;
 }
 
 /**
@@ -47,9 +49,10 @@ export function instanceResource(identity: InstanceIdentity, random: Random): Ke
   // Replicas of one Deployment share its ReplicaSet, whose hash comes from the pod template: the same
   // service, version and namespace give the same hash; each pod adds five characters of its own.
   const replicaSet = `${service}-${safeEncode(`${deployment.namespace}/${service}@${identity.version}`, 10)}`;
-  const host = deployment.kubernetes
-    ? `${replicaSet}-${safeEncode(random.hex(8), 5)}`
-    : `ip-10-${random.int(0, 255)}-${random.int(0, 255)}-${random.int(1, 254)}`;
+  const host = identity.host ??
+    (deployment.kubernetes
+      ? `${replicaSet}-${safeEncode(random.hex(8), 5)}`
+      : `ip-10-${random.int(0, 255)}-${random.int(0, 255)}-${random.int(1, 254)}`);
   // A cluster of a few nodes spread over three zones: each node sits in exactly one.
   const node = random.int(0, NODES - 1);
   const attributes = new Map<string, KeyValue>();
@@ -91,6 +94,12 @@ export function instanceResource(identity: InstanceIdentity, random: Random): Ke
     attributes.set(user.key, attribute(user.key, user.render ? user.render(random) : user.value));
   }
   return [...attributes.values()];
+}
+
+/** The `host.name` of an instance's resource. */
+export function hostName(instance: { readonly resource: ResourceRecord }): string | undefined {
+  const value = instance.resource.attributes.find((a) => a.key === "host.name")?.value;
+  return value && "string" in value ? value.string : undefined;
 }
 
 const NODES = 6;

@@ -1,5 +1,5 @@
 import { type Config, SEVERITY_NUMBER } from "../config/config.ts";
-import type { Scenario } from "../config/scenarios.ts";
+import type { Deploy, Scenario } from "../config/scenarios.ts";
 import type { FailureKind } from "../plugin-host/plugin.ts";
 import { type DurationModel, percentileDuration } from "./latency.ts";
 import { activeScenarios, ramped } from "./scenario-timeline.ts";
@@ -44,7 +44,7 @@ const KIND: Readonly<Record<NonNullable<NonNullable<Scenario["errors"]>["cause"]
  * undefined, so a run without scenarios draws exactly what it did before.
  */
 export function compileScenarioEffects(config: Config): (t: number, requestRate: number) => RequestEffects | undefined {
-  const scenarios = config.scenarios.filter((s) => s.latency || s.errors || s.timeout || s.logs);
+  const scenarios = config.scenarios.filter((s) => s.latency || s.errors || s.timeout || s.logs || s.saturation);
   if (scenarios.length === 0) return () => undefined;
   const templateOf = new Map(config.services.map((s) => [s.name, s.type]));
   const targets = new Map(scenarios.map((scenario) => [scenario, targetTest(scenario, templateOf)]));
@@ -103,6 +103,8 @@ function merge(
       message = errors.message;
     }
     if (timeout) [errorRate, cause, message] = [intensity, "timeout", undefined];
+    // A resource that fills up makes requests queue for it: as a queue's wait, by 1 / (1 - how full).
+    if (scenario.saturation) multiply /= 1 - scenario.saturation.level * intensity;
     // A burst of `rate` records per second over the requests that reach the target, about one per request.
     if (scenario.logs) {
       const chance = Math.min(1, (scenario.logs.ratePerSecond * intensity) / Math.max(requestRate, 1e-9));
@@ -140,5 +142,61 @@ export function compileEntryWeights(
       weights[index]! *= ramped(scenario.traffic!.multiply, intensity);
     }
     return weights;
+  };
+}
+
+/**
+ * What a deploy's version does differently while it runs (its `errors` and `latency`), for the
+ * instances running it; undefined for a version that behaves as the old one.
+ */
+export function versionEffect(deploy: Deploy): Effect | undefined {
+  if ("rollback" in deploy || (!deploy.errors && !deploy.latency)) return undefined;
+  const { errors, latency } = deploy;
+  return {
+    ...(latency?.percentiles && { duration: percentileDuration(latency.percentiles) }),
+    multiply: latency?.multiply ?? 1,
+    addUs: latency?.addUs ?? 0,
+    errorRate: errors?.rate ?? 0,
+    ...(errors?.cause && { cause: KIND[errors.cause] }),
+    ...(errors?.message !== undefined && { message: errors.message }),
+    logs: [],
+  };
+}
+
+/**
+ * The effects on a span of the scenarios in effect and of the version its instance runs: latencies
+ * compose (factors multiply, additions add), and a scenario's errors win over the version's.
+ */
+export function withVersion(scenario: Effect | undefined, version: Effect | undefined): Effect | undefined {
+  if (version === undefined) return scenario;
+  if (scenario === undefined) return version;
+  const errors = scenario.errorRate > 0 ? scenario : version;
+  const duration = scenario.duration ?? version.duration;
+  return {
+    ...(duration && { duration }),
+    multiply: scenario.multiply * version.multiply,
+    addUs: scenario.addUs + version.addUs,
+    errorRate: errors.errorRate,
+    ...(errors.cause && { cause: errors.cause }),
+    ...(errors.message !== undefined && { message: errors.message }),
+    logs: scenario.logs,
+  };
+}
+
+/**
+ * How full the saturation scenarios in effect at `t` make a service's resources (0: not at all): each
+ * fills its share of what room is left, so two at 50% make 75%, and their latency factors multiply.
+ */
+export function compileSaturation(config: Config): (t: number, service: string) => number {
+  const scenarios = config.scenarios.filter((s) => s.saturation);
+  if (scenarios.length === 0) return () => 0;
+  const templateOf = new Map(config.services.map((s) => [s.name, s.type]));
+  const targets = new Map(scenarios.map((scenario) => [scenario, targetTest(scenario, templateOf)]));
+  return (t, service) => {
+    let room = 1;
+    for (const { scenario, intensity } of activeScenarios(scenarios, t)) {
+      if (targets.get(scenario)!(service, "")) room *= 1 - scenario.saturation!.level * intensity;
+    }
+    return 1 - room;
   };
 }

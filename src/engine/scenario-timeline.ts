@@ -4,7 +4,8 @@ import type { Scenario } from "../config/scenarios.ts";
 export interface ActiveScenario {
   readonly scenario: Scenario;
   readonly intensity: number;
-  readonly phase: "ramping up" | "active" | "ramping down";
+  /** Where it is in its window: a deploy is rolling out (or back) for the whole of it. */
+  readonly phase: "ramping up" | "active" | "ramping down" | "rolling out" | "rolling back";
 }
 
 /** The windows of a scenario inside a run of `durationSeconds`, repeats included, as [start, end) seconds. */
@@ -33,10 +34,15 @@ export function activeScenarios(scenarios: readonly Scenario[], t: number): Acti
     const untilEnd = scenario.durationSeconds - since;
     const ramp = scenario.rampSeconds;
     const intensity = ramp > 0 ? Math.min(1, since / ramp, untilEnd / ramp) : 1;
-    const phase = ramp > 0 && since < ramp ? "ramping up" : ramp > 0 && untilEnd < ramp ? "ramping down" : "active";
-    active.push({ scenario, intensity, phase });
+    active.push({ scenario, intensity, phase: phaseOf(scenario, since, untilEnd) });
   }
   return active.sort((a, b) => a.scenario.priority - b.scenario.priority);
+}
+
+function phaseOf(scenario: Scenario, since: number, untilEnd: number): ActiveScenario["phase"] {
+  const { deploy, rampSeconds: ramp } = scenario;
+  if (deploy) return "rollback" in deploy ? "rolling back" : "rolling out";
+  return ramp > 0 && since < ramp ? "ramping up" : ramp > 0 && untilEnd < ramp ? "ramping down" : "active";
 }
 
 /**

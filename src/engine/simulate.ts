@@ -21,7 +21,7 @@ import {
   STATUS_ERROR,
 } from "../telemetry/records.ts";
 import type { CallPlan, InstancePlan, OperationPlan, RunPlan, SemconvMetric, ServicePlan } from "./plan.ts";
-import type { Effect, RequestEffects } from "./scenario-effects.ts";
+import { type Effect, type RequestEffects, withVersion } from "./scenario-effects.ts";
 
 /** Where a simulated request's telemetry goes. */
 export interface TelemetryOut {
@@ -52,6 +52,8 @@ interface Request {
   endUs: number;
   /** What the scenarios in effect when the request started do to each service; absent: none is. */
   readonly effects?: RequestEffects;
+  /** When it started, in seconds from the run's start: which instances serve it (deploys replace them). */
+  readonly t: number;
 }
 
 /**
@@ -126,7 +128,7 @@ export function simulateRequest(plan: RunPlan, index: number, startUs: number, o
   const weights = plan.entryWeights(t);
   const entry = weights ? plan.entryPoints[weightedIndex(random, weights)]! : random.pick(plan.entryPoints);
   const effects = plan.effectsAt(t);
-  const request: Request = { random, out, traceId: random.bytes(16), endUs: startUs, ...(effects && { effects }) };
+  const request: Request = { random, out, traceId: random.bytes(16), endUs: startUs, t, ...(effects && { effects }) };
   const operation = entry.span && random.pick(entry.span.operations);
   visit(request, entry, undefined, startUs, operation, new Call(operation?.access, NOBODY), undefined);
   return request.endUs;
@@ -145,13 +147,13 @@ function visit(
 ): Served {
   const { span } = service;
   const { random } = request;
-  const instance = pickInstance(random, service);
+  const instance = pickInstance(random, service, request.t);
   if (span === undefined || operation === undefined) {
     return passThrough(request, service, instance, parentSpanId, startUs, call, caller);
   }
   const spanId = random.bytes(8);
   const u = random.float();
-  const effect = request.effects?.(service.name, operation.operation);
+  const effect = withVersion(request.effects?.(service.name, operation.operation), instance.effect);
   const ownUs = effect ? ((effect.duration ?? span.duration)(u) * effect.multiply + effect.addUs) : span.duration(u);
   const { model } = operation;
   // Callers of another conventions era describe their side from the same draws.
@@ -542,9 +544,12 @@ function writeCallSpan(
   }, operation.callerMetric);
 }
 
-function pickInstance(random: Random, service: ServicePlan): InstancePlan {
+/** One of the service's replicas, as it runs at `t`: the instance that replaced it when a deploy has. */
+function pickInstance(random: Random, service: ServicePlan, t: number): InstancePlan {
   const { instances } = service;
-  return instances.length === 1 ? instances[0]! : instances[random.int(0, instances.length - 1)]!;
+  let instance = instances.length === 1 ? instances[0]! : instances[random.int(0, instances.length - 1)]!;
+  while (instance.replacedBy !== undefined && t >= instance.replacedBy.fromSeconds!) instance = instance.replacedBy;
+  return instance;
 }
 
 function withUserAttributes(

@@ -229,6 +229,12 @@ export interface MetricSample {
   readonly requests: number;
   /** Sum of those spans' durations; busyUs / intervalUs is the mean number of requests in flight. */
   readonly busyUs: number;
+  /**
+   * How far a saturation scenario pushes the service's resources toward their limits, 0..1 (absent or 0:
+   * not at all): a model of a resource that fills up (CPU, memory, a pool) goes this share of the way
+   * from its own value to its limit.
+   */
+  readonly saturation?: number;
 }
 
 /** One metric stream's value model, created once per service instance and metric. */
@@ -243,6 +249,8 @@ export interface MetricHeuristic {
   matches(metric: { readonly name: string; readonly type: string; readonly unit: string }): boolean;
   /** `random` belongs to this stream alone; draw from it in `sample` for noise. */
   create(context: { readonly random: Random; readonly name: string; readonly unit: string }): MetricModel;
+  /** Its models follow `MetricSample.saturation`: the metric is a resource that fills up (CPU, memory, a pool). */
+  readonly saturates?: boolean;
 }
 
 /** The OTLP signals. */

@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { parseDuration } from "../../config/units.ts";
-import { explainRequests } from "../../engine/explain.ts";
+import { explainRequests, explainVersions } from "../../engine/explain.ts";
 import { planRun } from "../../engine/plan.ts";
 import { activeScenarios } from "../../engine/scenario-timeline.ts";
 import { badFlag } from "../../plugin-host/messages.ts";
@@ -36,7 +36,8 @@ export const explainCommand = defineCommand({
       from = Math.floor(plan.curve.cumulative(at.value));
       const active = activeScenarios(settings.config.scenarios, at.value);
       const scenarios = active.map(({ scenario, phase }) => `${scenario.name} (${phase})`);
-      lines.push(`at ${args.at}: ${scenarios.length > 0 ? scenarios.join(", ") : "no scenario in effect"}`, "");
+      lines.push(`at ${args.at}: ${scenarios.length > 0 ? scenarios.join(", ") : "no scenario in effect"}`);
+      lines.push(...explainVersions(plan, at.value).map((line) => `  ${line}`), "");
     }
     const indices = Array.from({ length: count }, (_, i) => from + i).filter((i) => i < plan.totalRequests);
     writeOut([...lines, explainRequests(plan, indices, startUs)].join("\n"));

@@ -59,6 +59,8 @@ interface MetricSlot {
 
 interface Reader {
   readonly startUs: number;
+  /** When its SDK shuts down (a deploy replaced the instance); Infinity: at the end of the run. */
+  readonly stopUs: number;
   readonly random: Random;
   collections: number;
   lastUs: number;
@@ -86,6 +88,10 @@ const NONE: readonly never[] = [];
 const MAX_LAYOUTS = 16;
 /** A periodic reader's timer fires a little late, by 0.2-3 ms, and never catches up on its own. */
 const TIMER_DELAY_US = [200, 3000] as const;
+/** A deploy's new instance starts its SDK 3-15 s before it takes traffic (it starts, then becomes ready). */
+const STARTUP_US = [3e6, 15e6] as const;
+/** The instance it replaces finishes what it is serving and shuts down 0.5-3 s after it stops taking traffic. */
+const DRAIN_US = [0.5e6, 3e6] as const;
 
 /**
  * Aggregates per service instance the way an SDK does: counters and histograms accumulate (from the
@@ -100,17 +106,19 @@ export class MetricsAggregator {
   /** Metric names and sets of kept keys, numbered in the order first seen. */
   private readonly names = new Map<string, number>();
   private readonly keySets = new Map<string, number>();
+  private readonly saturationAt: RunPlan["saturationAt"];
   /** The earliest collection any reader has due. */
   nextDueUs = Infinity;
 
-  constructor(plan: RunPlan, startUs: number, private readonly intervalUs: number) {
+  constructor(plan: RunPlan, private readonly startUs: number, private readonly intervalUs: number) {
     this.delta = plan.temporality === "delta";
+    this.saturationAt = plan.saturationAt;
     this.states = plan.instances.map((instance) => {
       const { metrics } = instance.service;
       const fed = spanFedMetrics(instance.service);
       const random = namedRandom(plan.seedHash, `reader/${instanceId(instance)}`);
-      const readerStartUs = Math.round(startUs - intervalUs * random.float());
-      const reader = { startUs: readerStartUs, random, collections: 0, lastUs: readerStartUs, nextUs: 0 };
+      const reader = { ...this.lifetime(instance, random), random, collections: 0, lastUs: 0, nextUs: 0 };
+      reader.lastUs = reader.startUs;
       reader.nextUs = this.scheduled(reader);
       return {
         instance,
@@ -214,18 +222,43 @@ export class MetricsAggregator {
     return out;
   }
 
-  /** The collections due by `timeUs`, then each instance's last one as its SDK shuts down just after. */
+  /**
+   * The collections due by `timeUs`, then the last one of each instance still running, as its SDK shuts
+   * down just after (an instance a deploy replaced has shut down already; one it had yet to start, never ran).
+   */
   shutdown(timeUs: number): InstanceMetrics[] {
     const out = this.collectDue(timeUs);
-    for (const state of this.states) this.collect(state, Math.round(timeUs + this.delayUs(state.reader)), out);
+    for (const { reader } of this.states) if (reader.startUs > timeUs) reader.nextUs = Infinity;
+    for (const state of this.states) {
+      if (state.reader.nextUs !== Infinity) this.collect(state, Math.round(timeUs + this.delayUs(state.reader)), out);
+    }
     this.nextDueUs = Infinity;
     return out;
   }
 
-  /** The reader's next collection: a whole number of intervals after its SDK's start, a little late. */
+  /**
+   * When the instance's SDK starts and stops. One running from the start started within the interval
+   * before the run, at its own phase; a deploy's new instance starts a little before it takes traffic,
+   * and the one it replaces shuts down a little after it stops taking traffic, with a last collection.
+   */
+  private lifetime(instance: InstancePlan, random: Random): { startUs: number; stopUs: number } {
+    const at = (seconds: number, [low, high]: readonly [number, number]) =>
+      Math.round(this.startUs + seconds * 1e6 + low + (high - low) * random.float());
+    const startUs = instance.fromSeconds === undefined
+      ? Math.round(this.startUs - this.intervalUs * random.float())
+      : at(instance.fromSeconds, [-STARTUP_US[1], -STARTUP_US[0]]);
+    const stopUs = instance.replacedBy ? at(instance.replacedBy.fromSeconds!, DRAIN_US) : Infinity;
+    return { startUs, stopUs };
+  }
+
+  /** The reader's next collection: whole intervals after its SDK's start, a little late; the last at its shutdown. */
   private scheduled(reader: Reader): number {
+    if (reader.lastUs >= reader.stopUs) return Infinity;
     reader.collections++;
-    return Math.round(reader.startUs + reader.collections * this.intervalUs + this.delayUs(reader));
+    return Math.min(
+      reader.stopUs,
+      Math.round(reader.startUs + reader.collections * this.intervalUs + this.delayUs(reader)),
+    );
   }
 
   private delayUs(reader: Reader): number {
@@ -297,6 +330,7 @@ export class MetricsAggregator {
       intervalUs: Math.max(1, timeUs - state.reader.lastUs),
       requests: state.intervalHandled,
       busyUs: state.intervalBusyUs,
+      saturation: this.saturationAt((timeUs - this.startUs) / 1e6, state.instance.service.name),
     };
   }
 }

@@ -18,6 +18,8 @@ export interface MetricPlan {
   readonly bounds: readonly number[];
   /** Gauges, UpDownCounters and non-duration histograms take values from a heuristic's model, one per instance. */
   readonly createModel?: (random: Random) => MetricModel;
+  /** Its model follows saturation scenarios: a resource that fills up (CPU, memory, a pool). */
+  readonly saturates?: boolean;
 }
 
 /** A semantic-convention duration histogram that spans feed, split by the attributes it keeps. */
@@ -51,7 +53,13 @@ export function planMetric(metric: MetricTemplate, registry: LoadedConfig["regis
     ...base,
     bounds: data === "histogram" ? SIZE_BOUNDS : [],
     createModel: (random) => heuristic.value.create({ random, name: metric.name, unit }),
+    ...(heuristic.value.saturates && { saturates: true }),
   };
+}
+
+/** The metrics of a template that a saturation scenario fills up (CPU, memory, connection pools), by name. */
+export function saturatingMetrics(metrics: readonly MetricTemplate[], registry: LoadedConfig["registry"]): string[] {
+  return metrics.map((metric) => planMetric(metric, registry)).filter((m) => m.saturates).map((m) => m.name);
 }
 
 /**

@@ -38,6 +38,15 @@ export function setExitCode(code: number): void {
   process.exitCode = code;
 }
 
+/**
+ * Whether what goes to stdout may be coloured: only on a terminal, and never with NO_COLOR set to
+ * anything (no-color.org) or TERM=dumb.
+ */
+export function stdoutColour(): boolean {
+  const { NO_COLOR, TERM } = process.env;
+  return process.stdout.isTTY === true && (NO_COLOR === undefined || NO_COLOR === "") && TERM !== "dumb";
+}
+
 /** Whether stderr is a terminal, where a progress line can update in place. */
 export function isInteractive(): boolean {
   return process.stderr.isTTY === true && process.env.CI === undefined;

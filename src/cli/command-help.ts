@@ -33,7 +33,11 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       "dreamweaver run examples/ecommerce.yaml --endpoint https://otlp.example.com --header api-key=s3cret",
       "dreamweaver run examples/ecommerce.yaml --fast --start-time 2026-01-01T00:00:00Z --exporter file:out.jsonl",
     ],
-    environment: [...OTLP_ENVIRONMENT, ["CI", "set: a plain progress line every 5 s instead of one updated in place"], COLOUR],
+    environment: [
+      ...OTLP_ENVIRONMENT,
+      ["CI", "set: a plain progress line every 5 s instead of one updated in place"],
+      COLOUR,
+    ],
   },
   validate: {
     examples: [

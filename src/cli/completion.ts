@@ -44,7 +44,7 @@ export function completionScript(
 
 /** Flags whose help says "(repeatable)" may be given more than once; the help and the scripts agree. */
 export function isRepeatable(def: ArgDef): boolean {
-  return /\(repeatable\)/.test(def.description ?? "");
+  return /\(repeatable[;)]/.test(def.description ?? "");
 }
 
 function toCommand(command: ResolvedCommand): Command {
@@ -171,7 +171,9 @@ function fish(program: string, commands: readonly Command[], defaultCommand: str
     command === defaultCommand
       ? `not __fish_seen_subcommand_from ${names.filter((n) => n !== defaultCommand).join(" ")}`
       : `__fish_seen_subcommand_from ${command}`;
-  const lines = commands.map((c) => `complete -c ${program} -n __fish_use_subcommand -a ${c.name} -d '${c.description}'`);
+  const lines = commands.map((c) =>
+    `complete -c ${program} -n __fish_use_subcommand -a ${c.name} -d '${c.description}'`
+  );
   for (const command of commands) {
     for (const flag of command.flags) {
       const value = !flag.value

@@ -65,3 +65,16 @@ function uniformWalk(seedHash: Uint8Array): Walk {
     return () => i++ + phase;
   };
 }
+
+/** `schedule` ending after its first `maxRequests` requests (`--requests`), or at its own end if sooner. */
+export function limitSchedule(schedule: ArrivalSchedule, maxRequests: number | undefined): ArrivalSchedule {
+  if (maxRequests === undefined) return schedule;
+  return {
+    // Without walking the whole schedule: an endless run's would never end.
+    get count() {
+      return schedule.has(maxRequests - 1) ? maxRequests : schedule.count;
+    },
+    has: (index) => index < maxRequests && schedule.has(index),
+    offsetUs: (index) => schedule.offsetUs(index),
+  };
+}

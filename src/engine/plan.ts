@@ -8,11 +8,12 @@ import { attribute } from "../telemetry/attribute.ts";
 import type { KeyValue, ScopeRecord } from "../telemetry/records.ts";
 import { logNormalDuration, percentileDuration } from "./latency.ts";
 import { planOperation, type ServiceIdentity } from "./operation-plan.ts";
-import { createArrivalSchedule } from "./arrivals.ts";
+import { createArrivalSchedule, limitSchedule } from "./arrivals.ts";
 import { workloadCurve } from "./workload-curve.ts";
 import { compileEntryWeights, compileScenarioEffects } from "./scenario-effects.ts";
 import { logIdentity } from "./log-identity.ts";
 import { COMMON_LANGUAGES, instanceResource } from "./resource.ts";
+import { runIdentity } from "./run-identity.ts";
 
 export type { MetricPlan, SemconvMetric } from "./metrics/plan-metric.ts";
 export type { CallPlan, InstancePlan, LogPlan, OperationPlan, RunPlan, ServicePlan, SpanPlan } from "./plan-types.ts";
@@ -50,6 +51,7 @@ export function planRun(
   startUs = 0,
 ): RunPlan {
   const seedHash = hashSeed(config.seed);
+  const ids = runIdentity(seedHash, startUs);
   const plans = new Map<ServiceNode, MutableService>();
   const instances: InstancePlan[] = [];
   // semconv hook: languages first, so each operation knows its service's language and its callers'.
@@ -96,15 +98,20 @@ export function planRun(
       }`;
     for (let replica = 0; replica < definition.replicas; replica++) {
       const shardName = shard.count > 1 ? `/shard-${shard.index}-of-${shard.count}` : "";
-      const random = namedRandom(seedHash, `instance/${node.name}/${replica}${shardName}`);
+      const name = `${node.name}/${replica}${shardName}`;
       const attributes = instanceResource({
         service: node.name,
+        instanceId: ids.instanceId(name),
         language,
         version,
         replica,
         deployment: config.deployment,
-        userAttributes: [...node.template.resourceAttributes, ...definition.resourceAttributes],
-      }, random);
+        userAttributes: [
+          ...(config.resourceAttributes ?? []),
+          ...node.template.resourceAttributes,
+          ...definition.resourceAttributes,
+        ],
+      }, namedRandom(seedHash, `instance/${name}`));
       const instance = { index: instances.length, service: plan as ServicePlan, resource: { attributes } };
       instances.push(instance);
       plan.instances.push(instance);
@@ -115,9 +122,13 @@ export function planRun(
   for (const [node, plan] of plans) planCalls(plan, node.template.traces?.calls);
   const curve = workloadCurve(config, graph.entryPoints.length, startUs);
   const effects = compileScenarioEffects(config);
-  const schedule = createArrivalSchedule(seedHash, config.workload.arrivals ?? "poisson", curve);
+  const schedule = limitSchedule(
+    createArrivalSchedule(seedHash, config.workload.arrivals ?? "poisson", curve),
+    config.workload.maxRequests,
+  );
   return {
     seedHash,
+    identity: ids,
     services: [...plans.values()],
     instances,
     entryPoints: graph.entryPoints.map((node) => plans.get(node)!),

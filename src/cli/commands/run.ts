@@ -20,22 +20,31 @@ export const runCommand = defineCommand({
   args: {
     ...settingsArgs,
     fast: { type: "boolean", description: "Unpaced: virtual clock, as fast as the receiver accepts" },
-    "start-time": { type: "string", description: "With --fast: RFC 3339 time of the first request (default: end now)" },
+    "start-time": {
+      type: "string",
+      valueHint: "RFC 3339",
+      description: "With --fast: RFC 3339 time of the first request (default: end now)",
+    },
     sink: { type: "boolean", description: "Start the built-in receiver and send to it (no collector needed)" },
     buckets: {
       type: "string",
+      valueHint: "1m",
       description: "With --sink: the receiver reports each service's rate, errors and latency per bucket, e.g. 1m",
     },
     json: { type: "boolean", description: "Print the summary as JSON on stdout" },
     "dry-run": { type: "boolean", description: "Print three sample requests as span trees and send nothing" },
-    shard: { type: "string", description: "k/n: generate only requests i = k (mod n), at rate/n (0 <= k < n)" },
+    shard: {
+      type: "string",
+      valueHint: "k/n",
+      description: "k/n: generate only requests i = k (mod n), at rate/n (0 <= k < n)",
+    },
   },
   run: guarded(async ({ args, rawArgs }) => {
     const settings = await settingsFromArgs(args, rawArgs);
     if (args["dry-run"]) {
       const startUs = settings.run.startTimeUs ?? systemClock.nowUs();
       const plan = planRun(settings, undefined, startUs);
-      const indices = [0, 1, 2].filter((i) => i < plan.totalRequests);
+      const indices = [0, 1, 2].filter((i) => plan.arrivals.has(i));
       writeOut(explainRequests(plan, indices, startUs));
       return;
     }

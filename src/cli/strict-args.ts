@@ -74,8 +74,8 @@ function checkOption(command: string, flag: string, value: string, def: ArgDef):
 
 function throwUnknown(command: string, written: string, args: ArgsDef): never {
   const near = suggestFlag(written.replace(/^-+/, ""), flagNames(args).map((flag) => flag.slice(2)));
-  const hint = near === undefined ? "" : ` Did you mean --${near}?`;
-  throw badCommandLine(command, `unknown flag ${written}.${hint}`);
+  const hint = near === undefined ? "" : `. Did you mean --${near}?`;
+  throw badCommandLine(command, `unknown flag ${written}${hint}`);
 }
 
 /**

@@ -18,7 +18,9 @@ const RATE_UNIT_SECONDS: Record<string, number> = {
 /** `<count>/<unit>` into requests per second; units s/sec/second, m/min/minute, h/hr/hour. */
 export function parseRate(text: string): Parsed<number> {
   const match = RATE.exec(text);
-  if (!match || !(match[2]!.toLowerCase() in RATE_UNIT_SECONDS)) return { ok: false, message: `"${text}" is not a rate; write <count>/<s|m|h>, e.g. "100/s" or "6000/m"` };
+  if (!match || !(match[2]!.toLowerCase() in RATE_UNIT_SECONDS)) {
+    return { ok: false, message: `"${text}" is not a rate; write <count>/<s|m|h>, e.g. "100/s" or "6000/m"` };
+  }
   const perSecond = Number(match[1]) / RATE_UNIT_SECONDS[match[2]!.toLowerCase()]!;
   if (perSecond <= 0) return { ok: false, message: `rate must be positive (was "${text}")` };
   return { ok: true, value: perSecond };

@@ -70,9 +70,11 @@ function uniformWalk(seedHash: Uint8Array): Walk {
 export function limitSchedule(schedule: ArrivalSchedule, maxRequests: number | undefined): ArrivalSchedule {
   if (maxRequests === undefined) return schedule;
   return {
-    // Without walking the whole schedule: an endless run's would never end.
+    // Walks no further than the limit: an endless run's whole schedule is years long.
     get count() {
-      return schedule.has(maxRequests - 1) ? maxRequests : schedule.count;
+      let count = 0;
+      while (count < maxRequests && schedule.has(count)) count++;
+      return count;
     },
     has: (index) => index < maxRequests && schedule.has(index),
     offsetUs: (index) => schedule.offsetUs(index),

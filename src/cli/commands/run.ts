@@ -9,6 +9,7 @@ import { type Sink, startSink } from "../../receiver/start-receiver.ts";
 import { run } from "../../run/run.ts";
 import { systemClock } from "../../runtime/clock.ts";
 import { formatSummary } from "../format-summary.ts";
+import { formatTarget } from "../format-target.ts";
 import { exporterHost, isInteractive, onStopSignal, setExitCode, writeErr, writeOut, writeStatus } from "../host.ts";
 import { startProgress } from "../progress.ts";
 import { settingsArgs, settingsFromArgs } from "../settings-args.ts";
@@ -71,7 +72,7 @@ async function runAndReport(settings: Settings, sink: Sink | undefined, json: bo
   });
   let stopProgress = () => {};
   try {
-    writeErr(`dreamweaver: ${settings.file} -> ${target(settings)}${sink ? " (built-in receiver)" : ""}`);
+    writeErr(`dreamweaver: ${settings.file} -> ${formatTarget(settings)}${sink ? ", the built-in receiver" : ""}`);
     const summary = await run(settings, {
       signal: stop.signal,
       host: exporterHost,
@@ -79,6 +80,8 @@ async function runAndReport(settings: Settings, sink: Sink | undefined, json: bo
         stopProgress = startProgress(stats, {
           clock: systemClock,
           interactive: isInteractive(),
+          paced: !settings.run.fast,
+          dataPointWindowUs: settings.run.fast ? 0 : settings.run.metricsIntervalUs,
           writeLine: writeErr,
           writeStatus,
           moment: (stats) => scenariosAt(settings, (stats.simulatedUs - stats.startUs) / 1e6),
@@ -104,12 +107,4 @@ function scenariosAt(settings: Settings, t: number): string {
   const active = activeScenarios(settings.config.scenarios, t);
   if (active.length === 0) return "";
   return `scenario ${active.map(({ scenario, phase }) => `${scenario.name} (${phase})`).join(", ")}`;
-}
-
-/** Where the telemetry goes, as the first line says it. */
-function target({ run, config }: Settings): string {
-  const names = run.exporters.map((choice) => choice.spec);
-  const otlp = names.length === 1 && (names[0] === "otlp-grpc" || names[0] === "otlp-http");
-  if (otlp) return config.output.endpoint.url;
-  return names.length > 1 ? `exporters ${names.join(", ")}` : `exporter ${names[0]}`;
 }

@@ -28,17 +28,14 @@ interface Sample {
 /** Starts the progress display; the returned function stops it (and ends an in-place line). */
 export function startProgress(stats: RunStats, options: ProgressOptions): () => void {
   const startedUs = options.clock.nowUs();
-  // The latest sample, and the one at the start of the data points' window.
   let last: Sample = { atUs: startedUs, spans: 0, dataPoints: 0, logRecords: 0 };
-  const window: Sample[] = [last];
+  const dataPoints = new WindowedRate(options.dataPointWindowUs, startedUs);
   const tick = () => {
     const now = sample(stats, options.clock.nowUs());
-    window.push(now);
-    while (window.length > 2 && window[1]!.atUs <= now.atUs - options.dataPointWindowUs) window.shift();
     const line = progressLine(stats, options, {
       elapsedSeconds: (now.atUs - startedUs) / 1e6,
       spans: rate(now, last, "spans"),
-      dataPoints: rate(now, window[0]!, "dataPoints"),
+      dataPoints: dataPoints.add(now.atUs, now.dataPoints),
       logRecords: rate(now, last, "logRecords"),
     });
     last = now;
@@ -109,4 +106,26 @@ function sample(stats: RunStats, atUs: number): Sample {
 
 function rate(now: Sample, before: Sample, key: "spans" | "dataPoints" | "logRecords"): number {
   return (now[key] - before[key]) / Math.max(1e-6, (now.atUs - before.atUs) / 1e6);
+}
+
+/**
+ * The rate of a growing count over at least the last `windowUs`: from the latest sample taken that long
+ * ago or longer (or the first), to now. Counts that grow in bursts (a metrics export per interval) read
+ * steady instead of a burst one second and zero the next.
+ */
+export class WindowedRate {
+  readonly #samples: { atUs: number; count: number }[];
+
+  constructor(private readonly windowUs: number, startUs: number) {
+    this.#samples = [{ atUs: startUs, count: 0 }];
+  }
+
+  /** Adds the count at `atUs` (increasing); returns the rate per second. */
+  add(atUs: number, count: number): number {
+    const samples = this.#samples;
+    samples.push({ atUs, count });
+    while (samples.length > 2 && samples[1]!.atUs <= atUs - this.windowUs) samples.shift();
+    const from = samples.length > 1 ? samples[0]! : { atUs, count };
+    return (count - from.count) / Math.max(1e-6, (atUs - from.atUs) / 1e6);
+  }
 }

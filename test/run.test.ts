@@ -136,7 +136,7 @@ test("Ctrl-C stops generating, sends what was generated and prints the summary",
   expect(summary.requests).toBeLessThan(200);
   expect(summary.receiver.spans).toBe(summary.spans);
   expect(summary.receiver.logRecords).toBe(summary.logRecords);
-}, 15_000);
+}, 30_000);
 
 test("export requests stay under the receiver's message limit, split by resource and by items", async () => {
   const sink = await startSink({ port: 0, maxMessageBytes: 65_536, traceIdleMs: 60_000 });
@@ -173,7 +173,7 @@ test("a paced run keeps its schedule while the receiver is down, and reports wha
   expect(summary.failedExports + summary.droppedExports).toBeGreaterThan(0);
   expect(summary.lost.traces + summary.dropped.traces).toBe(summary.spans);
   expect(summary.lastError).toMatch(/^http:\/\/127\.0\.0\.1:9: unavailable: /);
-}, 15_000);
+}, 30_000);
 
 test("output.concurrency bounds the export calls in flight", async () => {
   const most: number[] = [];

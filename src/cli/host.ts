@@ -68,9 +68,13 @@ export function onStopSignal(handler: () => void): () => void {
   };
 }
 
-/** Rewrites the current stderr line (progress on a terminal). */
+/**
+ * Rewrites the current stderr line (progress on a terminal), cut to the terminal's width: a line that
+ * wrapped could not be rewritten in place.
+ */
 export function writeStatus(text: string): void {
-  process.stderr.write(`\r\x1b[2K${text}`);
+  const columns = process.stderr.columns ?? 0;
+  process.stderr.write(`\r\x1b[2K${columns > 1 && text.length >= columns ? text.slice(0, columns - 1) : text}`);
 }
 
 /** The process environment, read-only: handed to pure code (e.g. the OTEL_EXPORTER_OTLP_* variables). */

@@ -45,7 +45,7 @@ export function checkArgs(rawArgs: readonly string[], args: ArgsDef, command: st
   if (missing) throw badCommandLine(command, `missing ${placeholder(missing[0], missing[1])}`);
 }
 
-/** The flags of `args` as written on the command line (`--name`), booleans with their `--no-` form. */
+/** The flags of `args` as written on the command line: `--name`. */
 export function flagNames(args: ArgsDef): string[] {
   return Object.entries(args).filter(([, def]) => def.type !== "positional").map(([name]) => `--${name}`);
 }

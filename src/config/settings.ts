@@ -221,11 +221,12 @@ function outputFlags(flags: SettingsFlags, output: Config["output"], problems: P
   const endpoint = flag(problems, "--endpoint", flags.endpoint, (t) => parseEndpoint(t, defaultOtlpPort(protocol)));
   const timeoutSeconds = flag(problems, "--timeout", flags.timeout, parseDuration);
   const headers = (flags.headers ?? []).map((text) => flag(problems, "--header", text, parseHeaderFlag));
+  const added = Object.fromEntries(headers.filter((header) => header !== undefined));
   return {
     protocol,
     ...(endpoint && { endpoint }),
     ...(timeoutSeconds !== undefined && { timeoutMs: timeoutSeconds * 1000 }),
-    ...(headers.length > 0 && { headers: { ...output.headers, ...Object.fromEntries(headers.filter((h) => !!h)) } }),
+    ...(headers.length > 0 && { headers: { ...output.headers, ...added } }),
     ...(flags.insecure && { tls: { ...output.tls, insecure: true } }),
   };
 }

@@ -173,7 +173,7 @@ test("a paced run keeps its schedule while the receiver is down, and reports wha
   expect(summary.failedExports + summary.droppedExports).toBeGreaterThan(0);
   expect(summary.lost.traces + summary.dropped.traces).toBe(summary.spans);
   expect(summary.lastError).toMatch(/^http:\/\/127\.0\.0\.1:9: unavailable: /);
-}, 30_000);
+}, 15_000);
 
 test("output.concurrency bounds the export calls in flight", async () => {
   const most: number[] = [];

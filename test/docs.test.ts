@@ -140,6 +140,20 @@ test("README.md opens with the two commands that work on a fresh machine: a run 
   expect(lines[4]).toBe("```");
 });
 
+// A new user's first run should show its result quickly, not after minutes of progress line.
+test("the README's first command is accepted and its run lasts at most 20 seconds", () => {
+  const line = read("README.md").split("\n").find((text) => text.startsWith("npm install && npx bun "))!;
+  const [example, ...flags] = line.split("#")[0]!.trim().split(/\s+/).slice(6);
+  expect(flags).toContain("--sink");
+  // `--sink` is run's own; validate takes every other flag of the line, strictly.
+  const result = runCli(["validate", example!, ...flags.filter((flag) => flag !== "--sink"), "--json"]);
+  expect(result.stderr).toBe("");
+  expect(result.code).toBe(0);
+  const { workload } = JSON.parse(result.stdout);
+  const seconds = Math.min(workload.durationSeconds, (workload.maxRequests ?? Infinity) / workload.ratePerSecond);
+  expect(seconds).toBeLessThanOrEqual(20);
+}, 60_000);
+
 // Starts the CLI, which takes seconds rather than milliseconds on a busy machine.
 test("the README's minimal config is valid", () => {
   const yaml = /^## A minimal config\n+```yaml\n([\s\S]*?)^```$/m.exec(read("README.md"))?.[1];

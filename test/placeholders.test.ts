@@ -77,12 +77,52 @@ describe("{choice:a|b|c}", () => {
     expect(new Set(samples("{choice:http://a|http://b}", 200))).toEqual(new Set(["http://a", "http://b"]));
   });
   test("options are required and must not be empty", () => {
+    const example = "e.g. {choice:card|paypal|invoice} or {choice:gold=1|silver=3}";
     expect(problemsOf("{choice}")).toEqual([
-      'placeholder "{choice}": takes options separated by |, e.g. {choice:card|paypal|invoice}',
+      `placeholder "{choice}": takes options separated by |, ${example}`,
     ]);
     expect(problemsOf("{choice:a||b}")).toEqual([
-      'placeholder "{choice:a||b}": options must not be empty, e.g. {choice:card|paypal|invoice}',
+      `placeholder "{choice:a||b}": options must not be empty, ${example}`,
     ]);
+  });
+  test("weighted: each option as often as its weight says", () => {
+    const picks = samples("{choice:gold=1|silver=3|bronze=0}", 4000);
+    const share = (option: string) => picks.filter((pick) => pick === option).length / picks.length;
+    expect(share("gold")).toBeCloseTo(0.25, 1);
+    expect(share("silver")).toBeCloseTo(0.75, 1);
+    expect(share("bronze")).toBe(0);
+    expect(new Set(samples("{choice:a=b=2|c=1.5}", 200))).toEqual(new Set(["a=b", "c"]));
+  });
+  test("weights for every option or none, at least one above zero", () => {
+    expect(problemsOf("{choice:gold=1|silver}")[0]).toContain("give every option a weight, or none");
+    expect(problemsOf("{choice:=1|silver=2}")[0]).toContain('a weighted option needs a value before "="');
+    expect(problemsOf("{choice:gold=0|silver=0}")[0]).toContain("at least one weight must be above 0");
+  });
+});
+
+describe("other template languages' syntax", () => {
+  test("Helm/Jinja double braces are an error naming the placeholder meant", () => {
+    expect(problemsOf("user {{ user_id }} at {{request_id}}")).toEqual([
+      '"{{ user_id }}" is Helm/Jinja syntax, which is not read here; write "{user_id}"',
+      '"{{request_id}}" is Helm/Jinja syntax, which is not read here; write "{request_id}"',
+    ]);
+    expect(problemsOf("{{ .Values.region }}")).toEqual([
+      '"{{ .Values.region }}" is Helm/Jinja syntax, which is not read here; placeholders are written "{name}", ' +
+      'e.g. "{user_id}"',
+    ]);
+  });
+  test("spaces inside a placeholder's braces are an error; braces around other text stay text", () => {
+    expect(problemsOf("from { ip } and {int:1:5 }")).toEqual([
+      '"{ ip }" has spaces inside its braces; write "{ip}"',
+      '"{int:1:5 }" has spaces inside its braces; write "{int:1:5}"',
+    ]);
+    expect(samples('{ "ok": true } { not a placeholder } {"a":{"b":1}}', 1)).toEqual([
+      '{ "ok": true } { not a placeholder } {"a":{"b":1}}',
+    ]);
+  });
+  test("each mistake is reported once, however often it is repeated", () => {
+    expect(problemsOf("{{ ip }} {{ ip }} {nosuch} {nosuch}")).toHaveLength(1);
+    expect(problemsOf("{nosuch} {nosuch}")).toHaveLength(1);
   });
 });
 

@@ -100,6 +100,37 @@ function optionsOf(args: readonly string[]): readonly string[] {
   return options;
 }
 
+/** `gold=1`: an option with its weight. */
+const WEIGHTED = /^(.*)=(\d+(?:\.\d+)?)$/;
+
+/** `{choice:gold=1|silver=3}`: a weighted pick when every option has a weight, else a uniform one. */
+const pickers = new WeakMap<readonly string[], (random: Random) => string>();
+function pickerOf(args: readonly string[]): (random: Random) => string {
+  let pick = pickers.get(args);
+  if (!pick) {
+    const options = optionsOf(args);
+    const weights = options.map((option) => WEIGHTED.exec(option));
+    pick = weights.every((match) => match !== null)
+      ? weighted(weights.map((match) => [Number(match![2]), match![1]!] as const))
+      : (random: Random) => random.pick(options);
+    pickers.set(args, pick);
+  }
+  return pick;
+}
+
+function checkChoice(args: readonly string[]): string | undefined {
+  const example = "e.g. {choice:card|paypal|invoice} or {choice:gold=1|silver=3}";
+  if (args.length === 0) return `takes options separated by |, ${example}`;
+  const options = optionsOf(args);
+  if (options.some((option) => option === "")) return `options must not be empty, ${example}`;
+  const weights = options.map((option) => WEIGHTED.exec(option));
+  const weightedCount = weights.filter((match) => match !== null).length;
+  if (weightedCount === 0) return undefined;
+  if (weightedCount < options.length) return `give every option a weight, or none, ${example}`;
+  if (weights.some((match) => match![1] === "")) return `a weighted option needs a value before "=", ${example}`;
+  return weights.some((match) => Number(match![2]) > 0) ? undefined : "at least one weight must be above 0";
+}
+
 /** `{int:min:max}`: 1 to 100 without arguments. */
 function intRange(args: readonly string[]): [number, number] {
   return args.length === 2 ? [Number(args[0]), Number(args[1])] : [1, 100];
@@ -214,14 +245,10 @@ export default definePlugin({
       },
     },
     choice: {
-      description: "one of the options separated by |, e.g. {choice:card|paypal|invoice}",
-      check: (args) => {
-        if (args.length === 0) return "takes options separated by |, e.g. {choice:card|paypal|invoice}";
-        return optionsOf(args).some((option) => option === "")
-          ? "options must not be empty, e.g. {choice:card|paypal|invoice}"
-          : undefined;
-      },
-      generate: ({ random, args }) => random.pick(optionsOf(args)),
+      description: "one of the options separated by |, e.g. {choice:card|paypal|invoice}; weighted: " +
+        "{choice:gold=1|silver=3}",
+      check: checkChoice,
+      generate: ({ random, args }) => pickerOf(args)(random),
     },
     http_method: {
       description: "in a log, its span's HTTP method; else an HTTP method, mostly GET and POST, e.g. GET",

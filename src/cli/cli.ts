@@ -1,10 +1,15 @@
-import { type CommandDef, defineCommand, runMain } from "citty";
+import { type CommandDef, defineCommand } from "citty";
 import packageJson from "../../package.json" with { type: "json" };
+import { runCommandLine } from "./command-line.ts";
+import { createCompletionCommand } from "./commands/completion.ts";
 import { explainCommand } from "./commands/explain.ts";
 import { graphCommand } from "./commands/graph.ts";
 import { runCommand } from "./commands/run.ts";
 import { sinkCommand } from "./commands/sink.ts";
 import { validateCommand } from "./commands/validate.ts";
+
+/** `dreamweaver config.yaml` means `dreamweaver run config.yaml`, as in the original. */
+const DEFAULT_COMMAND = "run";
 
 const subCommands = {
   run: runCommand,
@@ -12,6 +17,7 @@ const subCommands = {
   validate: validateCommand,
   graph: graphCommand,
   explain: explainCommand,
+  completion: createCompletionCommand(() => cli, DEFAULT_COMMAND),
 };
 
 /** The `dreamweaver` command and its subcommands. */
@@ -22,12 +28,5 @@ export const cli: CommandDef = defineCommand({
 
 /** Entry point shared by `bun src/cli/main.ts`, Deno and the compiled binary. */
 export async function main(rawArgs: string[]): Promise<void> {
-  await runMain(cli, { rawArgs: withDefaultCommand(rawArgs) });
-}
-
-/** `dreamweaver config.yaml` means `dreamweaver run config.yaml`, as in the original. */
-function withDefaultCommand(rawArgs: string[]): string[] {
-  const first = rawArgs[0];
-  if (first === undefined || first.startsWith("-") || first in subCommands) return rawArgs;
-  return ["run", ...rawArgs];
+  await runCommandLine(cli, rawArgs, DEFAULT_COMMAND);
 }

@@ -38,6 +38,15 @@ export function setExitCode(code: number): void {
   process.exitCode = code;
 }
 
+/**
+ * Whether what goes to stdout may be coloured: only on a terminal, and never with NO_COLOR set to
+ * anything (no-color.org) or TERM=dumb.
+ */
+export function stdoutColour(): boolean {
+  const { NO_COLOR, TERM } = process.env;
+  return process.stdout.isTTY === true && (NO_COLOR === undefined || NO_COLOR === "") && TERM !== "dumb";
+}
+
 /** Whether stderr is a terminal, where a progress line can update in place. */
 export function isInteractive(): boolean {
   return process.stderr.isTTY === true && process.env.CI === undefined;
@@ -59,9 +68,13 @@ export function onStopSignal(handler: () => void): () => void {
   };
 }
 
-/** Rewrites the current stderr line (progress on a terminal). */
+/**
+ * Rewrites the current stderr line (progress on a terminal), cut to the terminal's width: a line that
+ * wrapped could not be rewritten in place.
+ */
 export function writeStatus(text: string): void {
-  process.stderr.write(`\r\x1b[2K${text}`);
+  const columns = process.stderr.columns ?? 0;
+  process.stderr.write(`\r\x1b[2K${columns > 1 && text.length >= columns ? text.slice(0, columns - 1) : text}`);
 }
 
 /** The process environment, read-only: handed to pure code (e.g. the OTEL_EXPORTER_OTLP_* variables). */

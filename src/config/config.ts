@@ -115,7 +115,13 @@ export interface Config {
     readonly shape: LoadShape;
     /** How request start times are spread: a Poisson process (absent: the default) or an even grid. */
     readonly arrivals?: Arrivals;
+    /** `--duration inf`: the run goes on until it is stopped (`durationSeconds` is then the longest run). */
+    readonly endless?: boolean;
+    /** `--requests N`: the run stops after its first N requests, or at its end if that comes first. */
+    readonly maxRequests?: number;
   };
+  /** From OTEL_RESOURCE_ATTRIBUTES: on every service's resource, under the template's and service's own. */
+  readonly resourceAttributes?: readonly UserAttribute[];
   readonly output: {
     readonly endpoint: Endpoint;
     readonly batchSize: number;

@@ -12,7 +12,13 @@ export interface ConfigDescription {
     readonly arrivals?: string;
     /** Expected: with Poisson arrivals the run's count is random around it. */
     readonly requests: number;
+    /** `--duration inf`: until stopped. */
+    readonly endless?: boolean;
+    /** `--requests N`: the run stops after N. */
+    readonly maxRequests?: number;
   };
+  /** OTEL_RESOURCE_ATTRIBUTES, added to every service's resource. */
+  readonly resourceAttributes?: Readonly<Record<string, string>>;
   /** The effective output, after the environment and flags; header values masked. */
   readonly output: {
     readonly endpoint: string;
@@ -60,6 +66,9 @@ export function describeSettings({ file, config, graph, registry, run }: Setting
       ...config.workload,
       requests: Math.floor(config.workload.ratePerSecond * config.workload.durationSeconds),
     },
+    ...(config.resourceAttributes && {
+      resourceAttributes: Object.fromEntries(config.resourceAttributes.map(({ key, value }) => [key, String(value)])),
+    }),
     output: {
       endpoint: output.endpoint.url,
       protocol: output.protocol,
@@ -88,7 +97,12 @@ export function describeSettings({ file, config, graph, registry, run }: Setting
 
 /** The human-readable form of a description: a few aligned lines, services as a table. */
 export function formatDescription(d: ConfigDescription): string {
-  const rate = `${d.workload.ratePerSecond} requests/s for ${formatDuration(d.workload.durationSeconds)}`;
+  const { workload } = d;
+  const until = workload.maxRequests === undefined ? " until stopped" : "";
+  const rate = `${workload.ratePerSecond} requests/s` +
+    (workload.endless ? until : ` for ${formatDuration(workload.durationSeconds)}`);
+  const count = workload.endless ? "" : ` ${workload.arrivals === "uniform" ? "=" : "≈"} ${workload.requests} requests`;
+  const stop = workload.maxRequests === undefined ? "" : `, stopping after ${workload.maxRequests} requests`;
   const rows = d.services.map((s) => [
     s.name,
     s.template,
@@ -100,8 +114,7 @@ export function formatDescription(d: ConfigDescription): string {
   return [
     `${d.file}: valid`,
     `  seed          ${JSON.stringify(d.seed)}`,
-    `  workload      ${rate} ${d.workload.arrivals === "uniform" ? "=" : "≈"} ${d.workload.requests} requests` +
-    ` (${d.workload.arrivals ?? "poisson"} arrivals)`,
+    `  workload      ${rate}${count}${stop} (${workload.arrivals ?? "poisson"} arrivals)`,
     `  output        ${d.output.endpoint} (${d.output.protocol}${
       d.output.compression === "none" ? "" : `, ${d.output.compression}`
     }), ${d.output.batchSize} requests per export, timeout ${d.output.timeoutMs} ms`,
@@ -110,6 +123,9 @@ export function formatDescription(d: ConfigDescription): string {
       : []),
     ...(d.output.tls ? [`  tls           ${formatTls(d.output.tls)}`] : []),
     `  exporters     ${d.output.exporters.join(", ")}`,
+    ...(d.resourceAttributes
+      ? [`  resource      ${Object.entries(d.resourceAttributes).map(([k, v]) => `${k}=${v}`).join(", ")}`]
+      : []),
     `  services      ${d.services.length}, ${d.edges} ${d.edges === 1 ? "edge" : "edges"}, depth ${d.depth}`,
     ...rows.map((r) => `    ${r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join("  ")}`.trimEnd()),
     `  entry points  ${entries}`,

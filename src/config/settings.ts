@@ -1,4 +1,4 @@
-// The one settings stage: the config file, the OTEL_EXPORTER_OTLP_* environment and the command-line flags,
+// The one settings stage: the config file, the OTEL_* environment and the command-line flags,
 // merged in one pass (flags > environment > file). Every command that reads a config goes through it, so
 // `validate` sees exactly what `run` would use, and every problem of every source is reported together.
 import { dirname } from "node:path";
@@ -9,11 +9,13 @@ import type { ExporterFactory, Plugin, TlsOptions } from "../plugin-host/plugin.
 import { type Contribution, type RegisteredPlugin, Registry } from "../plugin-host/registry.ts";
 import { type Config, DEFAULTS, type OtlpProtocol } from "./config.ts";
 import { buildGraph, type ServiceGraph } from "./graph.ts";
-import { checkLimits } from "./limits.ts";
+import { parseDurationFlag, parseHeaderFlag, parseProtocol, parseRateFlag, parseRequests } from "./flag-values.ts";
+import { checkLimits, LIMITS } from "./limits.ts";
 import type { LoadShape } from "./load-shape.ts";
 import { applyOtelEnvironment, type Environment } from "./otel-environment.ts";
 import { readTls } from "./read-tls.ts";
-import { defaultOtlpPort, type Parsed, parseDuration, parseEndpoint, parseRate } from "./units.ts";
+import { environmentResource } from "./resource-environment.ts";
+import { defaultOtlpPort, type Parsed, parseDuration, parseEndpoint } from "./units.ts";
 import { validateConfig } from "./validate.ts";
 import { meanRate } from "./validate-workload.ts";
 import { YamlSource } from "./yaml-source.ts";
@@ -22,9 +24,21 @@ import { YamlSource } from "./yaml-source.ts";
 export interface SettingsFlags {
   /** `--plugin`, repeatable: resolved from the working directory. */
   readonly plugins?: readonly string[];
+  /** Replaces the config's seed: other requests of the same system. */
+  readonly seed?: string;
+  /** `500/s`, or a bare number per second. */
   readonly rate?: string;
+  /** A duration, or `0`/`inf`: until stopped. */
   readonly duration?: string;
+  /** Stop after this many requests. */
+  readonly requests?: string;
   readonly endpoint?: string;
+  /** `grpc`, `http/protobuf` or `http/json`. */
+  readonly protocol?: string;
+  /** `--header key=value`, repeatable: added to the file's and the environment's headers. */
+  readonly headers?: readonly string[];
+  /** Do not verify the receiver's TLS certificate. */
+  readonly insecure?: boolean;
   readonly timeout?: string;
   readonly metricsInterval?: string;
   /** `--exporter`, repeatable: `otlp-grpc`, `file:out.jsonl`, a plugin's `acme/kafka`... */
@@ -46,7 +60,7 @@ export interface SettingsSources {
   readonly readText: (path: string, what: string) => Promise<string>;
   /** Where `--plugin` paths are resolved from. */
   readonly cwd: string;
-  /** The process environment; only OTEL_EXPORTER_OTLP_* variables are read. */
+  /** The process environment; OTEL_EXPORTER_OTLP_*, OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME are read. */
   readonly environment?: Environment;
   readonly flags?: SettingsFlags;
 }
@@ -87,6 +101,8 @@ export interface LoadedConfig {
 /** The effective settings of one invocation: the config as resolved, its plugins and graph, and the run. */
 export interface Settings extends LoadedConfig {
   readonly run: RunSettings;
+  /** What the user should know but that stops nothing, e.g. an environment variable that is ignored. */
+  readonly notes: readonly string[];
 }
 
 /** Default `--metrics-interval`, in simulated time. */
@@ -114,14 +130,21 @@ export async function resolveSettings(sources: SettingsSources): Promise<Setting
   // The environment and the flags are checked even when the file is broken, so one run reports all.
   const fileOutput = config?.output ?? DEFAULT_OUTPUT;
   const envOutput = applyOtelEnvironment(sources.environment ?? {}, fileOutput, problems);
-  const output = { ...envOutput, ...outputFlags(flags, envOutput.protocol, problems) };
+  const output = { ...envOutput, ...outputFlags(flags, envOutput, problems) };
+  const resource = environmentResource(sources.environment ?? {}, problems);
   const workload = workloadFlags(flags, config?.workload, problems);
   const run = runFlags(flags, problems);
   const exporters = registry && resolveExporters(flags, registry, output.protocol, problems);
   const tls = output.tls && !flags.sink ? await readTls(output.tls, sources.readText, problems) : undefined;
 
   if (problems.length > 0 || !config || !registry || !exporters) throw settingsInvalid(problems, file);
-  const resolved = { ...config, workload, output };
+  const resolved: Config = {
+    ...config,
+    ...(flags.seed !== undefined && { seed: flags.seed }),
+    workload,
+    output,
+    ...(resource.attributes.length > 0 && { resourceAttributes: resource.attributes }),
+  };
   const graph = buildGraph(resolved.services, resolved.templates, (kind) => registry.spanKinds.get(kind)!.value);
   for (const { path, message } of checkLimits(resolved, graph, run.startTimeUs)) {
     const flagged = typeof path[0] === "string" && path[0].startsWith("--");
@@ -134,6 +157,7 @@ export async function resolveSettings(sources: SettingsSources): Promise<Setting
     registry,
     graph,
     run: { ...run, exporters, ...(tls && { tls }), sink: flags.sink === true },
+    notes: resource.notes,
   };
 }
 
@@ -188,26 +212,46 @@ const DEFAULT_OUTPUT: Config["output"] = {
   timeoutMs: DEFAULTS.timeoutMs,
 };
 
-function outputFlags(flags: SettingsFlags, protocol: OtlpProtocol, problems: Problem[]) {
+/** The output flags over the file and the environment (`output`); headers add to theirs. */
+function outputFlags(flags: SettingsFlags, output: Config["output"], problems: Problem[]) {
   if (flags.sink && flags.endpoint !== undefined) {
     problems.push({ path: "--endpoint", message: "--sink sends to the built-in receiver; leave out one of the two" });
   }
+  const protocol = flag(problems, "--protocol", flags.protocol, parseProtocol) ?? output.protocol;
   const endpoint = flag(problems, "--endpoint", flags.endpoint, (t) => parseEndpoint(t, defaultOtlpPort(protocol)));
   const timeoutSeconds = flag(problems, "--timeout", flags.timeout, parseDuration);
+  const headers = (flags.headers ?? []).map((text) => flag(problems, "--header", text, parseHeaderFlag));
+  const added = Object.fromEntries(headers.filter((header) => header !== undefined));
   return {
+    protocol,
     ...(endpoint && { endpoint }),
     ...(timeoutSeconds !== undefined && { timeoutMs: timeoutSeconds * 1000 }),
+    ...(headers.length > 0 && { headers: { ...output.headers, ...added } }),
+    ...(flags.insecure && { tls: { ...output.tls, insecure: true } }),
   };
 }
 
 function workloadFlags(flags: SettingsFlags, workload: Config["workload"] | undefined, problems: Problem[]) {
-  const rate = flag(problems, "--rate", flags.rate, parseRate);
-  const durationSeconds = flag(problems, "--duration", flags.duration, parseDuration) ?? workload?.durationSeconds ?? 1;
+  const rate = flag(problems, "--rate", flags.rate, parseRateFlag);
+  const duration = flag(problems, "--duration", flags.duration, parseDurationFlag);
+  const maxRequests = flag(problems, "--requests", flags.requests, parseRequests);
+  // Until stopped: as long as a run may be, which no one waits for.
+  const durationSeconds = duration === "endless" ? LIMITS.durationSeconds : duration ?? workload?.durationSeconds ?? 1;
   // `--rate` is a constant rate: it replaces a shape too.
   const shape: LoadShape = rate !== undefined
     ? { kind: "constant", rate }
     : workload?.shape ?? { kind: "constant", rate: 1 };
-  return { ...workload, shape, durationSeconds, ratePerSecond: meanRate(shape, durationSeconds) };
+  if (duration === "endless" && flags.fast) {
+    problems.push({ path: "--duration", message: "a run until Ctrl-C is paced; leave out --fast, or give a duration" });
+  }
+  return {
+    ...workload,
+    shape,
+    durationSeconds,
+    ratePerSecond: meanRate(shape, durationSeconds),
+    ...(duration === "endless" && { endless: true }),
+    ...(maxRequests !== undefined && { maxRequests }),
+  };
 }
 
 function runFlags(flags: SettingsFlags, problems: Problem[]) {

@@ -1,6 +1,7 @@
 import type { PlaceholderSpan } from "../plugin-host/plugin.ts";
 import type { Random } from "../plugin-host/random.ts";
 import { Registry, type ResolvedPlaceholder } from "../plugin-host/registry.ts";
+import { foreignTemplateSyntax } from "./template-syntax.ts";
 
 /**
  * `{name}`, `{name:arg:arg}` or `{plugin/name}`. Braces around anything else (JSON, `{}`) are plain text,
@@ -19,6 +20,8 @@ export function compileText(
   text: string,
   placeholders: Registry["placeholders"],
 ): { render: RenderText; problems: string[]; hasPlaceholders: boolean } {
+  const mistakes = foreignTemplateSyntax(text, (name) => placeholders.has(name));
+  if (mistakes.length > 0) return { render: () => text, problems: mistakes, hasPlaceholders: false };
   const literals: string[] = [];
   const fills: { placeholder: ResolvedPlaceholder; args: string[] }[] = [];
   const problems: string[] = [];
@@ -28,7 +31,9 @@ export function compileText(
     const args = rawArgs === undefined ? [] : rawArgs.split(":");
     const found = placeholders.get(name);
     if (!found) {
-      problems.push(Registry.unknown("placeholder", name, placeholders.keys(), (n) => `"{${n}}"`));
+      // Once per name, however often the text repeats it.
+      const problem = Registry.unknown("placeholder", name, placeholders.keys(), (n) => `"{${n}}"`);
+      if (!problems.includes(problem)) problems.push(problem);
       continue;
     }
     const argProblem = found.value.check(args);

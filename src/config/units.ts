@@ -2,14 +2,26 @@
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-const RATE = /^\s*(\d+(?:\.\d+)?)\s*\/\s*([smh])\s*$/;
-const RATE_UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+const RATE = /^\s*(\d+(?:\.\d+)?)\s*\/\s*([a-z]+)\s*$/i;
+const RATE_UNIT_SECONDS: Record<string, number> = {
+  s: 1,
+  sec: 1,
+  second: 1,
+  m: 60,
+  min: 60,
+  minute: 60,
+  h: 3600,
+  hr: 3600,
+  hour: 3600,
+};
 
-/** `<count>/<s|m|h>` into requests per second. */
+/** `<count>/<unit>` into requests per second; units s/sec/second, m/min/minute, h/hr/hour. */
 export function parseRate(text: string): Parsed<number> {
   const match = RATE.exec(text);
-  if (!match) return { ok: false, message: `"${text}" is not a rate; write <count>/<s|m|h>, e.g. "100/s" or "6000/m"` };
-  const perSecond = Number(match[1]) / RATE_UNIT_SECONDS[match[2]!]!;
+  if (!match || !(match[2]!.toLowerCase() in RATE_UNIT_SECONDS)) {
+    return { ok: false, message: `"${text}" is not a rate; write <count>/<s|m|h>, e.g. "100/s" or "6000/m"` };
+  }
+  const perSecond = Number(match[1]) / RATE_UNIT_SECONDS[match[2]!.toLowerCase()]!;
   if (perSecond <= 0) return { ok: false, message: `rate must be positive (was "${text}")` };
   return { ok: true, value: perSecond };
 }

@@ -65,3 +65,18 @@ function uniformWalk(seedHash: Uint8Array): Walk {
     return () => i++ + phase;
   };
 }
+
+/** `schedule` ending after its first `maxRequests` requests (`--requests`), or at its own end if sooner. */
+export function limitSchedule(schedule: ArrivalSchedule, maxRequests: number | undefined): ArrivalSchedule {
+  if (maxRequests === undefined) return schedule;
+  return {
+    // Walks no further than the limit: an endless run's whole schedule is years long.
+    get count() {
+      let count = 0;
+      while (count < maxRequests && schedule.has(count)) count++;
+      return count;
+    },
+    has: (index) => index < maxRequests && schedule.has(index),
+    offsetUs: (index) => schedule.offsetUs(index),
+  };
+}

@@ -1,3 +1,4 @@
+import type { RunIdentity } from "./run-identity.ts";
 // The shape of a compiled run: what planning produces once and the simulation reads per request.
 import type { RateCurve } from "../config/rate-curve.ts";
 import type { RenderText } from "../config/text-template.ts";
@@ -120,6 +121,8 @@ export interface ServicePlan {
 
 export interface RunPlan {
   readonly seedHash: Uint8Array;
+  /** The masks that make this run's ids its own (they depend on the start). */
+  readonly identity: RunIdentity;
   readonly services: readonly ServicePlan[];
   /** Every instance of the run, deploys' replacements included. */
   readonly instances: readonly InstancePlan[];

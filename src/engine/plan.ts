@@ -8,13 +8,14 @@ import { constantAttribute, preEncoded } from "../otlp/constant-attribute.ts";
 import type { KeyValue, ScopeRecord } from "../telemetry/records.ts";
 import { logNormalDuration, percentileDuration } from "./latency.ts";
 import { planOperation, type ServiceIdentity } from "./operation-plan.ts";
-import { createArrivalSchedule } from "./arrivals.ts";
+import { createArrivalSchedule, limitSchedule } from "./arrivals.ts";
 import { workloadCurve } from "./workload-curve.ts";
 import { compileEntryWeights, compileSaturation, compileScenarioEffects } from "./scenario-effects.ts";
 import { logIdentity } from "./log-identity.ts";
 import { COMMON_LANGUAGES, hostName, type InstanceIdentity, instanceResource } from "./resource.ts";
 import { type Replacement, replicaReplacements } from "./rollout.ts";
 import type { Random } from "../plugin-host/random.ts";
+import { runIdentity } from "./run-identity.ts";
 
 export type { MetricPlan, SemconvMetric } from "./metrics/plan-metric.ts";
 export type { CallPlan, InstancePlan, LogPlan, OperationPlan, RunPlan, ServicePlan, SpanPlan } from "./plan-types.ts";
@@ -52,6 +53,7 @@ export function planRun(
   startUs = 0,
 ): RunPlan {
   const seedHash = hashSeed(config.seed);
+  const ids = runIdentity(seedHash, startUs);
   const plans = new Map<ServiceNode, MutableService>();
   const instances: InstancePlan[] = [];
   // semconv hook: languages first, so each operation knows its service's language and its callers'.
@@ -102,18 +104,25 @@ export function planRun(
     const replacements = replicaReplacements(config, seedHash, node.name, definition.replicas, version);
     for (let replica = 0; replica < definition.replicas; replica++) {
       const shardName = shard.count > 1 ? `/shard-${shard.index}-of-${shard.count}` : "";
-      const identity: InstanceIdentity = {
+      // Each replica's instances: the one serving as the run starts, then those deploys replace it with.
+      const name = (k: number) => `${node.name}/${replica}${k > 0 ? `/${k}` : ""}${shardName}`;
+      const identity: Omit<InstanceIdentity, "instanceId"> = {
         service: node.name,
         language,
         version,
         replica,
         deployment: config.deployment,
-        userAttributes: [...node.template.resourceAttributes, ...definition.resourceAttributes],
+        userAttributes: [
+          ...(config.resourceAttributes ?? []),
+          ...node.template.resourceAttributes,
+          ...definition.resourceAttributes,
+        ],
       };
-      // Each replica's instances: the one serving as the run starts, then those deploys replace it with.
-      const random = (k: number) =>
-        namedRandom(seedHash, `instance/${node.name}/${replica}${k > 0 ? `/${k}` : ""}${shardName}`);
-      const lineage = replicaLineage(plan as ServicePlan, identity, replacements[replica]!, random, instances.length);
+      const own = (k: number) => ({
+        instanceId: ids.instanceId(name(k)),
+        random: namedRandom(seedHash, `instance/${name(k)}`),
+      });
+      const lineage = replicaLineage(plan as ServicePlan, identity, replacements[replica]!, own, instances.length);
       instances.push(...lineage);
       plan.instances.push(lineage[0]!);
     }
@@ -123,9 +132,13 @@ export function planRun(
   for (const [node, plan] of plans) planCalls(plan, node.template.traces?.calls);
   const curve = workloadCurve(config, graph.entryPoints.length, startUs);
   const effects = compileScenarioEffects(config);
-  const schedule = createArrivalSchedule(seedHash, config.workload.arrivals ?? "poisson", curve);
+  const schedule = limitSchedule(
+    createArrivalSchedule(seedHash, config.workload.arrivals ?? "poisson", curve),
+    config.workload.maxRequests,
+  );
   return {
     seedHash,
+    identity: ids,
     services: [...plans.values()],
     instances,
     entryPoints: graph.entryPoints.map((node) => plans.get(node)!),
@@ -149,20 +162,23 @@ export function planRun(
 /**
  * A replica's instances in time order, chained by `replacedBy`, numbered from `index`: the one that
  * serves as the run starts, then one per deploy or rollback, as a rolling update makes a new pod (off
- * Kubernetes, a new process on the same host). `random(k)` is the k-th one's own generator.
+ * Kubernetes, a new process on the same host). `own(k)` is the k-th one's instance id and generator.
  */
 function replicaLineage(
   service: ServicePlan,
-  identity: InstanceIdentity,
+  identity: Omit<InstanceIdentity, "instanceId">,
   replacements: readonly Replacement[],
-  random: (k: number) => Random,
+  own: (k: number) => { instanceId: string; random: Random },
   index: number,
 ): InstancePlan[] {
-  const lineage: InstancePlan[] = [{ index, service, resource: { attributes: instanceResource(identity, random(0)) } }];
+  const first = own(0);
+  const attributes = instanceResource({ ...identity, instanceId: first.instanceId }, first.random);
+  const lineage: InstancePlan[] = [{ index, service, resource: { attributes } }];
   replacements.forEach(({ atSeconds, version, effect }, k) => {
     const before = lineage[k]!;
     const host = identity.deployment.kubernetes ? undefined : hostName(before);
-    const attributes = instanceResource({ ...identity, version, ...(host && { host }) }, random(k + 1));
+    const { instanceId, random } = own(k + 1);
+    const attributes = instanceResource({ ...identity, instanceId, version, ...(host && { host }) }, random);
     const next: InstancePlan = {
       index: index + k + 1,
       service,

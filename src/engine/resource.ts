@@ -29,6 +29,8 @@ const CLOUD_PLATFORMS = {
 
 export interface InstanceIdentity {
   readonly service: string;
+  /** `service.instance.id`: new for every run, as a restarted process's would be. */
+  readonly instanceId: string;
   readonly language: string;
   readonly version: string;
   readonly replica: number;
@@ -41,7 +43,7 @@ export interface InstanceIdentity {
 
 /**
  * The resource of one service instance, as an SDK with its resource detectors would report it.
- * `random` is the instance's own, so ids and hosts are reproducible from the seed.
+ * `random` is the instance's own, so hosts and process ids are reproducible from the seed.
  */
 export function instanceResource(identity: InstanceIdentity, random: Random): KeyValue[] {
   const { service, deployment } = identity;
@@ -60,7 +62,7 @@ export function instanceResource(identity: InstanceIdentity, random: Random): Ke
   set("service.name", service);
   if (deployment.namespace !== undefined) set("service.namespace", deployment.namespace);
   set("service.version", identity.version);
-  set("service.instance.id", uuid(random));
+  set("service.instance.id", identity.instanceId);
   set("deployment.environment.name", deployment.environment);
   set("host.name", host);
   set("host.arch", "amd64");
@@ -139,11 +141,4 @@ function nodeName(n: number, deployment: Deployment, region: string): string {
     default:
       return `node-${n + 1}`;
   }
-}
-
-/** A version-4 UUID. */
-function uuid(random: Random): string {
-  const hex = random.hex(32);
-  const variant = "89ab"[Number.parseInt(hex[16]!, 16) & 3];
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20)}`;
 }

@@ -1,3 +1,4 @@
+import { newSpanId, newTraceId, type RunIdentity } from "./run-identity.ts";
 import type {
   Access,
   CallContext,
@@ -46,6 +47,7 @@ const UNKNOWN_FAILURE: Exception = { type: "Error", message: "operation failed",
 
 interface Request {
   readonly random: Random;
+  readonly ids: RunIdentity;
   readonly out: TelemetryOut;
   traceId: Uint8Array;
   /** The latest end of any span, asynchronous consumers included: when the request's telemetry is complete. */
@@ -128,7 +130,16 @@ export function simulateRequest(plan: RunPlan, index: number, startUs: number, o
   const weights = plan.entryWeights(t);
   const entry = weights ? plan.entryPoints[weightedIndex(random, weights)]! : random.pick(plan.entryPoints);
   const effects = plan.effectsAt(t);
-  const request: Request = { random, out, traceId: random.bytes(16), endUs: startUs, t, ...(effects && { effects }) };
+  const ids = plan.identity;
+  const request: Request = {
+    random,
+    ids,
+    out,
+    traceId: newTraceId(random, ids),
+    endUs: startUs,
+    t,
+    ...(effects && { effects }),
+  };
   const operation = entry.span && random.pick(entry.span.operations);
   visit(request, entry, undefined, startUs, operation, new Call(operation?.access, NOBODY), undefined);
   return request.endUs;
@@ -151,7 +162,7 @@ function visit(
   if (span === undefined || operation === undefined) {
     return passThrough(request, service, instance, parentSpanId, startUs, call, caller);
   }
-  const spanId = random.bytes(8);
+  const spanId = newSpanId(random, request.ids);
   const u = random.float();
   const effect = withVersion(request.effects?.(service.name, operation.operation), instance.effect);
   const ownUs = effect ? ((effect.duration ?? span.duration)(u) * effect.multiply + effect.addUs) : span.duration(u);
@@ -314,7 +325,7 @@ function makeCalls(
     const plan = plans[i]!;
     const operation = chooseOperation(random, plan, access);
     if (operation === null) continue;
-    if (newTraceEach) request.traceId = random.bytes(16);
+    if (newTraceEach) request.traceId = newTraceId(random, request.ids);
     const callStartUs = parallel ? startUs + 200 * random.float() : t;
     const outcome = callWithRetries(
       request,
@@ -433,7 +444,7 @@ function callRequest(
   attempt: number,
 ): Outcome {
   const { random } = request;
-  const clientId = random.bytes(8);
+  const clientId = newSpanId(random, request.ids);
   const outboundUs = 100 + 500 * random.float();
   const inboundUs = 100 + 500 * random.float();
   const served = visit(request, callee, clientId, startUs + outboundUs, operation, call, undefined);
@@ -475,7 +486,7 @@ function callMessage(
   operation: OperationPlan,
   call: Call,
 ): Outcome {
-  const producerId = request.random.bytes(8);
+  const producerId = newSpanId(request.random, request.ids);
   const endUs = startUs + publishUs(request.random);
   const served = deliver(request, callee, producerId, endUs, operation, call);
   const [callerOperation, described] = served.described ? callerSide(caller, operation, served) : [operation];

@@ -27,4 +27,8 @@ export class RunStats {
   /** The run's start and the latest generated request's start, in simulated time: where the story is. */
   startUs = 0;
   simulatedUs = 0;
+  /** Requests this run (or shard) will generate, exact or close; absent: it goes on until stopped. */
+  totalRequests: number | undefined;
+  /** When its last request is due, in simulated time (with `totalRequests`). */
+  endUs: number | undefined;
 }

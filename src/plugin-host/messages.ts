@@ -137,3 +137,10 @@ export function nothingListening(reason: string): DreamweaverError {
     `cannot export to ${reason}. Is an OTLP receiver listening there? (--sink starts a built-in one)`,
   );
 }
+
+// The command line
+
+/** An argument the command does not take: `dreamweaver run: unknown flag --fsat. Did you mean --fast?`. */
+export function badCommandLine(command: string, message: string): DreamweaverError {
+  return new DreamweaverError("USAGE", `${command}: ${message} (see "${command} --help")`);
+}

@@ -1,4 +1,4 @@
-import { planRun } from "../engine/plan.ts";
+import { planRun, type RunPlan } from "../engine/plan.ts";
 import { scenarioWindows } from "../engine/scenario-timeline.ts";
 import { closeExporters } from "../plugin-host/driver.ts";
 import { nothingListening } from "../plugin-host/messages.ts";
@@ -49,6 +49,11 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
   const stats = new RunStats();
   const pipeline = new ExportPipeline(exporter, stats, config.output.concurrency);
   stats.startUs = startUs;
+  if (!config.workload.endless || config.workload.maxRequests !== undefined) {
+    const total = plannedRequests(plan, config.workload.maxRequests);
+    stats.totalRequests = Math.max(0, Math.ceil((total - shard.index) / shard.count));
+    stats.endUs = startUs + plan.curve.timeOf(Math.min(total, plan.curve.expectedRequests)) * 1e6;
+  }
   options.onStart?.(stats);
   let failure: unknown;
   try {
@@ -91,6 +96,15 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
       })),
     })),
   });
+}
+
+/**
+ * The requests of the whole run, for the progress line. Counting walks the schedule: exact up to a
+ * million requests; past that, the expected count, which Poisson arrivals stay within a fraction of.
+ */
+function plannedRequests(plan: RunPlan, maxRequests = Infinity): number {
+  const expected = Math.min(plan.curve.expectedRequests, maxRequests);
+  return expected <= 1e6 ? plan.totalRequests : Math.round(expected);
 }
 
 /** Whether every destination is an OTLP receiver (the built-in OTLP exporters, not the caller's own). */

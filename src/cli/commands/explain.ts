@@ -14,9 +14,14 @@ export const explainCommand = defineCommand({
   meta: { name: "explain", description: "Print a few sample requests as span trees, without sending anything" },
   args: {
     ...settingsArgs,
-    requests: { type: "string", default: "3", description: "How many requests to show" },
-    from: { type: "string", default: "0", description: "Index of the first request" },
-    at: { type: "string", description: "Show the requests at this moment of the run instead, e.g. 12m" },
+    // Shadows the settings' `--requests` (stop after N): here, how many to show.
+    requests: { type: "string", default: "3", valueHint: "N", description: "How many requests to show" },
+    from: { type: "string", default: "0", valueHint: "index", description: "Index of the first request" },
+    at: {
+      type: "string",
+      valueHint: "12m",
+      description: "Show the requests at this moment of the run instead, e.g. 12m",
+    },
   },
   run: guarded(async ({ args, rawArgs }) => {
     const count = Number(args.requests);
@@ -24,7 +29,7 @@ export const explainCommand = defineCommand({
     if (!Number.isInteger(count) || count < 1 || !Number.isInteger(from) || from < 0) {
       throw badFlag("--requests", "must be a positive integer, and --from a non-negative one");
     }
-    const settings = await settingsFromArgs(args, rawArgs);
+    const settings = await settingsFromArgs({ ...args, requests: undefined }, rawArgs);
     const startUs = systemClock.nowUs();
     const plan = planRun(settings, undefined, startUs);
     const lines = [formatTimeline(settings, startUs), ""];
@@ -39,7 +44,7 @@ export const explainCommand = defineCommand({
       lines.push(`at ${args.at}: ${scenarios.length > 0 ? scenarios.join(", ") : "no scenario in effect"}`);
       lines.push(...explainVersions(plan, at.value).map((line) => `  ${line}`), "");
     }
-    const indices = Array.from({ length: count }, (_, i) => from + i).filter((i) => i < plan.totalRequests);
+    const indices = Array.from({ length: count }, (_, i) => from + i).filter((i) => plan.arrivals.has(i));
     writeOut([...lines, explainRequests(plan, indices, startUs)].join("\n"));
   }),
 });

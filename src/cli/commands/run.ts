@@ -9,6 +9,7 @@ import { type Sink, startSink } from "../../receiver/start-receiver.ts";
 import { run } from "../../run/run.ts";
 import { systemClock } from "../../runtime/clock.ts";
 import { formatSummary } from "../format-summary.ts";
+import { formatTarget } from "../format-target.ts";
 import { exporterHost, isInteractive, onStopSignal, setExitCode, writeErr, writeOut, writeStatus } from "../host.ts";
 import { startProgress } from "../progress.ts";
 import { settingsArgs, settingsFromArgs } from "../settings-args.ts";
@@ -20,22 +21,31 @@ export const runCommand = defineCommand({
   args: {
     ...settingsArgs,
     fast: { type: "boolean", description: "Unpaced: virtual clock, as fast as the receiver accepts" },
-    "start-time": { type: "string", description: "With --fast: RFC 3339 time of the first request (default: end now)" },
+    "start-time": {
+      type: "string",
+      valueHint: "RFC 3339",
+      description: "With --fast: RFC 3339 time of the first request (default: end now)",
+    },
     sink: { type: "boolean", description: "Start the built-in receiver and send to it (no collector needed)" },
     buckets: {
       type: "string",
+      valueHint: "1m",
       description: "With --sink: the receiver reports each service's rate, errors and latency per bucket, e.g. 1m",
     },
     json: { type: "boolean", description: "Print the summary as JSON on stdout" },
     "dry-run": { type: "boolean", description: "Print three sample requests as span trees and send nothing" },
-    shard: { type: "string", description: "k/n: generate only requests i = k (mod n), at rate/n (0 <= k < n)" },
+    shard: {
+      type: "string",
+      valueHint: "k/n",
+      description: "k/n: generate only requests i = k (mod n), at rate/n (0 <= k < n)",
+    },
   },
   run: guarded(async ({ args, rawArgs }) => {
     const settings = await settingsFromArgs(args, rawArgs);
     if (args["dry-run"]) {
       const startUs = settings.run.startTimeUs ?? systemClock.nowUs();
       const plan = planRun(settings, undefined, startUs);
-      const indices = [0, 1, 2].filter((i) => i < plan.totalRequests);
+      const indices = [0, 1, 2].filter((i) => plan.arrivals.has(i));
       writeOut(explainRequests(plan, indices, startUs));
       return;
     }
@@ -62,7 +72,7 @@ async function runAndReport(settings: Settings, sink: Sink | undefined, json: bo
   });
   let stopProgress = () => {};
   try {
-    writeErr(`dreamweaver: ${settings.file} -> ${target(settings)}${sink ? " (built-in receiver)" : ""}`);
+    writeErr(`dreamweaver: ${settings.file} -> ${formatTarget(settings)}${sink ? ", the built-in receiver" : ""}`);
     const summary = await run(settings, {
       signal: stop.signal,
       host: exporterHost,
@@ -70,6 +80,8 @@ async function runAndReport(settings: Settings, sink: Sink | undefined, json: bo
         stopProgress = startProgress(stats, {
           clock: systemClock,
           interactive: isInteractive(),
+          paced: !settings.run.fast,
+          dataPointWindowUs: settings.run.fast ? 0 : settings.run.metricsIntervalUs,
           writeLine: writeErr,
           writeStatus,
           moment: (stats) => scenariosAt(settings, (stats.simulatedUs - stats.startUs) / 1e6),
@@ -95,12 +107,4 @@ function scenariosAt(settings: Settings, t: number): string {
   const active = activeScenarios(settings.config.scenarios, t);
   if (active.length === 0) return "";
   return `scenario ${active.map(({ scenario, phase }) => `${scenario.name} (${phase})`).join(", ")}`;
-}
-
-/** Where the telemetry goes, as the first line says it. */
-function target({ run, config }: Settings): string {
-  const names = run.exporters.map((choice) => choice.spec);
-  const otlp = names.length === 1 && (names[0] === "otlp-grpc" || names[0] === "otlp-http");
-  if (otlp) return config.output.endpoint.url;
-  return names.length > 1 ? `exporters ${names.join(", ")}` : `exporter ${names[0]}`;
 }

@@ -68,6 +68,11 @@ export function cannotWrite(path: string, reason: string, cause: unknown): Dream
   return new DreamweaverError("EXPORT_FAILED", `cannot write to "${path}": ${reason}`, [], { cause });
 }
 
+/** `dreamweaver init` into a file that is there already, or cannot be created. */
+export function cannotCreate(path: string, reason: string, cause?: unknown): DreamweaverError {
+  return new DreamweaverError("USAGE", `cannot create "${path}": ${reason}`, [], { cause });
+}
+
 // TLS over OTLP/HTTP, which depends on the runtime
 
 export function insecureTlsOnDeno(): DreamweaverError {

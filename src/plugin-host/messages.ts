@@ -82,13 +82,6 @@ export function insecureTlsOnDeno(): DreamweaverError {
   );
 }
 
-export function tlsNeedsBunOrDeno(): DreamweaverError {
-  return new DreamweaverError(
-    "USAGE",
-    "output.tls over OTLP/HTTP needs Bun or Deno: Node's fetch takes no TLS options",
-  );
-}
-
 // The built-in receiver (`sink`) and its flags
 
 export function notAPort(flag: string, text: string): DreamweaverError {

@@ -130,13 +130,13 @@ test("README.md opens with the two commands that work on a fresh machine: a run 
   const lines = read("README.md").split("\n").filter((line) => line.trim() !== "");
   expect(lines[0]).toStartWith("# ");
   expect(lines[1]).toBe("```bash");
-  const run = /^npm install && npx bun (\S+) (\S+\.yaml) --sink\s/.exec(lines[2]!);
+  const run = /^npm ci && npx bun (\S+) (\S+\.yaml) --sink\s/.exec(lines[2]!);
   expect(run).not.toBeNull();
   const [, entry, example] = run!;
   expect(existsSync(join(ROOT, entry!))).toBe(true);
   expect(existsSync(join(ROOT, example!))).toBe(true);
-  expect(JSON.parse(read("package.json")).bin.dreamweaver).toBe(`./${entry}`);
-  expect(lines[3]).toMatch(/^npm install && npm test\s/);
+  expect(JSON.parse(read("package.json")).scripts.dreamweaver).toBe(`bun ${entry}`);
+  expect(lines[3]).toMatch(/^npm ci && npm test\s/);
   expect(lines[4]).toBe("```");
 });
 

@@ -88,6 +88,15 @@ test("the tarball holds the build, the sources, the schema and the license, and 
   expect(readFileSync(join(installed, "dist", "cli", "main.js"), "utf8")).toStartWith("#!/usr/bin/env node\n");
 });
 
+test("deno.json (JSR) has the package's version and its entry points, from the sources the build starts from", () => {
+  const deno = JSON.parse(readFileSync(join(ROOT, "deno.json"), "utf8"));
+  expect(deno.version).toBe(packageJson.version);
+  for (const [entry, built] of Object.entries(packageJson.exports)) {
+    if (typeof built === "string") continue;
+    expect(deno.exports[entry]).toBe(built.default.replace("./dist/", "./src/").replace(/\.js$/, ".ts"));
+  }
+});
+
 describe.each(Object.keys(RUNTIMES) as Runtime[])("on %s", (runtime) => {
   test("--version, validate, and a short run into the built-in receiver", () => {
     expect(dreamweaver(runtime, "--version").stdout.trim()).toBe(packageJson.version);

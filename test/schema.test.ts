@@ -6,7 +6,8 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { configJsonSchema, SCHEMA_COMMENT } from "../src/config/json-schema.ts";
+import { configJsonSchema } from "../src/config/json-schema.ts";
+import { SCHEMA_COMMENT } from "../src/config/schema-url.ts";
 import { ROOT, runCli } from "./helpers/cli.ts";
 import { validateJsonSchema } from "./helpers/json-schema.ts";
 

@@ -1,4 +1,4 @@
-import { SCHEMA_COMMENT } from "../config/json-schema.ts";
+import { SCHEMA_COMMENT } from "../config/schema-url.ts";
 
 // What `dreamweaver init` writes: small, commented configs that validate and run as they are. Every
 // field is in docs/configuration.md; examples/ has bigger systems.

@@ -1,5 +1,4 @@
 import type { ArgsDef } from "citty";
-import { builtinPlugins } from "../../plugins/index.ts";
 import { resolveSettings, type Settings, type SettingsFlags } from "../config/settings.ts";
 import { cwd, environment, readTextFile } from "./host.ts";
 
@@ -32,7 +31,7 @@ type SettingsArgs = { [K in keyof typeof settingsArgs]?: string } & {
  * The effective settings of this invocation: the config file, the process environment and the flags,
  * with the built-in plugins and the host's file reading handed to the settings stage.
  */
-export function settingsFromArgs(args: SettingsArgs, rawArgs: readonly string[]): Promise<Settings> {
+export async function settingsFromArgs(args: SettingsArgs, rawArgs: readonly string[]): Promise<Settings> {
   const flags: SettingsFlags = {
     plugins: repeatedArg(rawArgs, "plugin"),
     exporters: repeatedArg(rawArgs, "exporter"),
@@ -46,6 +45,8 @@ export function settingsFromArgs(args: SettingsArgs, rawArgs: readonly string[])
     fast: args.fast === true,
     sink: args.sink === true,
   };
+  // Loaded here rather than with the module, so that a command's `--help` does not load every plugin.
+  const { builtinPlugins } = await import("../../plugins/index.ts");
   return resolveSettings({
     file: args.config,
     builtins: builtinPlugins,

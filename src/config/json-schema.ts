@@ -1,13 +1,5 @@
 import { configSchema } from "./schema.ts";
-
-/**
- * Where the published package serves the config's JSON Schema. Unversioned on purpose: fields are only
- * ever added, so the newest schema fits every config.
- */
-export const SCHEMA_URL = "https://unpkg.com/dreamweaver/dist/config.schema.json";
-
-/** The first line of every example and of what `dreamweaver init` writes: editors validate and complete. */
-export const SCHEMA_COMMENT = `# yaml-language-server: $schema=${SCHEMA_URL}`;
+import { SCHEMA_URL } from "./schema-url.ts";
 
 /**
  * The config's JSON Schema (draft 2020-12), generated from the arktype schema the loader checks with,

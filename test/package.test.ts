@@ -116,6 +116,19 @@ describe.each(Object.keys(RUNTIMES) as Runtime[])("on %s", (runtime) => {
   }, 30_000);
 });
 
+test("Node, Bun and Deno write the same bytes to a file: one run, --fast with a start time, on each", () => {
+  const args = ["run", EXAMPLE, "--fast", "--duration", "3s", "--start-time", "2026-01-01T00:00:00Z"];
+  const written = (Object.keys(RUNTIMES) as Runtime[]).map((runtime) => {
+    const file = join(work, `otlp-${runtime}.jsonl`);
+    const result = dreamweaver(runtime, ...args, "--exporter", `file:${file}`);
+    expect(result.code).toBe(0);
+    return readFileSync(file, "utf8");
+  });
+  expect(written[0]!.split("\n").length).toBeGreaterThan(3);
+  expect(written[1]).toBe(written[0]!);
+  expect(written[2]).toBe(written[0]!);
+}, 30_000);
+
 describe("a third-party plugin in TypeScript", () => {
   const PLUGIN = `import { definePlugin, type MetricHeuristic } from "dreamweaver";
 import type { ConformanceOptions } from "dreamweaver/testing";

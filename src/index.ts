@@ -37,6 +37,8 @@ export { type FetchTls, fetchTls } from "./runtime/fetch-tls.ts";
 /** Why a fetch failed before an answer, in the same words on Bun, Deno and Node. */
 export { describeNetworkError } from "./runtime/network-error.ts";
 export { Random } from "./plugin-host/random.ts";
+/** What loading would reject in a plugin, one line each; empty when it loads. */
+export { pluginProblems } from "./plugin-host/registry.ts";
 export { DreamweaverError, type ErrorCode, type Problem } from "./plugin-host/errors.ts";
 export { preEncodedExportMethod } from "./otlp/otlp-methods.ts";
 export type { AnyValue, KeyValue } from "./telemetry/records.ts";

@@ -26,6 +26,9 @@ const WINGS = [
 const PUBLIC_API = "src/index.ts";
 const PUBLIC_API_RANK = WINGS.indexOf("export") + 0.5;
 
+/** The conformance suites (`dreamweaver/testing`), written as a third party would write them. */
+const TESTING = "src/testing/";
+
 /** The files that may name Bun or Deno: the runtime wing and the host. */
 const RUNTIME_AWARE = (file: string) => file.startsWith("src/runtime/") || file === "src/cli/host.ts";
 
@@ -76,6 +79,10 @@ function layoutProblem(from: string, to: string): string | undefined {
   if (from.startsWith("plugins/")) {
     return to === PUBLIC_API || to.startsWith("plugins/") ? undefined : "plugins import only src/index.ts and plugins/";
   }
+  if (from.startsWith(TESTING)) {
+    return to === PUBLIC_API || to.startsWith(TESTING) ? undefined : "src/testing/ imports only src/index.ts";
+  }
+  if (to.startsWith(TESTING)) return "src/testing/ is for tests: nothing in src/ or plugins/ imports it";
   const fromRank = rankOf(from)!;
   if (fromRank === -1) return `${from} is in no wing (${WINGS.join(", ")})`;
   if (to.startsWith("plugins/")) {
@@ -153,7 +160,7 @@ test("no import circle", () => {
   expect(cycle === undefined ? "no circle" : `import circle: ${cycle.join(" -> ")}`).toBe("no circle");
 });
 
-test("imports point down the wings; plugins/ use only the public API; only src/cli/ imports plugins/", () => {
+test("imports point down the wings; plugins/ and src/testing/ use only the public API; only src/cli/ imports plugins/", () => {
   const problems = edges.flatMap(({ from, to, name }) => {
     const problem = layoutProblem(from, to);
     return problem === undefined ? [] : [`${name}: ${problem}`];
@@ -169,4 +176,10 @@ test("only src/runtime/ and the host know Bun or Deno", () => {
   expect(aware).toEqual([]);
   expect(RUNTIME_GLOBAL.test("const bun = (globalThis as { Bun?: unknown }).Bun;")).toBe(true);
   expect(RUNTIME_GLOBAL.test("Deno.env.get(name)")).toBe(true);
+});
+
+test("src/testing/ sees only the public API, and nothing in src/ sees src/testing/", () => {
+  expect(layoutProblem("src/testing/check-plugin.ts", "src/index.ts")).toBeUndefined();
+  expect(layoutProblem("src/testing/check-plugin.ts", "src/plugin-host/registry.ts")).toBeDefined();
+  expect(layoutProblem("src/cli/cli.ts", "src/testing/index.ts")).toBeDefined();
 });

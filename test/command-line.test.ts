@@ -132,7 +132,7 @@ describe("completion", () => {
 
   test("bash completes commands, config files, flags and enum values", () => {
     expect(bashComplete(["dreamweaver", ""])).toEqual(
-      ["completion", "explain", "graph", "run", "shop.yaml", "sink", "validate"],
+      ["completion", "explain", "graph", "init", "run", "schema", "shop.yaml", "sink", "validate"],
     );
     expect(bashComplete(["dreamweaver", "va"])).toEqual(["validate"]);
     expect(bashComplete(["dreamweaver", "run", "shop.yaml", "--fa"])).toEqual(["--fast"]);

@@ -130,19 +130,19 @@ test("README.md opens with the two commands that work on a fresh machine: a run 
   const lines = read("README.md").split("\n").filter((line) => line.trim() !== "");
   expect(lines[0]).toStartWith("# ");
   expect(lines[1]).toBe("```bash");
-  const run = /^npm install && npx bun (\S+) (\S+\.yaml) --sink\s/.exec(lines[2]!);
+  const run = /^npm ci && npx bun (\S+) (\S+\.yaml) --sink\s/.exec(lines[2]!);
   expect(run).not.toBeNull();
   const [, entry, example] = run!;
   expect(existsSync(join(ROOT, entry!))).toBe(true);
   expect(existsSync(join(ROOT, example!))).toBe(true);
-  expect(JSON.parse(read("package.json")).bin.dreamweaver).toBe(`./${entry}`);
-  expect(lines[3]).toMatch(/^npm install && npm test\s/);
+  expect(JSON.parse(read("package.json")).scripts.dreamweaver).toBe(`bun ${entry}`);
+  expect(lines[3]).toMatch(/^npm ci && npm test\s/);
   expect(lines[4]).toBe("```");
 });
 
 // A new user's first run should show its result quickly, not after minutes of progress line.
 test("the README's first command is accepted and its run lasts at most 20 seconds", () => {
-  const line = read("README.md").split("\n").find((text) => text.startsWith("npm install && npx bun "))!;
+  const line = read("README.md").split("\n").find((text) => text.startsWith("npm ci && npx bun "))!;
   const [example, ...flags] = line.split("#")[0]!.trim().split(/\s+/).slice(6);
   expect(flags).toContain("--sink");
   // `--sink` is run's own; validate takes every other flag of the line, strictly.

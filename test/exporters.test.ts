@@ -10,6 +10,10 @@ import { ExportTraceServiceRequestSchema } from "../src/gen/opentelemetry/proto/
 import { createMultiExporter } from "../src/export/multi-exporter.ts";
 import type { Exporter, ExportRequest } from "../src/plugin-host/plugin.ts";
 import type { RunSummary } from "../src/run/summary.ts";
+import otlpGrpc from "../plugins/exporters/otlp-grpc.ts";
+import otlpHttp from "../plugins/exporters/otlp-http.ts";
+import { startSink } from "../src/receiver/start-receiver.ts";
+import { checkExporters } from "../src/testing/index.ts";
 import { runCli } from "./helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dreamweaver-exporters-"));
@@ -153,4 +157,20 @@ test("several exporters: a failure names the exporter, and is retryable only whe
     { name: "b", exporter: failing("bad", false) },
   ]);
   await expect(both.export(REQUEST, signal)).rejects.toMatchObject({ message: "a: busy; b: bad", retryable: false });
+});
+
+test("the OTLP exporters pass the exporter conformance suite against a live receiver", async () => {
+  const sink = await startSink({ port: 0, httpPort: 0 });
+  try {
+    await checkExporters(otlpGrpc, { "otlp-grpc": { url: `http://127.0.0.1:${sink.port}` } });
+    await checkExporters(otlpHttp, { "otlp-http": { url: `http://127.0.0.1:${sink.httpPort}` } });
+    await checkExporters(otlpHttp, {
+      "otlp-http": { url: `http://127.0.0.1:${sink.httpPort}`, protocol: "http/json" },
+    });
+    // Every call was accepted, so the suite checked the success path, not only failures.
+    expect(sink.stats().requests).toEqual({ traces: 3, metrics: 3, logs: 3 });
+    expect(sink.stats().rejectedRequests).toBe(0);
+  } finally {
+    await sink.close();
+  }
 });

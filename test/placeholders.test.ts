@@ -3,7 +3,7 @@ import placeholders from "../plugins/placeholders/index.ts";
 import { Registry } from "../src/plugin-host/registry.ts";
 import { hashSeed, requestRandom } from "../src/engine/seed.ts";
 import { compileText } from "../src/config/text-template.ts";
-import { checkPlugin } from "./conformance/plugin.ts";
+import { checkPlugin } from "../src/testing/index.ts";
 
 const registry = new Registry([{ plugin: placeholders, builtin: true }]);
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import spanKinds from "../plugins/span-kinds/index.ts";
 import type { DescribedCall, KeyValue, OperationContext, OperationModel } from "../src/index.ts";
 import { hashSeed, requestRandom } from "../src/engine/seed.ts";
-import { checkOperations, checkPlugin } from "./conformance/plugin.ts";
+import { checkPlugin, checkSpanKinds } from "../src/testing/index.ts";
 
 type Kind = keyof typeof spanKinds.spanKinds;
 
@@ -46,7 +46,7 @@ const REALISTIC = REALISTIC_BY_KIND.map(([, context]) => context);
 describe("conformance", () => {
   test("the plugin", () => checkPlugin(spanKinds));
   test("every kind describes realistic operations consistently with failed", () =>
-    checkOperations(spanKinds, REALISTIC));
+    checkSpanKinds(spanKinds, REALISTIC));
 });
 
 test("the five kinds keep their OTLP kinds and call shapes", () => {

@@ -33,20 +33,20 @@ function createOtlpHttpExporter(options: ExporterOptions): Exporter {
     "content-type": json ? "application/json" : "application/x-protobuf",
     ...(gzip && { "content-encoding": "gzip" }),
   };
-  // Runtime-specific: Bun's `tls` init field or a Deno HTTP client, made once for all calls.
+  // Runtime-specific (Bun's `tls` init field, a Deno HTTP client, a Node HTTPS agent), made once for all calls.
   const tls = options.tlsOptions ? fetchTls(options.tlsOptions) : undefined;
+  const send = tls?.fetch ?? fetch;
   return {
     async export(request, signal) {
       const url = urls[request.signal];
       const body = await encodeBody(request, json, gzip);
       let response: Response;
       try {
-        response = await fetch(url, {
+        response = await send(url, {
           method: "POST",
           headers: baseHeaders,
           body,
           signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
-          ...tls?.init,
         });
       } catch (error) {
         throw networkError(url, error, options.timeoutMs);

@@ -1,23 +1,22 @@
 import { type CommandDef, defineCommand } from "citty";
 import packageJson from "../../package.json" with { type: "json" };
 import { runCommandLine } from "./command-line.ts";
-import { createCompletionCommand } from "./commands/completion.ts";
-import { explainCommand } from "./commands/explain.ts";
-import { graphCommand } from "./commands/graph.ts";
-import { runCommand } from "./commands/run.ts";
-import { sinkCommand } from "./commands/sink.ts";
-import { validateCommand } from "./commands/validate.ts";
 
 /** `dreamweaver config.yaml` means `dreamweaver run config.yaml`, as in the original. */
 const DEFAULT_COMMAND = "run";
 
+// Each command module is imported when that command runs or shows its help, so `--version` loads none
+// of them, and a command loads only what it uses.
 const subCommands = {
-  run: runCommand,
-  sink: sinkCommand,
-  validate: validateCommand,
-  graph: graphCommand,
-  explain: explainCommand,
-  completion: createCompletionCommand(() => cli, DEFAULT_COMMAND),
+  run: () => import("./commands/run.ts").then((m) => m.runCommand),
+  sink: () => import("./commands/sink.ts").then((m) => m.sinkCommand),
+  validate: () => import("./commands/validate.ts").then((m) => m.validateCommand),
+  graph: () => import("./commands/graph.ts").then((m) => m.graphCommand),
+  explain: () => import("./commands/explain.ts").then((m) => m.explainCommand),
+  init: () => import("./commands/init.ts").then((m) => m.initCommand),
+  schema: () => import("./commands/schema.ts").then((m) => m.schemaCommand),
+  completion: () =>
+    import("./commands/completion.ts").then((m) => m.createCompletionCommand(() => cli, DEFAULT_COMMAND)),
 };
 
 /** The `dreamweaver` command and its subcommands. */

@@ -69,6 +69,21 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     ],
     environment: [["CI", "set: a plain status line every 5 s instead of one updated in place"], COLOUR],
   },
+  init: {
+    examples: [
+      "dreamweaver init",
+      "dreamweaver init shop.yaml --template queue",
+      "dreamweaver init dreamweaver.yaml --template minimal --force",
+    ],
+    environment: [COLOUR],
+  },
+  schema: {
+    examples: [
+      "dreamweaver schema > dreamweaver.schema.json",
+      "dreamweaver schema | jq '.properties | keys'",
+    ],
+    environment: [COLOUR],
+  },
   completion: {
     examples: [
       'eval "$(dreamweaver completion bash)"    # in ~/.bashrc',

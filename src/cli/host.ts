@@ -1,10 +1,10 @@
 // The one module that touches the host: arguments, environment, files, output streams and exit status.
 // Everything else is handed what it needs, so it runs the same on Bun, Deno and Node.
 import { close, openSync, write } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import process from "node:process";
 import { DreamweaverError } from "../plugin-host/errors.ts";
-import { cannotOpenForAppending, cannotRead, cannotWrite } from "../plugin-host/messages.ts";
+import { cannotCreate, cannotOpenForAppending, cannotRead, cannotWrite } from "../plugin-host/messages.ts";
 import type { AppendFile, ExporterHost } from "../plugin-host/plugin.ts";
 
 /** Command-line arguments after the program name. */
@@ -23,6 +23,16 @@ export async function readTextFile(path: string, what: string): Promise<string> 
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
     throw cannotRead(what, path, reason, error);
+  }
+}
+
+/** Writes a new text file; an existing one is replaced only when `replace` says so. */
+export async function writeNewFile(path: string, text: string, replace: boolean): Promise<void> {
+  try {
+    await writeFile(path, text, { flag: replace ? "w" : "wx" });
+  } catch (error) {
+    const exists = (error as NodeJS.ErrnoException).code === "EEXIST";
+    throw cannotCreate(path, exists ? "it exists; --force replaces it" : reason(error), error);
   }
 }
 

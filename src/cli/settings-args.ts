@@ -1,5 +1,4 @@
 import type { ArgsDef } from "citty";
-import { builtinPlugins } from "../../plugins/index.ts";
 import { resolveSettings, type Settings, type SettingsFlags } from "../config/settings.ts";
 import { PROTOCOLS } from "../config/flag-values.ts";
 import { cwd, environment, readTextFile, writeErr } from "./host.ts";
@@ -79,6 +78,8 @@ export async function settingsFromArgs(args: SettingsArgs, rawArgs: readonly str
     fast: args.fast === true,
     sink: args.sink === true,
   };
+  // Loaded here rather than with the module, so that a command's `--help` does not load every plugin.
+  const { builtinPlugins } = await import("../../plugins/index.ts");
   const settings = await resolveSettings({
     file: args.config,
     builtins: builtinPlugins,

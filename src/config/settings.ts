@@ -16,7 +16,6 @@ import { applyOtelEnvironment, type Environment } from "./otel-environment.ts";
 import { readTls } from "./read-tls.ts";
 import { environmentResource } from "./resource-environment.ts";
 import { defaultOtlpPort, type Parsed, parseDuration, parseEndpoint } from "./units.ts";
-import { validateConfig } from "./validate.ts";
 import { meanRate } from "./validate-workload.ts";
 import { YamlSource } from "./yaml-source.ts";
 
@@ -120,6 +119,9 @@ export async function resolveSettings(sources: SettingsSources): Promise<Setting
   const registry = parsed.source && await loadRegistry(sources, parsed.source, problems);
   let config: Config | undefined;
   if (parsed.source && registry) {
+    // The schema check loads arktype, much the slowest module to load; imported here, where it is needed,
+    // so that a command's `--help` (which imports this module) does not wait for it.
+    const { validateConfig } = await import("./validate.ts");
     try {
       config = validateConfig(parsed.source, registry, file);
     } catch (error) {

@@ -14,10 +14,7 @@ const services = { traces: TraceService, metrics: MetricsService, logs: LogsServ
  * @example
  * await transport.unary(preEncodedExportMethod("traces"), signal, timeoutMs, headers, { resources });
  */
-export function preEncodedExportMethod(signal: Signal) {
+export function preEncodedExportMethod(signal: Signal): DescMethodUnary<typeof PreEncodedExportRequestSchema> {
   const method = services[signal].method.export as DescMethodUnary;
-  return { ...method, input: PreEncodedExportRequestSchema } as DescMethodUnary<
-    typeof PreEncodedExportRequestSchema,
-    typeof method.output
-  >;
+  return { ...method, input: PreEncodedExportRequestSchema } as DescMethodUnary<typeof PreEncodedExportRequestSchema>;
 }

@@ -68,19 +68,17 @@ export function cannotWrite(path: string, reason: string, cause: unknown): Dream
   return new DreamweaverError("EXPORT_FAILED", `cannot write to "${path}": ${reason}`, [], { cause });
 }
 
+/** `dreamweaver init` into a file that is there already, or cannot be created. */
+export function cannotCreate(path: string, reason: string, cause?: unknown): DreamweaverError {
+  return new DreamweaverError("USAGE", `cannot create "${path}": ${reason}`, [], { cause });
+}
+
 // TLS over OTLP/HTTP, which depends on the runtime
 
 export function insecureTlsOnDeno(): DreamweaverError {
   return new DreamweaverError(
     "USAGE",
     "output.tls.insecure over OTLP/HTTP is not supported on Deno; run Deno with --unsafely-ignore-certificate-errors",
-  );
-}
-
-export function tlsNeedsBunOrDeno(): DreamweaverError {
-  return new DreamweaverError(
-    "USAGE",
-    "output.tls over OTLP/HTTP needs Bun or Deno: Node's fetch takes no TLS options",
   );
 }
 

@@ -52,7 +52,7 @@ export class Registry {
     const problems: string[] = [];
     const seen = new Set<string>();
     for (const { plugin, builtin } of registered) {
-      const shapeProblems = checkShape(plugin);
+      const shapeProblems = pluginProblems(plugin);
       if (shapeProblems.length > 0) {
         problems.push(...shapeProblems);
         continue;
@@ -96,7 +96,11 @@ export class Registry {
   }
 }
 
-function checkShape(plugin: unknown): string[] {
+/**
+ * What loading would reject in `plugin`, one line each (its name, its contributions' names and shapes);
+ * empty when it loads.
+ */
+export function pluginProblems(plugin: unknown): string[] {
   if (typeof plugin !== "object" || plugin === null) return ["a plugin must be an object made with definePlugin()"];
   const { name } = plugin as { name?: unknown };
   if (typeof name !== "string" || !PLUGIN_NAME.test(name)) {

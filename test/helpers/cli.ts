@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { compile, hostTarget } from "../../scripts/compile.ts";
 
 export const ROOT = join(import.meta.dir, "..", "..");
 const BIN = join(ROOT, "node_modules", ".bin");
@@ -36,11 +37,8 @@ export function runCli(
   return { code: result.exitCode ?? -1, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
 }
 
-/** Builds the standalone binary into `outfile` with `bun build --compile`. */
+/** Builds the host's standalone binary into `outfile`, as `npm run build:bins` does. */
 export function compileBinary(outfile: string): void {
-  const result = Bun.spawnSync(
-    [process.execPath, "build", "--compile", join(ROOT, "src", "cli", "main.ts"), "--outfile", outfile],
-    { cwd: ROOT },
-  );
-  if (result.exitCode !== 0) throw new Error(`bun build --compile failed: ${result.stderr.toString()}`);
+  const result = compile(hostTarget(), outfile);
+  if (!result.ok) throw new Error(`bun build --compile failed: ${result.error}`);
 }

@@ -50,8 +50,8 @@ test("a non-retryable failure (INVALID_ARGUMENT) is not retried", async () => {
   expect(String(error)).toContain("invalid_argument");
   // Every call the run made failed once and was given up on: none was sent again.
   expect(stats?.retries).toBe(0);
-  expect(stats?.failedExports).toBeGreaterThan(0);
-  expect(sink.stats().injectedFailures).toBe(stats!.failedExports);
+  expect(stats?.calls.lost).toBeGreaterThan(0);
+  expect(sink.stats().injectedFailures).toBe(stats!.calls.lost);
 });
 
 test("the receiver fails calls evenly and deterministically", async () => {

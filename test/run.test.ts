@@ -161,8 +161,10 @@ test("a paced run keeps its schedule while the receiver is down, and reports wha
     drainMs: 2000,
   });
   expect(summary.requests).toBe(planRun({ ...loaded, config }).totalRequests);
-  expect(summary.exports).toBe(0);
+  expect(summary.deliveredExports).toBe(0);
   expect(summary.failedExports + summary.droppedExports).toBeGreaterThan(0);
+  // Nothing listens: every call was refused before it was sent, so none is unconfirmed.
+  expect(summary.unconfirmedExports).toBe(0);
   expect(summary.lost.traces + summary.dropped.traces).toBe(summary.spans);
   expect(summary.lastError).toMatch(/^http:\/\/127\.0\.0\.1:9: unavailable: /);
 }, 15_000);

@@ -25,8 +25,7 @@ export function startProgress(stats: RunStats, options: ProgressOptions): () => 
       `spans ${perSecond(stats.spans, last.spans)}/s`,
       `data points ${perSecond(stats.dataPoints, last.dataPoints)}/s`,
       `logs ${perSecond(stats.logRecords, last.logRecords)}/s`,
-      `export errors ${stats.failedExports}`,
-      ...(stats.droppedExports > 0 ? [`dropped ${stats.droppedExports}`] : []),
+      exportCalls(stats),
       ...(options.moment ? [options.moment(stats)].filter(Boolean) : []),
     ].join("  ");
     last = { atUs: nowUs, spans: stats.spans, dataPoints: stats.dataPoints, logRecords: stats.logRecords };
@@ -38,4 +37,19 @@ export function startProgress(stats: RunStats, options: ProgressOptions): () => 
     clearInterval(timer);
     if (options.interactive) options.writeStatus("");
   };
+}
+
+/**
+ * The export calls as they end: delivered, failed and dropped always, so that a reader sees losses appear
+ * (or stay at 0); unconfirmed ones and retries once there are any.
+ */
+function exportCalls({ calls, retries }: RunStats): string {
+  const n = (value: number) => value.toLocaleString("en-US");
+  return [
+    `exports ${n(calls.delivered)} ok`,
+    `${n(calls.lost)} failed`,
+    ...(calls.unconfirmed > 0 ? [`${n(calls.unconfirmed)} unconfirmed`] : []),
+    `${n(calls.dropped)} dropped`,
+    ...(retries > 0 ? [`${n(retries)} retries`] : []),
+  ].join(", ");
 }

@@ -7,6 +7,7 @@ import { badFlag } from "../../plugin-host/messages.ts";
 import { formatReport } from "../../receiver/format-report.ts";
 import { type Sink, startSink } from "../../receiver/start-receiver.ts";
 import { run } from "../../run/run.ts";
+import type { RunSummary } from "../../run/summary.ts";
 import { systemClock } from "../../runtime/clock.ts";
 import { formatSummary } from "../format-summary.ts";
 import { exporterHost, isInteractive, onStopSignal, setExitCode, writeErr, writeOut, writeStatus } from "../host.ts";
@@ -83,7 +84,7 @@ async function runAndReport(settings: Settings, sink: Sink | undefined, json: bo
       writeErr(formatSummary(summary));
       if (report) writeErr(`\nbuilt-in receiver\n${formatReport(report)}`);
     }
-    if (summary.failedExports > 0 || summary.droppedExports > 0 || summary.closeErrors) setExitCode(1);
+    if (!deliveredAll(summary) || summary.failure !== undefined || summary.closeErrors) setExitCode(1);
   } finally {
     stopProgress();
     unsubscribe();
@@ -103,4 +104,9 @@ function target({ run, config }: Settings): string {
   const otlp = names.length === 1 && (names[0] === "otlp-grpc" || names[0] === "otlp-http");
   if (otlp) return config.output.endpoint.url;
   return names.length > 1 ? `exporters ${names.join(", ")}` : `exporter ${names[0]}`;
+}
+
+/** Whether every export call was delivered: none failed, went unanswered or was dropped. */
+function deliveredAll(summary: RunSummary): boolean {
+  return summary.failedExports === 0 && summary.unconfirmedExports === 0 && summary.droppedExports === 0;
 }

@@ -70,13 +70,15 @@ function describe(error: ConnectError, url: string): Error {
   const retryAfterMs = retryInfo?.delayMs;
   // RESOURCE_EXHAUSTED is retryable only when the server says to come back (RetryInfo): otherwise it
   // is a limit such as the message size, which a retry would hit again.
-  const retryable = RETRYABLE.has(error.code) || (error.code === Code.ResourceExhausted && retryInfo !== undefined);
   // A status the receiver sent says it did not take the request; without one (a timeout, a dropped
-  // connection) it may have, unless the request could not even be sent.
+  // connection) it may have, unless the request could not even be sent, which is always worth another try.
   const answered = error.metadata.has("grpc-status");
+  const unsent = !answered && neverSent(error);
+  const retryable = RETRYABLE.has(error.code) || (error.code === Code.ResourceExhausted && retryInfo !== undefined) ||
+    unsent;
   return Object.assign(
     new Error(`${url}: ${code ?? "unknown"}: ${error.rawMessage.split("\n")[0]}`, { cause: error }),
-    { retryable, ...(retryAfterMs !== undefined && { retryAfterMs }), mayHaveArrived: !answered && !neverSent(error) },
+    { retryable, ...(retryAfterMs !== undefined && { retryAfterMs }), mayHaveArrived: !answered && !unsent },
   );
 }
 

@@ -35,7 +35,7 @@ export function formatSummary(s: RunSummary): string {
     lines.push(`resent        ${items(s.possibleDuplicates)} after no answer: they may have arrived twice`);
   }
   if (s.failure !== undefined) lines.push(`stopped       ${s.failure}`);
-  if (s.lastError !== undefined) lines.push(`last error    ${s.lastError}`);
+  if (s.lastError !== undefined && s.lastError !== s.failure) lines.push(`last error    ${s.lastError}`);
   for (const error of s.closeErrors ?? []) lines.push(`close error   ${error}`);
   for (const { name, windows } of s.scenarios ?? []) {
     const when = windows.map(({ from, to }) => `${from.slice(11, 19)}-${to.slice(11, 19)}`).join(", ");

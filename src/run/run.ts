@@ -26,6 +26,8 @@ export interface RunOptions {
    * Shutdown's budget: how long calls in flight may take after a stop, and each exporter's close; default 5 s.
    */
   readonly drainMs?: number;
+  /** How much a paced run may queue for a receiver that falls behind before it drops; default 64 MiB. */
+  readonly maxQueuedBytes?: number;
   /** Receives the live counters as soon as the run starts, for a progress display. */
   readonly onStart?: (stats: RunStats) => void;
 }
@@ -66,6 +68,7 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
   let crash: DreamweaverError | undefined;
   const pipeline = new ExportPipeline(exporter, stats, {
     concurrency: config.output.concurrency,
+    ...(options.maxQueuedBytes !== undefined && { maxQueuedBytes: options.maxQueuedBytes }),
     stop: halt.signal,
     onCrash(error) {
       crash ??= error;

@@ -65,10 +65,12 @@ function deepestMessage(error: unknown): string {
 }
 
 /**
- * System error codes of failures before a request could leave: no connection was made (refused, no such
- * host, no route) or the TLS handshake refused the receiver. A request that failed so never arrived.
+ * Error codes of failures before a request could leave: no connection was made (refused, no such host, no
+ * route), the TLS handshake refused the receiver, or an HTTP/2 connection that was closing (the receiver
+ * sent GOAWAY) or gone took no new stream. A request that failed so never arrived.
  */
-const NOT_SENT = /^(ECONNREFUSED|ConnectionRefused|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ERR_TLS_.*|.*CERT.*)$/;
+const NOT_SENT =
+  /^(ECONNREFUSED|ConnectionRefused|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ERR_TLS_.*|.*CERT.*|ERR_HTTP2_GOAWAY_SESSION|ERR_HTTP2_INVALID_SESSION)$/;
 
 /** Deno's messages for the same. */
 const DENO_NOT_SENT =

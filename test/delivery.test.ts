@@ -183,7 +183,9 @@ test("a call that times out may still have arrived: counted unconfirmed, never l
   expect(report.spans).toBeLessThanOrEqual(unconfirmed.traces);
   expect(report.spans + report.duplicates.spans).toBeLessThanOrEqual(unconfirmed.traces + possibleDuplicates.traces);
   expect(formatSummary(summary)).toContain(
-    `unconfirmed   ${summary.unconfirmedExports} export call${summary.unconfirmedExports === 1 ? "" : "s"} got no answer`,
+    `unconfirmed   ${summary.unconfirmedExports} export call${
+      summary.unconfirmedExports === 1 ? "" : "s"
+    } got no answer`,
   );
 }, 30_000);
 

@@ -159,7 +159,8 @@ describe("a placeholder that throws after 300 calls", () => {
     VALID.replace("{ip}", "{ip} order {flaky/breaks_after:300}").replace("duration: 1m", "duration: 10m"),
   );
   const args = ["run", config, "--fast", "--sink", "--plugin", "test/fixtures/faulty-placeholder.ts"];
-  const failure = `plugin "flaky": placeholder "{flaky/breaks_after}" generate failed: order book exhausted after 300 orders`;
+  const failure =
+    `plugin "flaky": placeholder "{flaky/breaks_after}" generate failed: order book exhausted after 300 orders`;
 
   test("ends the run with its summary and the plugin named, and sends what was generated before it", () => {
     const result = runCli(args);

@@ -25,17 +25,17 @@ export function callPlugin<T>(plugin: string, what: string, run: () => T): T {
   }
 }
 
-/** Who an exporter is, for its errors: `exporter "acme/kafka"` of plugin `acme`, or `exporter 1` given by a caller. */
+/** Who an exporter is, for its errors. */
 export interface ExporterIdentity {
-  /** Absent for an exporter no plugin made (one handed to `run`): its failures are not a plugin's. */
-  readonly plugin?: string;
+  /** `exporter "acme/kafka"`, `exporter "otlp-grpc"`, or `exporter 1` for one handed to the run. */
   readonly what: string;
   /**
-   * `named`: export failures become `plugin "acme": exporter "acme/kafka" export() failed: ...`;
-   * `as-is`: they pass unchanged, as the built-in OTLP exporters' do (`http://...: unavailable`), which are
-   * the receiver's and already worded for the user.
+   * The third-party plugin that made it: its export failures become `plugin "acme": exporter "acme/kafka"
+   * export() failed: ...`. Absent for a built-in exporter or one handed to the run, whose export failures
+   * pass as they are: the built-in OTLP exporters' are the receiver's (`http://...: unavailable`), already
+   * worded for the user.
    */
-  readonly exportErrors: "named" | "as-is";
+  readonly plugin?: string;
 }
 
 /** How long an exporter's calls may take. */
@@ -48,21 +48,20 @@ export interface ExporterTimeouts {
 
 /**
  * Creates an exporter from its plugin's factory; a factory that throws or returns no exporter is named by
- * plugin and exporter, and the exporter is bounded as `boundExporter` says.
+ * plugin and exporter, and the exporter is bounded as `boundExporter` says. A `builtin` one's export
+ * failures pass as they are (see ExporterIdentity).
  */
 export function createExporter(
   contribution: Contribution<ExporterFactory>,
   options: ExporterOptions,
-  { exportErrors = "named", closeMs = 5000 }: { exportErrors?: "named" | "as-is"; closeMs?: number } = {},
+  { builtin = false, closeMs = 5000 }: { builtin?: boolean; closeMs?: number } = {},
 ): Exporter {
   const { plugin, name } = contribution;
   const factory = `exporter "${name}" factory`;
   const exporter: Partial<Exporter> | undefined = callPlugin(plugin, factory, () => contribution.value(options));
   if (typeof exporter?.export !== "function") throw notAnExporter(plugin, factory);
-  return boundExporter(exporter as Exporter, { plugin, what: `exporter "${name}"`, exportErrors }, {
-    exportMs: options.timeoutMs,
-    closeMs,
-  });
+  const identity = { what: `exporter "${name}"`, ...(!builtin && { plugin }) };
+  return boundExporter(exporter as Exporter, identity, { exportMs: options.timeoutMs, closeMs });
 }
 
 /**
@@ -73,7 +72,7 @@ export function createExporter(
  * `close()` settles within `closeMs`; an exporter without `close()` has nothing to close.
  */
 export function boundExporter(exporter: Exporter, identity: ExporterIdentity, timeouts: ExporterTimeouts): Exporter {
-  const { plugin, what, exportErrors } = identity;
+  const { plugin, what } = identity;
   const exporting = `${what} export()`;
   const closing = `${what} close()`;
   const { export: send, close } = exporter;
@@ -97,7 +96,7 @@ export function boundExporter(exporter: Exporter, identity: ExporterIdentity, ti
         );
         return { rejected: Number(result?.rejected) || 0 };
       } catch (error) {
-        if (error === call.signal.reason || (exportErrors === "as-is" && error instanceof Error)) throw error;
+        if (error === call.signal.reason || (plugin === undefined && error instanceof Error)) throw error;
         const { retryable, retryAfterMs, mayHaveArrived } = (error ?? {}) as ExportError;
         throw Object.assign(
           plugin === undefined
@@ -122,7 +121,9 @@ export function boundExporter(exporter: Exporter, identity: ExporterIdentity, ti
         await untilAborted(new Promise<void>((resolve) => resolve(close.call(exporter))), deadline.signal);
       } catch (error) {
         if (error === deadline.signal.reason) throw error;
-        throw plugin === undefined ? closeFailed(error) : pluginFailed(plugin, closing, error);
+        throw plugin === undefined
+          ? DreamweaverError.from(error, { code: "EXPORT_FAILED", what: `${closing} failed` })
+          : pluginFailed(plugin, closing, error);
       } finally {
         clearTimeout(timer);
       }

@@ -26,7 +26,7 @@ export function createExporters(
   const named: NamedExporter[] = given
     ? given.map((exporter, i) => ({
       name: `exporter ${i + 1}`,
-      exporter: boundExporter(exporter, { what: `exporter ${i + 1}`, exportErrors: "as-is" }, { exportMs, closeMs }),
+      exporter: boundExporter(exporter, { what: `exporter ${i + 1}` }, { exportMs, closeMs }),
     }))
     : createChosen(settings, host, closeMs);
   const members = named.map(({ exporter }) => exporter);
@@ -49,13 +49,10 @@ function createChosen(settings: Settings, host: ExporterHost | undefined, closeM
   try {
     for (const { spec, contribution, argument } of settings.run.exporters) {
       const withArgument = { ...options, ...(argument !== undefined && { argument }) };
-      // Every exporter goes through the plugin driver, so its failures name it; the built-ins' export errors
-      // (addressed without a namespace) are the receiver's, and read better as they are.
+      // Every exporter goes through the plugin driver, so its failures name it and its calls end in time; the
+      // built-ins' export errors (addressed without a namespace) are the receiver's, and read better as they are.
       const builtin = !contribution.name.includes("/");
-      const exporter = createExporter(contribution, withArgument, {
-        exportErrors: builtin ? "as-is" : "named",
-        closeMs,
-      });
+      const exporter = createExporter(contribution, withArgument, { builtin, closeMs });
       created.push({ name: spec, exporter });
     }
   } catch (error) {

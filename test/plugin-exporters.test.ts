@@ -1,23 +1,13 @@
 // A third-party plugin that goes wrong, seen from the command line: one line naming the plugin, no
 // stack trace, and, whenever the run got going, its own figures.
 import { describe, expect, test } from "bun:test";
-import { command, ROOT, runCli } from "./helpers/cli.ts";
+import { command, readInBackground, ROOT, runCli, runStarted } from "./helpers/cli.ts";
 import { VALID, writeConfig } from "./helpers/config.ts";
 
 const CONFIG = writeConfig(VALID.replace("duration: 1m", "duration: 2s"));
 
 function runWith(exporter: string) {
   return runCli(["run", CONFIG, "--fast", "--plugin", "test/fixtures/faulty-exporters.ts", "--exporter", exporter]);
-}
-
-/** A stream's text so far, read in the background. */
-function collect(stream: ReadableStream<Uint8Array>): { text: string; done: Promise<void> } {
-  const collected = { text: "", done: Promise.resolve() };
-  const decoder = new TextDecoder();
-  collected.done = (async () => {
-    for await (const chunk of stream) collected.text += decoder.decode(chunk, { stream: true });
-  })();
-  return collected;
 }
 
 function expectNoStack(stderr: string): void {
@@ -108,9 +98,9 @@ test("Ctrl-C while every export hangs ends the run within its budget, counting w
     ],
     { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
   );
-  const stderr = collect(child.stderr);
+  const stderr = readInBackground(child.stderr);
   // The first line says the run has begun (and Ctrl-C is handled); then a second of calls that hang.
-  while (!stderr.text.includes("dreamweaver: ")) await Bun.sleep(50);
+  await runStarted(stderr);
   await Bun.sleep(1000);
   child.kill("SIGINT");
   expect(await child.exited).toBe(1);

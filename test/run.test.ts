@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { type Sink, startSink } from "../src/receiver/start-receiver.ts";
-import { command, ROOT, runCli } from "./helpers/cli.ts";
+import { command, readInBackground, ROOT, runCli, runStarted } from "./helpers/cli.ts";
 import { captureExports, FIXED_START_US, loadSettings, runExampleFast, runFast } from "./helpers/run.ts";
 import { planRun } from "../src/engine/plan.ts";
 
@@ -117,13 +117,14 @@ test("Ctrl-C stops generating, sends what was generated and prints the summary",
     ],
     { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
   );
-  await Bun.sleep(3000);
+  await runStarted(readInBackground(child.stderr));
+  await Bun.sleep(1500);
   const signalled = performance.now();
   child.kill("SIGINT");
   expect(await child.exited).toBe(0);
   expect(performance.now() - signalled).toBeLessThan(6000);
   const summary = JSON.parse(await new Response(child.stdout).text());
-  // Startup takes a second or two of the three; the rest at 50/s.
+  // A second and a half at 50/s.
   expect(summary.requests).toBeGreaterThan(20);
   expect(summary.requests).toBeLessThan(200);
   expect(summary.receiver.spans).toBe(summary.spans);

@@ -64,9 +64,4 @@ export class RunStats {
     this.items[outcome][request.signal] += request.items - refused;
     this.rejected[request.signal] += refused;
   }
-
-  /** Items generated of a signal. */
-  generated(signal: Signal): number {
-    return signal === "traces" ? this.spans : signal === "metrics" ? this.dataPoints : this.logRecords;
-  }
 }

@@ -8,7 +8,13 @@ import type { ExportError } from "../src/plugin-host/plugin.ts";
 import { retryDelayMs } from "../src/export/retry.ts";
 import type { RunStats } from "../src/export/run-stats.ts";
 import { formatSummary } from "../src/cli/format-summary.ts";
+import { startProgress } from "../src/cli/progress.ts";
+import type { PerSignal } from "../src/export/run-stats.ts";
+import { formatReport } from "../src/receiver/format-report.ts";
+import type { ItemCounts, SinkStats } from "../src/receiver/report.ts";
 import { type Sink, type SinkOptions, startSink } from "../src/receiver/start-receiver.ts";
+import type { RunSummary } from "../src/run/summary.ts";
+import { systemClock } from "../src/runtime/clock.ts";
 import { runExampleFast } from "./helpers/run.ts";
 
 const sinks: Sink[] = [];
@@ -20,10 +26,37 @@ async function faultySink(options: SinkOptions): Promise<Sink> {
   return sink;
 }
 
+/**
+ * The run's figures and the receiver's agree to the item: for each signal, what was generated is what was
+ * delivered, rejected, lost, unconfirmed or dropped; the receiver holds exactly what was delivered (once
+ * each: what it got again it counts as duplicates, and no more than the run said might come twice).
+ */
+function expectAccounted(summary: RunSummary, received: SinkStats): void {
+  const generated = { traces: summary.spans, metrics: summary.dataPoints, logs: summary.logRecords };
+  for (const signal of ["traces", "metrics", "logs"] as const) {
+    const { delivered, rejected, lost, unconfirmed, dropped } = summary;
+    expect(delivered[signal] + rejected[signal] + lost[signal] + unconfirmed[signal] + dropped[signal]).toBe(
+      generated[signal],
+    );
+  }
+  // Nothing was left without an answer, so nothing is in doubt.
+  expect(summary.unconfirmedExports).toBe(0);
+  expect(counts(received)).toEqual(counts(perItem(summary.delivered)));
+  expect(received.duplicates.spans).toBeLessThanOrEqual(summary.possibleDuplicates.traces);
+  expect(received.duplicates.dataPoints).toBeLessThanOrEqual(summary.possibleDuplicates.metrics);
+  expect(received.duplicates.logRecords).toBeLessThanOrEqual(summary.possibleDuplicates.logs);
+  expect(summary.exports).toBe(summary.deliveredExports + summary.failedExports + summary.unconfirmedExports);
+}
+
+const counts = ({ spans, dataPoints, logRecords }: ItemCounts) => ({ spans, dataPoints, logRecords });
+const perItem = (p: PerSignal): ItemCounts => ({ spans: p.traces, dataPoints: p.metrics, logRecords: p.logs });
+
 test("a receiver failing 20% of calls with UNAVAILABLE still gets everything, through retries", async () => {
   const sink = await faultySink({ failRate: 0.2, delayMs: 5 });
   const summary = await runExampleFast("marketplace.yaml", `http://127.0.0.1:${sink.port}`, { durationSeconds: 20 });
   const report = sink.report();
+  expectAccounted(summary, report);
+  expect(report.violations).toBe(0);
   expect(summary.failedExports).toBe(0);
   expect(report.spans).toBe(summary.spans);
   expect(report.dataPoints).toBe(summary.dataPoints);
@@ -40,6 +73,124 @@ test("a receiver failing 20% of calls with UNAVAILABLE still gets everything, th
   expect(JSON.parse(JSON.stringify(summary)).retries).toBe(summary.retries);
 }, 30_000);
 
+test("a receiver refusing 20% of calls for good: what it holds is what the run delivered, the rest lost", async () => {
+  const sink = await faultySink({ failRate: 0.2, failCode: Code.InvalidArgument });
+  const summary = await runExampleFast("marketplace.yaml", `http://127.0.0.1:${sink.port}`, { requests: 2000 });
+  const report = sink.report();
+  expectAccounted(summary, report);
+  expect(summary.failedExports).toBe(report.injectedFailures!);
+  expect(summary.lost.traces + summary.lost.metrics + summary.lost.logs).toBeGreaterThan(0);
+  expect(summary.retries).toBe(0);
+  expect(formatSummary(summary)).toContain(
+    `failed        ${summary.failedExports} export calls (lost: ${summary.lost.traces.toLocaleString("en-US")} spans`,
+  );
+}, 30_000);
+
+test("a receiver restarted mid-run: retried calls it had stored arrive twice, and both sides say so", async () => {
+  let tracesRequests = 0;
+  let restarted: Promise<void> | undefined;
+  const sink: Sink = await faultySink({
+    // The 30th traces request is recorded, then the receiver crashes before answering it.
+    onRequest: (signal) => {
+      if (signal === "traces" && ++tracesRequests === 30) restarted = sink.restart(300);
+    },
+  });
+  const summary = await runExampleFast("marketplace.yaml", `http://127.0.0.1:${sink.port}`, {
+    requests: 3000,
+    // A call cut off by the crash is given up on (and sent again) after a second.
+    timeoutMs: 1000,
+  });
+  await restarted;
+  const report = sink.report();
+  expectAccounted(summary, report);
+  expect(report.violations).toBe(0);
+  expect(summary.deliveredExports).toBe(summary.exports);
+  expect(report.duplicates.requests).toBeGreaterThanOrEqual(1);
+  expect(report.duplicates.spans).toBeGreaterThan(0);
+  expect(summary.retries).toBeGreaterThan(0);
+  expect(formatSummary(summary)).toContain(
+    `resent        ${summary.possibleDuplicates.traces.toLocaleString("en-US")} spans`,
+  );
+  expect(formatReport(sink.report())).toContain(`received again: ${report.duplicates.requests} request`);
+}, 60_000);
+
+test("a receiver answering 200 ms late at 1,000 requests/s: drops show as they happen and add up", async () => {
+  const sink = await faultySink({ delayMs: 200 });
+  const lines: { line: string; requests: number }[] = [];
+  let stopProgress = () => {};
+  // Stopped as Ctrl-C would once its requests are generated: paced, the run would otherwise wait for the
+  // longest spans (timeouts of 30 s) to end before it sends their batch.
+  const stop = new AbortController();
+  const summary = await runExampleFast("ecommerce.yaml", `http://127.0.0.1:${sink.port}`, {
+    requests: 2500,
+    fast: false,
+    signal: stop.signal,
+    // A small queue, so that the paced run drops long before its end.
+    maxQueuedBytes: 256 * 1024,
+    onStart(stats) {
+      stopProgress = startProgress(stats, {
+        clock: systemClock,
+        paced: true,
+        dataPointWindowUs: 10e6,
+        interactive: true,
+        writeLine: () => {},
+        writeStatus: (line) => lines.push({ line, requests: stats.requests }),
+      });
+      const generated = setInterval(() => {
+        if (stats.generatedAtUs === 0) return;
+        clearInterval(generated);
+        stop.abort();
+      }, 20);
+    },
+  });
+  stopProgress();
+  const report = sink.report();
+  expectAccounted(summary, report);
+  expect(summary.droppedExports).toBeGreaterThan(0);
+  expect(summary.dropped.traces).toBeGreaterThan(0);
+  expect(summary.deliveredExports).toBeGreaterThan(0);
+  // The progress line counted drops while requests were still being generated.
+  const dropping = lines.filter(({ line, requests }) =>
+    /exports [\d,]+ ok, 0 failed, [1-9][\d,]* dropped/.test(line) && requests < summary.requests
+  );
+  expect(dropping.length).toBeGreaterThan(0);
+}, 60_000);
+
+test("a call that times out may still have arrived: counted unconfirmed, never lost", async () => {
+  const sink = await faultySink({ delayMs: 300 });
+  const stop = new AbortController();
+  const summary = await runExampleFast("ecommerce.yaml", `http://127.0.0.1:${sink.port}`, {
+    requests: 300,
+    fast: false,
+    timeoutMs: 100,
+    signal: stop.signal,
+    onStart(stats) {
+      const generated = setInterval(() => {
+        if (stats.generatedAtUs === 0) return;
+        clearInterval(generated);
+        stop.abort();
+      }, 20);
+    },
+  });
+  const { delivered, unconfirmed, possibleDuplicates } = summary;
+  expect([summary.deliveredExports, summary.failedExports]).toEqual([0, 0]);
+  expect(summary.unconfirmedExports).toBeGreaterThan(0);
+  expect(summary.lastError).toMatch(/deadline_exceeded|did not finish within 0\.1s/);
+  for (const signal of ["traces", "metrics", "logs"] as const) {
+    const generated = { traces: summary.spans, metrics: summary.dataPoints, logs: summary.logRecords }[signal];
+    expect(delivered[signal] + unconfirmed[signal] + summary.dropped[signal]).toBe(generated);
+  }
+  // Whatever the receiver got of them, it is within what the run left unconfirmed, retries included.
+  const report = sink.report();
+  expect(report.spans).toBeLessThanOrEqual(unconfirmed.traces);
+  expect(report.spans + report.duplicates.spans).toBeLessThanOrEqual(unconfirmed.traces + possibleDuplicates.traces);
+  expect(formatSummary(summary)).toContain(
+    `unconfirmed   ${summary.unconfirmedExports} export call${
+      summary.unconfirmedExports === 1 ? "" : "s"
+    } got no answer`,
+  );
+}, 30_000);
+
 test("a non-retryable failure (INVALID_ARGUMENT) is not retried", async () => {
   const sink = await faultySink({ failRate: 1, failCode: Code.InvalidArgument });
   let stats: RunStats | undefined;
@@ -50,8 +201,8 @@ test("a non-retryable failure (INVALID_ARGUMENT) is not retried", async () => {
   expect(String(error)).toContain("invalid_argument");
   // Every call the run made failed once and was given up on: none was sent again.
   expect(stats?.retries).toBe(0);
-  expect(stats?.failedExports).toBeGreaterThan(0);
-  expect(sink.stats().injectedFailures).toBe(stats!.failedExports);
+  expect(stats?.calls.lost).toBeGreaterThan(0);
+  expect(sink.stats().injectedFailures).toBe(stats!.calls.lost);
 });
 
 test("the receiver fails calls evenly and deterministically", async () => {

@@ -12,17 +12,16 @@ test("paced mode holds at most maxQueuedBytes for a stuck receiver and counts wh
     close: () => Promise.resolve(),
   };
   const stats = new RunStats();
-  const pipeline = new ExportPipeline(stuck, stats, 1, 1000);
+  const pipeline = new ExportPipeline(stuck, stats, { concurrency: 1, maxQueuedBytes: 1000 });
   for (let i = 0; i < 6; i++) pipeline.offer(request(400));
   // One in flight, two queued (800 bytes), three dropped.
-  expect([stats.droppedExports, stats.dropped.traces]).toEqual([3, 30]);
-  while (release.length > 0 || stats.exports < 3) {
+  expect([stats.calls.dropped, stats.items.dropped.traces]).toEqual([3, 30]);
+  while (release.length > 0 || stats.calls.delivered < 3) {
     release.shift()?.();
     await Bun.sleep(1);
   }
   await pipeline.drain(1000);
-  expect(stats.exports).toBe(3);
-  expect(stats.failedExports).toBe(0);
+  expect(stats.calls).toEqual({ delivered: 3, lost: 0, unconfirmed: 0, dropped: 3 });
 });
 
 test("--fast waits for a free slot instead of dropping", async () => {
@@ -38,22 +37,23 @@ test("--fast waits for a free slot instead of dropping", async () => {
     close: () => Promise.resolve(),
   };
   const stats = new RunStats();
-  const pipeline = new ExportPipeline(slow, stats, 2, 1000);
+  const pipeline = new ExportPipeline(slow, stats, { concurrency: 2, maxQueuedBytes: 1000 });
   for (let i = 0; i < 10; i++) await pipeline.send(request(400));
   await pipeline.drain(1000);
-  expect([stats.exports, stats.droppedExports, most]).toEqual([10, 0, 2]);
+  expect([stats.calls.delivered, stats.calls.dropped, most]).toEqual([10, 0, 2]);
 });
 
-test("shutdown counts everything still in flight or queued as not sent", async () => {
+test("shutdown counts calls in flight as unconfirmed and queued requests as dropped", async () => {
   const never: Exporter = {
     export: (_request, signal) =>
       new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("aborted")))),
     close: () => Promise.resolve(),
   };
   const stats = new RunStats();
-  const pipeline = new ExportPipeline(never, stats, 2, 10_000);
+  const pipeline = new ExportPipeline(never, stats, { concurrency: 2, maxQueuedBytes: 10_000 });
   for (let i = 0; i < 8; i++) pipeline.offer(request(400));
   await pipeline.drain(50);
-  expect(stats.lost.traces + stats.dropped.traces).toBe(80);
-  expect([stats.failedExports, stats.exports]).toEqual([8, 0]);
+  // Two were in flight and may have arrived; six never left the queue.
+  expect(stats.calls).toEqual({ delivered: 0, lost: 0, unconfirmed: 2, dropped: 6 });
+  expect([stats.items.unconfirmed.traces, stats.items.dropped.traces]).toEqual([20, 60]);
 });

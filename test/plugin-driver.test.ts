@@ -11,7 +11,7 @@ import {
   type ExportRequest,
   OtlpSpanKind,
 } from "../src/index.ts";
-import { closeExporters, createExporter } from "../src/plugin-host/driver.ts";
+import { boundExporter, closeExporters, createExporter, isPluginCrash } from "../src/plugin-host/driver.ts";
 import { EXIT_STATUS } from "../src/plugin-host/messages.ts";
 import { Registry } from "../src/plugin-host/registry.ts";
 
@@ -215,4 +215,66 @@ test("DreamweaverError.from keeps one line of anything thrown, and the thrown va
   expect(error.message).toBe("doing it failed: bad");
   expect(error.cause).toBe("bad\nworse");
   expect(DreamweaverError.from(new RangeError(""), { code: "USAGE" }).message).toBe("RangeError");
+});
+
+describe("every exporter call ends in its time, whatever the exporter does", () => {
+  const hangs = () => new Promise<never>(() => {});
+  const bounded = (exporter: Partial<Exporter>) =>
+    createExporter(kafka(() => exporter), { ...OPTIONS, timeoutMs: 50 }, { closeMs: 50 });
+
+  test("an export() that never settles fails after its timeout, retryably, as one that may have arrived", async () => {
+    let aborted = false;
+    const exporter = bounded({
+      export: (_request, callSignal) => {
+        callSignal.addEventListener("abort", () => (aborted = true));
+        return hangs();
+      },
+    });
+    const error = await rejection(exporter.export(REQUEST, signal));
+    expect(error).toMatchObject({
+      code: "PLUGIN_FAILED",
+      message: 'plugin "acme": exporter "acme/kafka" export() did not finish within 0.05s',
+      retryable: true,
+      mayHaveArrived: true,
+    });
+    // The exporter was told, through its signal, and the run does not stop for a timeout.
+    expect(aborted).toBe(true);
+    expect(isPluginCrash(error)).toBe(false);
+  });
+
+  test("the run's abort ends a call at once, even one that ignores its signal", async () => {
+    const exporter = createExporter(kafka(() => ({ export: hangs })), OPTIONS);
+    const run = new AbortController();
+    const call = rejection(exporter.export(REQUEST, run.signal));
+    run.abort();
+    expect(await call).toMatchObject({
+      message: 'plugin "acme": exporter "acme/kafka" export() had no answer yet when the run shut down',
+      mayHaveArrived: true,
+    });
+  });
+
+  test("a close() that never settles fails after the shutdown budget", async () => {
+    const exporter = bounded({ export: () => Promise.resolve({ rejected: 0 }), close: hangs });
+    expect((await closeExporters([exporter])).map((error) => error.message)).toEqual([
+      'plugin "acme": exporter "acme/kafka" close() did not finish within 0.05s',
+    ]);
+  });
+
+  test("an exporter handed to the run is bounded too, and its errors pass as they are", async () => {
+    const own = Object.assign(new Error("http://x: unavailable"), { retryable: true });
+    const given = boundExporter({ export: () => Promise.reject(own), close: hangs }, { what: "exporter 1" }, {
+      exportMs: 50,
+      closeMs: 50,
+    });
+    expect(await rejection(given.export(REQUEST, signal))).toBe(own);
+    expect(await rejection(given.close())).toMatchObject({ message: "exporter 1 close() did not finish within 0.05s" });
+  });
+});
+
+test("only a plugin's error that says nothing about retrying is a crash that ends the run", async () => {
+  const failing = (error: unknown) => createExporter(kafka(() => ({ export: () => Promise.reject(error) })), OPTIONS);
+  expect(isPluginCrash(await rejection(failing(new TypeError("x is undefined")).export(REQUEST, signal)))).toBe(true);
+  const delivery = Object.assign(new Error("broker refused"), { retryable: false });
+  expect(isPluginCrash(await rejection(failing(delivery).export(REQUEST, signal)))).toBe(false);
+  expect(isPluginCrash(new Error("http://x: unavailable"))).toBe(false);
 });

@@ -15,7 +15,7 @@ test("a finite paced run shows done/total, percent and the time left on its sche
     RATES,
   );
   expect(line).toBe(
-    "12s  120/600 requests  20%  ETA 48s  spans 412/s  data points 37/s  logs 95/s  export errors 0",
+    "12s  120/600 requests  20%  ETA 48s  spans 412/s  data points 37/s  logs 95/s  exports 0 ok, 0 failed, 0 dropped",
   );
 });
 

@@ -262,6 +262,37 @@ describe("a well-formed workload", () => {
   });
 });
 
+describe("requests received again (at-least-once delivery)", () => {
+  test("are counted as duplicates, once per signal and whatever the path, not as received or violations", async () => {
+    const receiver = await sink();
+    const client = clientsFor(receiver.port);
+    const gzipped = clientsFor(receiver.port, true);
+    const spans = traces(goodSpans);
+    const records = logs({ frontend: [log(GOOD_TRACE, "1"), log()] });
+    const points = metrics({ frontend: [counter("http.server.requests", 5, 1000)] });
+    for (const send of [client, client, gzipped]) {
+      await send.traces.export(spans);
+      await send.logs.export(records);
+      await send.metrics.export(points);
+    }
+    // Different content is never a duplicate, though its span ids repeat: that stays a violation.
+    await client.traces.export(
+      traces({ frontend: [span({ trace: GOOD_TRACE, span: "1", kind: 2, from: 0, to: 100 })] }),
+    );
+    const report = receiver.report();
+    expect(report.requests).toEqual({ traces: 4, metrics: 3, logs: 3 });
+    expect(report.duplicates).toEqual({ requests: 6, spans: 10, dataPoints: 2, logRecords: 4 });
+    expect({ spans: report.spans, dataPoints: report.dataPoints, logRecords: report.logRecords })
+      .toEqual({ spans: 6, dataPoints: 1, logRecords: 2 });
+    expect(report.checks.traces).toMatchObject({ duplicateSpans: 1 });
+    expect(report.violations).toBe(1);
+    expect(formatReport(report)).toContain(
+      "received again: 6 requests (10 spans, 2 data points, 4 log records), resent by the sender",
+    );
+    expect(formatLiveLine(receiver.stats())).toContain("received again 6");
+  });
+});
+
 describe("a malformed workload", () => {
   test("every violation is counted", async () => {
     const receiver = await sink();
@@ -324,15 +355,14 @@ describe("a malformed workload", () => {
   test("a trace without a root, a duplicate span and a span ending before it starts", async () => {
     const receiver = await sink();
     const { SERVER, CLIENT } = Span_SpanKind;
-    const request = traces({
-      broken: [
-        span({ trace: "c1", span: "2", parent: "1", kind: CLIENT, from: 0, to: 10 }),
-        span({ trace: "c2", span: "1", kind: SERVER, from: 10, to: 0 }),
-      ],
-    });
+    const spans = [
+      span({ trace: "c1", span: "2", parent: "1", kind: CLIENT, from: 0, to: 10 }),
+      span({ trace: "c2", span: "1", kind: SERVER, from: 10, to: 0 }),
+    ];
     const client = clientsFor(receiver.port);
-    await client.traces.export(request);
-    await client.traces.export(request);
+    await client.traces.export(traces({ broken: spans }));
+    // The same spans in another request: not a sender's retry (that would be the same request), a duplicate.
+    await client.traces.export(traces({ broken: spans.toReversed() }));
     expect(receiver.report().checks.traces).toMatchObject({
       checked: 2,
       tracesWithoutRoot: 1,

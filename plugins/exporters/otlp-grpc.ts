@@ -4,6 +4,7 @@ import {
   definePlugin,
   type Exporter,
   type ExporterOptions,
+  neverSent,
   preEncodedExportMethod,
   readRetryInfo,
   type Signal,
@@ -60,7 +61,8 @@ function createOtlpGrpcExporter(options: ExporterOptions): Exporter {
 
 /**
  * One line a user can act on: the endpoint, the gRPC status, and what the transport said; marked
- * `retryable` (see ExportError) as the OTLP specification says for gRPC.
+ * `retryable` (see ExportError) as the OTLP specification says for gRPC, and `mayHaveArrived` when no
+ * answer came.
  */
 function describe(error: ConnectError, url: string): Error {
   const code = Code[error.code]?.replace(/[A-Z]/g, (c, i) => (i === 0 ? c.toLowerCase() : `_${c.toLowerCase()}`));
@@ -68,10 +70,15 @@ function describe(error: ConnectError, url: string): Error {
   const retryAfterMs = retryInfo?.delayMs;
   // RESOURCE_EXHAUSTED is retryable only when the server says to come back (RetryInfo): otherwise it
   // is a limit such as the message size, which a retry would hit again.
-  const retryable = RETRYABLE.has(error.code) || (error.code === Code.ResourceExhausted && retryInfo !== undefined);
+  // A status the receiver sent says it did not take the request; without one (a timeout, a dropped
+  // connection) it may have, unless the request could not even be sent, which is always worth another try.
+  const answered = error.metadata.has("grpc-status");
+  const unsent = !answered && neverSent(error);
+  const retryable = RETRYABLE.has(error.code) || (error.code === Code.ResourceExhausted && retryInfo !== undefined) ||
+    unsent;
   return Object.assign(
     new Error(`${url}: ${code ?? "unknown"}: ${error.rawMessage.split("\n")[0]}`, { cause: error }),
-    { retryable, ...(retryAfterMs !== undefined && { retryAfterMs }) },
+    { retryable, ...(retryAfterMs !== undefined && { retryAfterMs }), mayHaveArrived: !answered && !unsent },
   );
 }
 

@@ -1,14 +1,27 @@
 import { DreamweaverError } from "../plugin-host/errors.ts";
-import type { Exporter, ExportRequest, ExportResult } from "../plugin-host/plugin.ts";
-import type { RunStats } from "./run-stats.ts";
+import { isPluginCrash } from "../plugin-host/driver.ts";
+import type { Exporter, ExportError, ExportRequest } from "../plugin-host/plugin.ts";
+import type { Outcome, RunStats } from "./run-stats.ts";
 import { FIRST_CONTACT_POLICY, RETRY_POLICY, retryDelayMs, sleep } from "./retry.ts";
+
+export interface PipelineOptions {
+  /** Export calls in flight at most. */
+  readonly concurrency?: number;
+  /** Memory the paced mode may hold for a slow receiver before it drops. */
+  readonly maxQueuedBytes?: number;
+  /** Once aborted, `send` stops waiting for a free slot and queues (or drops) instead: the run is ending. */
+  readonly stop?: AbortSignal;
+  /** Called when the exporter itself failed (a plugin that threw, see isPluginCrash): the run should end. */
+  readonly onCrash?: (error: DreamweaverError) => void;
+}
 
 /**
  * Runs export calls with bounded concurrency. `send` waits for a free slot (the generator slows down
  * to what the receiver accepts); `offer` never waits: it queues up to `maxQueuedBytes` of requests and drops
- * beyond that, counting what was dropped, so a paced run keeps its schedule and its memory bounded.
- * A failed export the exporter marks retryable is sent again (see retry.ts) within the same slot, so
- * retries never raise the concurrency and a struggling receiver slows generation down instead.
+ * beyond that, so a paced run keeps its schedule and its memory bounded. A failed export the exporter
+ * marks retryable is sent again (see retry.ts) within the same slot, so retries never raise the
+ * concurrency and a struggling receiver slows generation down instead. Every request is settled in the
+ * run's stats exactly once, as delivered, lost, unconfirmed or dropped.
  *
  * Metrics exports go one at a time, in order, as an SDK's metric reader sends them: two collections of a
  * cumulative stream in flight at once could arrive swapped and make a counter go down at the receiver.
@@ -21,19 +34,24 @@ export class ExportPipeline {
   private readonly abort = new AbortController();
   private slotFreed: (() => void) | undefined;
   private metricsInFlight = false;
-  /** The first failure before any export succeeded: the receiver is most likely not there at all. */
+  private readonly concurrency: number;
+  private readonly maxQueuedBytes: number;
+  /** The first failure before any export was delivered: the receiver is most likely not there at all. */
   firstFailure: Error | undefined;
 
   constructor(
     private readonly exporter: Exporter,
     private readonly stats: RunStats,
-    private readonly concurrency = 4,
-    /** Memory the paced mode may hold for a slow receiver before it drops. */
-    private readonly maxQueuedBytes = 64 * 1024 * 1024,
-  ) {}
+    private readonly options: PipelineOptions = {},
+  ) {
+    this.concurrency = options.concurrency ?? 4;
+    this.maxQueuedBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
+    options.stop?.addEventListener("abort", () => this.wake());
+  }
 
   async send(request: ExportRequest): Promise<void> {
     while (this.inFlight.size >= this.concurrency || this.queue.length > 0) {
+      if (this.options.stop?.aborted) return this.offer(request);
       await new Promise<void>((resolve) => (this.slotFreed = resolve));
     }
     // A metrics request behind another waits in the queue, which holds the next `send` back until it starts.
@@ -44,24 +62,38 @@ export class ExportPipeline {
   offer(request: ExportRequest): void {
     if (this.inFlight.size < this.concurrency && this.startable(request)) return this.start(request);
     if (this.queuedBytes + request.bytes <= this.maxQueuedBytes) return this.enqueue(request);
-    this.stats.droppedExports++;
-    this.stats.dropped[request.signal] += request.items;
+    this.drop(request);
   }
 
-  /** Waits for queued and in-flight exports; after `timeoutMs` aborts what is left and counts it lost. */
-  async drain(timeoutMs: number): Promise<void> {
-    const deadline = new Promise<"timeout">((resolve) => setTimeout(resolve, timeoutMs, "timeout").unref?.());
+  /** Counts a request that will never be sent. */
+  drop(request: ExportRequest): void {
+    this.stats.settle(request, "dropped");
+  }
+
+  /**
+   * Waits for queued and in-flight exports; after `timeoutMs`, or `hurryMs` after `hurry` aborts if that
+   * comes first, aborts what is left: calls in flight count as unconfirmed (they may have arrived), queued
+   * requests as dropped.
+   */
+  async drain(timeoutMs: number, hurry?: AbortSignal, hurryMs = timeoutMs): Promise<void> {
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    const deadline = new Promise<"timeout">((resolve) => {
+      timers.push(setTimeout(resolve, timeoutMs, "timeout"));
+      hurry?.addEventListener("abort", () => timers.push(setTimeout(resolve, hurryMs, "timeout")), { once: true });
+    });
     while (this.inFlight.size > 0) {
       if (await Promise.race([Promise.race(this.inFlight), deadline]) === "timeout") break;
     }
+    for (const timer of timers) clearTimeout(timer);
     this.abort.abort();
     await Promise.allSettled(this.inFlight);
-    for (const request of this.queue.splice(0)) this.recordFailure(request, new Error("not sent before shutdown"));
+    for (const request of this.queue.splice(0)) this.drop(request);
     this.queuedBytes = 0;
   }
 
-  async close(): Promise<void> {
-    await this.exporter.close();
+  private wake(): void {
+    this.slotFreed?.();
+    this.slotFreed = undefined;
   }
 
   private startable(request: ExportRequest): boolean {
@@ -88,49 +120,61 @@ export class ExportPipeline {
   }
 
   private start(request: ExportRequest): void {
+    this.stats.exports++;
     this.stats.bytes += request.bytes;
     if (request.signal === "metrics") this.metricsInFlight = true;
-    const call: Promise<void> = this.exportWithRetries(request).then(
-      (result) => {
-        this.stats.exports++;
-        this.stats.rejected += result.rejected;
-      },
-      (error: unknown) => this.recordFailure(request, error),
-    ).finally(() => {
+    const call: Promise<void> = this.exportWithRetries(request).finally(() => {
       this.inFlight.delete(call);
       if (request.signal === "metrics") this.metricsInFlight = false;
-      // After shutdown aborted the calls, what is queued stays queued: drain() counts it as not sent.
+      // After shutdown aborted the calls, what is queued stays queued: drain() counts it as dropped.
       if (!this.abort.signal.aborted) this.startQueued();
-      this.slotFreed?.();
-      this.slotFreed = undefined;
+      this.wake();
     });
     this.inFlight.add(call);
   }
 
-  /** One export, attempted until it succeeds, fails for good, runs out of retry time or the run shuts down. */
-  private async exportWithRetries(request: ExportRequest): Promise<ExportResult> {
+  /**
+   * One export, attempted until it is delivered, fails for good, runs out of retry time or the run shuts
+   * down; then settled. Attempts that got no answer are counted: each may have reached the receiver.
+   */
+  private async exportWithRetries(request: ExportRequest): Promise<void> {
     const startedMs = performance.now();
+    let unanswered = 0;
     for (let attempt = 1;; attempt++) {
       try {
-        return await this.exporter.export(request, this.abort.signal);
+        const { rejected } = await this.exporter.export(request, this.abort.signal);
+        this.settle(request, "delivered", unanswered, rejected);
+        return;
       } catch (error) {
+        // A call cut off by shutdown may have arrived as much as one that timed out.
+        if ((error as ExportError)?.mayHaveArrived === true || this.abort.signal.aborted) unanswered++;
         // Until something got through, a failure most likely means a wrong endpoint: give up quickly.
-        const policy = this.stats.exports === 0 ? FIRST_CONTACT_POLICY : RETRY_POLICY;
+        const policy = this.stats.calls.delivered === 0 ? FIRST_CONTACT_POLICY : RETRY_POLICY;
         const elapsedMs = performance.now() - startedMs;
         const delayMs = retryDelayMs(error, attempt, elapsedMs, policy, Math.random());
-        if (delayMs === undefined || this.abort.signal.aborted) throw error;
-        this.stats.retries++;
-        await sleep(delayMs, this.abort.signal);
-        if (this.abort.signal.aborted) throw error;
+        if (delayMs !== undefined && !this.abort.signal.aborted) {
+          this.stats.retries++;
+          await sleep(delayMs, this.abort.signal);
+          if (!this.abort.signal.aborted) continue;
+        }
+        this.fail(request, error, unanswered);
+        return;
       }
     }
   }
 
-  private recordFailure(request: ExportRequest, error: unknown): void {
+  private fail(request: ExportRequest, error: unknown, unanswered: number): void {
     const failure = DreamweaverError.from(error, { code: "EXPORT_FAILED" });
-    this.stats.failedExports++;
-    this.stats.lost[request.signal] += request.items;
+    this.settle(request, unanswered > 0 ? "unconfirmed" : "lost", unanswered);
     this.stats.lastError = failure.message;
-    if (this.stats.exports === 0) this.firstFailure ??= failure;
+    if (this.stats.calls.delivered === 0) this.firstFailure ??= failure;
+    if (isPluginCrash(error)) this.options.onCrash?.(failure);
+  }
+
+  /** Settles a request; the receiver may hold one copy per unanswered attempt, plus the delivered one. */
+  private settle(request: ExportRequest, outcome: Outcome, unanswered: number, rejected = 0): void {
+    this.stats.settle(request, outcome, rejected);
+    const copies = unanswered + (outcome === "delivered" ? 1 : 0);
+    if (copies > 1) this.stats.possibleDuplicates[request.signal] += (copies - 1) * request.items;
   }
 }

@@ -1,4 +1,4 @@
-import { closeExporters } from "../plugin-host/driver.ts";
+import { closeExporters, isPluginCrash } from "../plugin-host/driver.ts";
 import { DreamweaverError } from "../plugin-host/errors.ts";
 import { closeFailures } from "../plugin-host/messages.ts";
 import type { Exporter, ExportError, ExportResult } from "../plugin-host/plugin.ts";
@@ -12,7 +12,8 @@ export interface NamedExporter {
 /**
  * Sends every request to all `exporters` at once (`--exporter a --exporter b`). The call fails when any
  * of them fails, naming which; it is retryable only when every failure is, since a retry sends to all of
- * them again (those that succeeded receive the request twice, as with any at-least-once delivery).
+ * them again (those that succeeded receive the request twice, as with any at-least-once delivery), and
+ * it may have arrived when any of them took it.
  */
 export function createMultiExporter(exporters: readonly NamedExporter[]): Exporter {
   return {
@@ -24,9 +25,15 @@ export function createMultiExporter(exporters: readonly NamedExporter[]): Export
       if (failures.length > 0) {
         const retryAfter = failures.flatMap(({ error }) => error?.retryAfterMs ?? []);
         const message = (error: unknown) => DreamweaverError.from(error, { code: "EXPORT_FAILED" }).message;
-        throw Object.assign(new Error(failures.map(({ name, error }) => `${name}: ${message(error)}`).join("; ")), {
+        const text = failures.map(({ name, error }) => `${name}: ${message(error)}`).join("; ");
+        // One member's code failing fails the fan-out as it would alone: the run stops.
+        if (failures.some(({ error }) => isPluginCrash(error))) throw new DreamweaverError("PLUGIN_FAILED", text);
+        throw Object.assign(new Error(text), {
           retryable: failures.every(({ error }) => error?.retryable === true),
           ...(retryAfter.length > 0 && { retryAfterMs: Math.max(...retryAfter) }),
+          // Delivered to some of them: the request did arrive, if not everywhere.
+          mayHaveArrived: failures.length < exporters.length ||
+            failures.some(({ error }) => error?.mayHaveArrived === true),
         });
       }
       // The most any one destination rejected: each of them holds its own copy.

@@ -24,6 +24,30 @@ export function notAnExporter(plugin: string, factory: string): DreamweaverError
   return pluginFailed(plugin, factory, "it returned no object with an export() method");
 }
 
+/**
+ * A plugin call that did not settle in its time: `plugin "acme": exporter "acme/kafka" export() did not finish
+ * within 10s`; without a plugin (an exporter handed to the run) the same, unprefixed.
+ */
+export function tookTooLong(plugin: string | undefined, what: string, ms: number): DreamweaverError {
+  const message = `${what} did not finish within ${formatSeconds(ms)}`;
+  return plugin === undefined
+    ? new DreamweaverError("EXPORT_FAILED", message)
+    : new DreamweaverError("PLUGIN_FAILED", `plugin "${plugin}": ${message}`);
+}
+
+/** An export call still waiting for its answer when shutdown's budget ran out. */
+export function cutOffAtShutdown(plugin: string | undefined, what: string): DreamweaverError {
+  const message = `${what} had no answer yet when the run shut down`;
+  return plugin === undefined
+    ? new DreamweaverError("EXPORT_FAILED", message)
+    : new DreamweaverError("PLUGIN_FAILED", `plugin "${plugin}": ${message}`);
+}
+
+/** `10s`, `0.25s`: a duration in the units `--timeout` takes. */
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))}s`;
+}
+
 /** A close failure of an exporter that does not name itself (one the driver did not make). */
 export function closeFailed(error: unknown): DreamweaverError {
   return DreamweaverError.from(error, { code: "PLUGIN_FAILED", what: "closing an exporter failed" });

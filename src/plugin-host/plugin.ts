@@ -273,7 +273,10 @@ export interface ExportResult {
 
 /**
  * Sends export requests somewhere. `export` rejects with an Error when the call failed; the Error may
- * carry the optional properties of `ExportError` to have the call retried.
+ * carry the optional properties of `ExportError` to have the call retried. An Error that does not say
+ * whether it is `retryable` is taken for the exporter itself failing: the run stops generating and reports
+ * it. `export` is given up on after `ExporterOptions.timeoutMs` (and its signal aborted), and `close` after
+ * the run's shutdown budget.
  */
 export interface Exporter {
   export(request: ExportRequest, signal: AbortSignal): Promise<ExportResult>;
@@ -281,9 +284,9 @@ export interface Exporter {
 }
 
 /**
- * What an exporter's rejection may say about retrying, as plain optional properties of the Error it
- * throws (a plain Error is not retried, so exporters that know nothing of this keep working). The run
- * retries a `retryable` call with exponential backoff, keeping its concurrency slot, for up to 30 s.
+ * What an exporter's rejection may say about the failed delivery, as plain optional properties of the Error
+ * it throws (a plain Error is not retried). The run retries a `retryable` call with exponential backoff,
+ * keeping its concurrency slot, for up to 30 s.
  *
  * @example
  * throw Object.assign(new Error(`${url}: unavailable: ...`), { retryable: true });
@@ -296,6 +299,12 @@ export interface ExportError extends Error {
   readonly retryable?: boolean;
   /** How long the receiver asked the client to wait before retrying (gRPC RetryInfo, HTTP Retry-After). */
   readonly retryAfterMs?: number;
+  /**
+   * The request was sent but no answer came (the call timed out, the connection dropped mid-call): the
+   * receiver may have stored it. Such a call is reported as unconfirmed, never as lost, and a retry of it
+   * may arrive twice. Absent: the receiver did not take it (it answered with an error, or nothing was sent).
+   */
+  readonly mayHaveArrived?: boolean;
 }
 
 /** Where and how to export, resolved from the config, flags and environment. */

@@ -13,6 +13,7 @@ export function formatLiveLine(current: SinkStats, previous?: SinkStats): string
     figure("spans", current.spans, previous?.spans),
     figure("data points", current.dataPoints, previous?.dataPoints),
     figure("log records", current.logRecords, previous?.logRecords),
+    ...(current.duplicates.requests > 0 ? [`received again ${group(current.duplicates.requests)}`] : []),
     `violations ${group(current.violations)}`,
   ].join("  ");
 }
@@ -23,6 +24,7 @@ export function formatReport(report: SinkReport): string {
     summaryLine(report),
     "",
     ...serviceTable(report),
+    ...duplicateLines(report),
     "",
     `trace checks: ${plural(report.checks.traces.checked, "trace")} checked` +
     (report.checks.traces.finalizedEarly > 0
@@ -68,6 +70,19 @@ function summaryLine(report: SinkReport): string {
   const rejected = report.rejectedRequests > 0 ? `, ${group(report.rejectedRequests)} rejected` : "";
   return `received ${plural(requestCount(report), "request")} in ${(report.uptimeMs / 1000).toFixed(1)} s ` +
     `(traces ${group(traces)}, metrics ${group(metrics)}, logs ${group(logs)})${rejected}, ${size(bytes)}`;
+}
+
+/**
+ * Requests received again, when there were any: a sender's retries of calls whose answer it never got.
+ * Their items are not in the counts above.
+ */
+function duplicateLines({ duplicates }: SinkStats): string[] {
+  if (duplicates.requests === 0) return [];
+  return [
+    `received again: ${plural(duplicates.requests, "request")} (${group(duplicates.spans)} spans, ` +
+    `${group(duplicates.dataPoints)} data points, ${group(duplicates.logRecords)} log records), ` +
+    "resent by the sender after no answer reached it (at-least-once delivery); counted once above",
+  ];
 }
 
 function serviceTable(report: SinkReport): string[] {

@@ -12,7 +12,8 @@ import { TraceKeys } from "./otlp-ids.ts";
 import { MalformedMessage } from "../otlp/proto-reader.ts";
 import { scanResourceLogs } from "./scan-logs.ts";
 import { scanResourceSpans } from "./scan-spans.ts";
-import type { ItemCounts, PerSignal, ServiceCounts, SinkReport, SinkStats } from "./report.ts";
+import { Redeliveries } from "./redeliveries.ts";
+import type { Duplicates, ItemCounts, PerSignal, ServiceCounts, SinkReport, SinkStats } from "./report.ts";
 import { TimeBuckets } from "./time-buckets.ts";
 import {
   type ReceivedLogTargets,
@@ -29,12 +30,18 @@ export interface SinkRecorderOptions extends TraceCheckOptions {
   readonly now: () => number;
   /** Per-service rate, errors and latency by time bucket of this many seconds (`--buckets`); absent: none. */
   readonly bucketSeconds?: number;
+  /** Requests remembered to recognise a sender's retries of them (see Redeliveries). */
+  readonly rememberedRequests: number;
 }
+
+/** Which item count a signal's duplicates go to. */
+const ITEMS = { traces: "spans", metrics: "dataPoints", logs: "logRecords" } as const;
 
 /**
  * Counts and checks export requests, given as the encoded resources of each (the ResourceSpans,
  * ResourceMetrics or ResourceLogs messages of field 1); knows nothing about the network. A request with a
  * malformed resource throws MalformedMessage and is not recorded at all, as if a decoder had refused it.
+ * A request received before is counted as a duplicate (see Redeliveries), its items not counted again.
  */
 export class SinkRecorder {
   readonly #started: number;
@@ -47,12 +54,15 @@ export class SinkRecorder {
   readonly #metrics: MetricCheck;
   readonly #keys = new TraceKeys();
   readonly #buckets: TimeBuckets | undefined;
+  readonly #redeliveries: Redeliveries;
+  readonly #duplicates: Duplicates = { requests: 0, spans: 0, dataPoints: 0, logRecords: 0 };
 
   constructor(readonly options: SinkRecorderOptions) {
     this.#started = options.now();
     this.#traces = new TraceCheck(options);
     this.#metrics = new MetricCheck(options.maxMetricStreams);
     if (options.bucketSeconds !== undefined) this.#buckets = new TimeBuckets(options.bucketSeconds);
+    this.#redeliveries = new Redeliveries(options.rememberedRequests);
   }
 
   traces(resources: readonly Uint8Array[]): void {
@@ -60,6 +70,7 @@ export class SinkRecorder {
     const spans: ReceivedSpans = { traceIds: [], spans: [] };
     const scanned = resources.map((bytes) => scanResourceSpans(bytes, spans, this.#keys));
     this.#requests.traces++;
+    if (this.#redelivered("traces", resources, spans.spans.length)) return;
     let first = 0;
     for (const { service, items } of scanned) {
       const counts = this.#service(service);
@@ -75,6 +86,8 @@ export class SinkRecorder {
   metrics(resources: readonly Uint8Array[]): void {
     const decoded = resources.map(decodeResourceMetrics);
     this.#requests.metrics++;
+    const points = decoded.reduce((total, resource) => total + resourcePoints(resource), 0);
+    if (this.#redelivered("metrics", resources, points)) return;
     for (const resourceMetrics of decoded) {
       const attributes = resourceMetrics.resource?.attributes ?? [];
       const counts = this.#service(stringAttribute(attributes, "service.name"));
@@ -94,6 +107,8 @@ export class SinkRecorder {
     const targets: ReceivedLogTargets = { traceIds: [], spanHighs: [], spanLows: [] };
     const scanned = resources.map((bytes) => scanResourceLogs(bytes, targets, this.#keys));
     this.#requests.logs++;
+    const records = scanned.reduce((total, { items }) => total + items, 0);
+    if (this.#redelivered("logs", resources, records)) return;
     for (const { service, items } of scanned) {
       this.#service(service).logRecords += items;
       this.#totals.logRecords += items;
@@ -122,6 +137,7 @@ export class SinkRecorder {
       rejectedRequests: this.#rejected,
       bytes: { ...this.#bytes },
       ...this.#totals,
+      duplicates: { ...this.#duplicates },
       openTraces: this.#traces.openTraces,
       violations: this.#traces.violations() + this.#metrics.violations(),
     };
@@ -138,6 +154,17 @@ export class SinkRecorder {
       examples: { ...this.#traces.examples(), ...this.#metrics.examples() },
       ...(this.#buckets && { buckets: this.#buckets.report() }),
     };
+  }
+
+  /**
+   * Whether a request is one received before (a sender's retry of a call whose answer it never got): its
+   * items are counted as duplicates, and not again as received or checked.
+   */
+  #redelivered(signal: Signal, resources: readonly Uint8Array[], items: number): boolean {
+    if (!this.#redeliveries.repeated(signal, resources)) return false;
+    this.#duplicates.requests++;
+    this.#duplicates[ITEMS[signal]] += items;
+    return true;
   }
 
   #service(name: string | undefined): ServiceCounts {
@@ -167,6 +194,12 @@ function decodeResourceMetrics(bytes: Uint8Array): ResourceMetrics {
   } catch (error) {
     throw new MalformedMessage(DreamweaverError.from(error, { code: "USAGE" }).message, { cause: error });
   }
+}
+
+function resourcePoints(resource: ResourceMetrics): number {
+  let points = 0;
+  for (const scope of resource.scopeMetrics) for (const metric of scope.metrics) points += dataPointCount(metric);
+  return points;
 }
 
 function dataPointCount(metric: Metric): number {

@@ -14,16 +14,26 @@ export interface ItemCounts {
   logRecords: number;
 }
 
+/** What arrived more than once: requests a sender sent again after the receiver had taken them. */
+export interface Duplicates extends ItemCounts {
+  requests: number;
+}
+
 /** Items received from one service (the resource's service.name). */
 export interface ServiceCounts extends ItemCounts {
   service: string;
 }
 
-/** Live figures, cheap enough to poll every second. */
+/**
+ * Live figures, cheap enough to poll every second. Items are counted once however often they arrived;
+ * `duplicates` counts the arrivals beyond the first.
+ */
 export interface SinkStats extends ItemCounts {
   uptimeMs: number;
-  /** Export requests accepted, per signal. */
+  /** Export requests accepted, per signal, duplicates included. */
   requests: PerSignal;
+  /** Requests received again, and their items: at-least-once delivery after a sender's retries. */
+  duplicates: Duplicates;
   /** Export requests answered with an error (undecodable, over the size limit, wrong protocol). */
   rejectedRequests: number;
   /** gRPC request body bytes as they came off the wire (compressed if the sender compressed). */

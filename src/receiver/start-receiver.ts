@@ -1,6 +1,6 @@
 import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:http2";
-import type { Http2Session } from "node:http2";
+import type { Http2ServerRequest, Http2ServerResponse, Http2Session } from "node:http2";
 import type { AddressInfo, Server, Socket } from "node:net";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
@@ -93,6 +93,12 @@ export interface Sink {
   stats(): SinkStats & FaultCounts;
   /** Checks every trace still open and reports everything received so far. */
   report(): SinkReport & FaultCounts;
+  /**
+   * Fault injection: a crash and restart. Cuts every connection at once, so that calls being handled get
+   * no answer (though what they carried may be recorded), stops listening for `downMs`, then listens on
+   * the same ports again, its counts and checks intact, as a receiver whose storage survived a restart.
+   */
+  restart(downMs: number): Promise<void>;
   /** Stops accepting, lets requests in flight finish, and resolves once the server is closed. */
   close(): Promise<void>;
 }
@@ -116,6 +122,11 @@ export const SINK_DEFAULTS = {
    */
   maxOpenItems: 2_000_000,
   maxMetricStreams: 100_000,
+  /**
+   * Requests remembered to recognise a sender's retries of them: some 10 MB. At 1,000 requests/s that is
+   * 100 s, three times the 30 s for which OTLP exporters retry a call.
+   */
+  rememberedRequests: 100_000,
 } as const;
 
 /**
@@ -147,6 +158,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     maxOpenTraces: Math.max(1, options.maxOpenTraces ?? SINK_DEFAULTS.maxOpenTraces),
     maxOpenItems: Math.max(1, options.maxOpenItems ?? SINK_DEFAULTS.maxOpenItems),
     maxMetricStreams: options.maxMetricStreams ?? SINK_DEFAULTS.maxMetricStreams,
+    rememberedRequests: SINK_DEFAULTS.rememberedRequests,
     now: () => performance.now(),
     ...(options.bucketSeconds !== undefined && { bucketSeconds: options.bucketSeconds }),
   });
@@ -154,50 +166,38 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   const faults = injectFaults(options);
   const readMaxBytes = options.maxMessageBytes ?? 4 * 1024 * 1024;
   const failure = new ConnectError("injected failure (sink --fail-rate)", options.failCode ?? Code.Unavailable);
-  const server = createServer(
-    { settings: { initialWindowSize: WINDOW_BYTES } },
-    faults.wrap(
-      createGrpcHandler({
-        routes: routes.binary,
-        jsonRoutes: routes.json,
-        plainUnary: routes.plain,
-        readMaxBytes,
-        keepChunks: options.onRequest !== undefined,
-        onBytes(service, bytes) {
-          const signal = SIGNALS.get(service);
-          if (signal !== undefined) recorder.received(signal, bytes);
-        },
-        onRejected: () => recorder.rejected(),
-      }),
-      (request, response) => answerWithError(request, response, failure),
-    ),
+  const grpcHandler = faults.wrap(
+    createGrpcHandler({
+      routes: routes.binary,
+      jsonRoutes: routes.json,
+      plainUnary: routes.plain,
+      readMaxBytes,
+      keepChunks: options.onRequest !== undefined,
+      onBytes(service, bytes) {
+        const signal = SIGNALS.get(service);
+        if (signal !== undefined) recorder.received(signal, bytes);
+      },
+      onRejected: () => recorder.rejected(),
+    }),
+    (request, response) => answerWithError(request, response, failure),
   );
-  const sessions = new Set<Http2Session>();
-  server.on("session", (session) => {
-    session.setLocalWindowSize(WINDOW_BYTES * 4);
-    sessions.add(session);
-    session.once("close", () => sessions.delete(session));
-  });
-  const port = await listen(server, host, options.port ?? 4317, "--grpc-port");
-  let http: HttpListener | undefined;
+  const httpHandler = faults.wrap(
+    createHttpHandler({
+      // The same entry point as plain gRPC requests: counting and checks cannot differ.
+      record: routes.record,
+      readMaxBytes,
+      onBytes: (signal, bytes) => recorder.received(signal, bytes),
+      onRejected: () => recorder.rejected(),
+    }),
+    (request, response) => answerUnavailable(request, response, failure.rawMessage),
+  );
+  let grpc = await startGrpcListener(host, options.port ?? 4317, grpcHandler);
+  let http: Listener | undefined;
   if (options.httpPort !== undefined) {
     try {
-      http = await startHttpListener(
-        host,
-        options.httpPort,
-        faults.wrap(
-          createHttpHandler({
-            // The same entry point as plain gRPC requests: counting and checks cannot differ.
-            record: routes.record,
-            readMaxBytes,
-            onBytes: (signal, bytes) => recorder.received(signal, bytes),
-            onRejected: () => recorder.rejected(),
-          }),
-          (request, response) => answerUnavailable(request, response, failure.rawMessage),
-        ),
-      );
+      http = await startHttpListener(host, options.httpPort, httpHandler);
     } catch (error) {
-      await closeServer(server, sessions);
+      await grpc.close(CLOSE_GRACE_MS);
       throw error;
     }
   }
@@ -206,12 +206,20 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
 
   return {
     host,
-    port,
+    port: grpc.port,
     ...(http !== undefined && { httpPort: http.port }),
     stats: () => ({ ...recorder.stats(), ...faults.counts() }),
     report: () => ({ ...recorder.report(), ...faults.counts() }),
+    async restart(downMs) {
+      // A crash: every connection cut at once, so calls being handled get no answer.
+      await Promise.all([grpc.close(0), http?.close(0)]);
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      if (closing !== undefined) return;
+      grpc = await startGrpcListener(host, grpc.port, grpcHandler);
+      if (http !== undefined) http = await startHttpListener(host, http.port, httpHandler);
+    },
     close() {
-      closing ??= Promise.all([closeServer(server, sessions), http?.close()]).then(() => {}).finally(() =>
+      closing ??= Promise.all([grpc.close(CLOSE_GRACE_MS), http?.close(CLOSE_GRACE_MS)]).then(() => {}).finally(() =>
         clearInterval(sweeper)
       );
       return closing;
@@ -364,9 +372,44 @@ function canonicalEncoding(signal: Signal, bytes: Uint8Array): Uint8Array {
   }
 }
 
-interface HttpListener {
+/** A listening server, which closes letting requests in flight finish within `graceMs`, then cutting them off. */
+interface Listener {
   readonly port: number;
-  close(): Promise<void>;
+  close(graceMs: number): Promise<void>;
+}
+
+/** The OTLP/gRPC listener: HTTP/2 without TLS, with large flow-control windows. */
+async function startGrpcListener(
+  host: string,
+  port: number,
+  handler: (request: Http2ServerRequest, response: Http2ServerResponse) => void,
+): Promise<Listener> {
+  const server = createServer({ settings: { initialWindowSize: WINDOW_BYTES } }, handler);
+  const sessions = new Set<Http2Session>();
+  server.on("session", (session) => {
+    session.setLocalWindowSize(WINDOW_BYTES * 4);
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
+  const bound = await listen(server, host, port, "--grpc-port");
+  return {
+    port: bound,
+    async close(graceMs) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // GOAWAY: in-flight exports complete, new ones go elsewhere; the server closes when the last session does.
+      for (const session of sessions) session.close();
+      const cutOff = () => {
+        for (const session of sessions) session.destroy();
+      };
+      if (graceMs === 0) cutOff();
+      const deadline = setTimeout(cutOff, graceMs);
+      try {
+        await closed;
+      } finally {
+        clearTimeout(deadline);
+      }
+    },
+  };
 }
 
 /**
@@ -377,7 +420,7 @@ async function startHttpListener(
   host: string,
   port: number,
   handler: ReturnType<typeof createHttpHandler>,
-): Promise<HttpListener> {
+): Promise<Listener> {
   const server = createHttpServer(handler);
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
@@ -387,14 +430,16 @@ async function startHttpListener(
   const bound = await listen(server, host, port, "--http-port");
   return {
     port: bound,
-    async close() {
+    async close(graceMs) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle connections go now; ones with a request in flight get the grace period to finish it.
       server.closeIdleConnections?.();
-      const deadline = setTimeout(() => {
+      const cutOff = () => {
         server.closeAllConnections?.();
         for (const socket of sockets) socket.destroy();
-      }, CLOSE_GRACE_MS);
+      };
+      if (graceMs === 0) cutOff();
+      const deadline = setTimeout(cutOff, graceMs);
       try {
         await closed;
       } finally {
@@ -430,18 +475,4 @@ function listenError(error: unknown, host: string, port: number, flag: string): 
     ? "no such local address; check --host"
     : DreamweaverError.from(error, { code: "USAGE" }).message;
   return cannotListen(where, reason, error);
-}
-
-async function closeServer(server: ReturnType<typeof createServer>, sessions: Set<Http2Session>): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  // GOAWAY: in-flight exports complete, new ones go elsewhere; the server closes when the last session does.
-  for (const session of sessions) session.close();
-  const deadline = setTimeout(() => {
-    for (const session of sessions) session.destroy();
-  }, CLOSE_GRACE_MS);
-  try {
-    await closed;
-  } finally {
-    clearTimeout(deadline);
-  }
 }

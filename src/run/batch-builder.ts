@@ -51,6 +51,18 @@ export class BatchBuilder {
     this.logCount++;
   }
 
+  /**
+   * Takes back the spans and log records of the trace added last (a request that failed half-way): they
+   * are at the end of each instance's lists. Returns how many of each were taken.
+   */
+  discard(traceId: Uint8Array): { spans: number; logs: number } {
+    const spans = popTrace(this.spans, traceId);
+    const logs = popTrace(this.logs, traceId);
+    this.spanCount -= spans;
+    this.logCount -= logs;
+    return { spans, logs };
+  }
+
   /** The batch's trace and log export requests (none for an empty signal); the builder starts afresh. */
   take(): ExportRequest[] {
     const out: ExportRequest[] = [];
@@ -146,4 +158,20 @@ export class BatchBuilder {
 /** Size of a resource message inside the request: field 1's tag byte, its length varint, and the message. */
 function framed(message: Uint8Array): number {
   return 1 + varintSize(message.length) + message.length;
+}
+
+/** Removes the records of `traceId` from the end of each list; returns how many there were. */
+function popTrace(lists: readonly { traceId?: Uint8Array | undefined }[][], traceId: Uint8Array): number {
+  let taken = 0;
+  for (const list of lists) {
+    while (list.length > 0 && sameBytes(list[list.length - 1]!.traceId, traceId)) {
+      list.pop();
+      taken++;
+    }
+  }
+  return taken;
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
+  return a !== undefined && a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

@@ -1,20 +1,39 @@
 import type { Settings } from "../config/settings.ts";
 import { createMultiExporter, type NamedExporter } from "../export/multi-exporter.ts";
-import { closeExporters, createExporter } from "../plugin-host/driver.ts";
+import { boundExporter, closeExporters, createExporter } from "../plugin-host/driver.ts";
 import type { Exporter, ExporterHost, ExporterOptions } from "../plugin-host/plugin.ts";
 
-/**
- * The one exporter a run sends through: `given` when the caller brings its own, else the settings'
- * choices created with the output settings (and the host, for `file` and `stdout`); several fan out.
- */
-export function createExporters(settings: Settings, given?: readonly Exporter[], host?: ExporterHost): Exporter {
-  const named: NamedExporter[] = given
-    ? given.map((exporter, i) => ({ name: `exporter ${i + 1}`, exporter }))
-    : createChosen(settings, host);
-  return named.length === 1 ? named[0]!.exporter : createMultiExporter(named);
+/** The exporter a run sends through, and the exporters it is made of, which the run closes. */
+export interface RunExporters {
+  readonly exporter: Exporter;
+  readonly members: readonly Exporter[];
 }
 
-function createChosen(settings: Settings, host: ExporterHost | undefined): NamedExporter[] {
+/**
+ * The exporter a run sends through: `given` when the caller brings its own, else the settings' choices
+ * created with the output settings (and the host, for `file` and `stdout`); several fan out. Every one is
+ * bounded by the plugin driver: an export within `output.timeout`, a close within `closeMs`.
+ */
+export function createExporters(
+  settings: Settings,
+  { given, host, closeMs }: {
+    given?: readonly Exporter[] | undefined;
+    host?: ExporterHost | undefined;
+    closeMs: number;
+  },
+): RunExporters {
+  const exportMs = settings.config.output.timeoutMs;
+  const named: NamedExporter[] = given
+    ? given.map((exporter, i) => ({
+      name: `exporter ${i + 1}`,
+      exporter: boundExporter(exporter, { what: `exporter ${i + 1}` }, { exportMs, closeMs }),
+    }))
+    : createChosen(settings, host, closeMs);
+  const members = named.map(({ exporter }) => exporter);
+  return { exporter: named.length === 1 ? members[0]! : createMultiExporter(named), members };
+}
+
+function createChosen(settings: Settings, host: ExporterHost | undefined, closeMs: number): NamedExporter[] {
   const { output } = settings.config;
   const options: ExporterOptions = {
     url: output.endpoint.url,
@@ -30,10 +49,10 @@ function createChosen(settings: Settings, host: ExporterHost | undefined): Named
   try {
     for (const { spec, contribution, argument } of settings.run.exporters) {
       const withArgument = { ...options, ...(argument !== undefined && { argument }) };
-      // Every exporter goes through the plugin driver, so its failures name it; the built-ins' export errors
-      // (addressed without a namespace) are the receiver's, and read better as they are.
+      // Every exporter goes through the plugin driver, so its failures name it and its calls end in time; the
+      // built-ins' export errors (addressed without a namespace) are the receiver's, and read better as they are.
       const builtin = !contribution.name.includes("/");
-      const exporter = createExporter(contribution, withArgument, builtin ? "as-is" : "named");
+      const exporter = createExporter(contribution, withArgument, { builtin, closeMs });
       created.push({ name: spec, exporter });
     }
   } catch (error) {

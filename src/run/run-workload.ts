@@ -6,6 +6,7 @@ import type { ExportPipeline } from "../export/export-pipeline.ts";
 import { MetricsAggregator } from "../engine/metrics/aggregator.ts";
 import type { ExportRequest } from "../plugin-host/plugin.ts";
 import type { RunStats } from "../export/run-stats.ts";
+import { DreamweaverError } from "../plugin-host/errors.ts";
 
 const NONE: readonly never[] = [];
 
@@ -18,7 +19,7 @@ export interface WorkloadOptions {
   /** Paced mode: the longest a partly filled batch waits before it is sent anyway. */
   readonly maxBatchWaitMs: number;
   readonly clock: Clock;
-  /** Aborted by Ctrl-C: stop generating, send what was generated. */
+  /** Aborted by Ctrl-C (or a plugin that failed): stop generating, send what was generated. */
   readonly stop: AbortSignal;
   readonly pipeline: ExportPipeline;
   readonly stats: RunStats;
@@ -41,6 +42,9 @@ interface SealedBatch {
  * Generates the plan's requests in order and hands their telemetry to the pipeline: traces and logs in
  * batches of `batchSize` requests, metrics whenever an instance's reader collects on the requests' own
  * timeline (so a collection at time B holds exactly the requests that started before B) and once at the end.
+ *
+ * A plugin that fails while a request is generated (a DreamweaverError) stops generation: that request's
+ * telemetry is taken back, what was generated before it is still handed over, and the error is rethrown.
  */
 export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Promise<void> {
   const { stats, pipeline, clock } = options;
@@ -49,15 +53,21 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
   const startOf = (index: number) => options.startUs + plan.arrivals.offsetUs(index);
   let batchEndUs = 0;
   let latestEndUs = options.startUs;
+  /** The trace of the request being generated, once it has telemetry: what to take back if it fails. */
+  let openTrace: Uint8Array | undefined;
+  let failure: DreamweaverError | undefined;
+  const halted = () => options.stop.aborted || failure !== undefined;
   const out: TelemetryOut = {
     span(instance, span, metric) {
       builder.span(instance, span);
       if (metric) aggregator.span(instance, span, metric);
       stats.spans++;
+      openTrace = span.traceId;
     },
     log(instance, log) {
       builder.log(instance, log);
       stats.logRecords++;
+      openTrace = log.traceId ?? openTrace;
     },
     handled: (instance, startUs, endUs, span) => aggregator.handled(instance, startUs, endUs, span),
   };
@@ -70,10 +80,23 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
   const generate = (index: number): readonly ExportRequest[] => {
     // Whole microseconds, as the request's spans have them: a collection holds exactly the requests before it.
     const startUs = Math.round(startOf(index));
-    const metrics = startUs >= aggregator.nextDueUs ? exported(aggregator.collectDue(startUs)) : NONE;
-    const endUs = simulateRequest(plan, index, startUs, out);
-    batchEndUs = Math.max(batchEndUs, endUs);
-    latestEndUs = Math.max(latestEndUs, endUs);
+    let metrics: readonly ExportRequest[] = NONE;
+    openTrace = undefined;
+    try {
+      if (startUs >= aggregator.nextDueUs) metrics = exported(aggregator.collectDue(startUs));
+      const endUs = simulateRequest(plan, index, startUs, out);
+      batchEndUs = Math.max(batchEndUs, endUs);
+      latestEndUs = Math.max(latestEndUs, endUs);
+    } catch (error) {
+      if (!(error instanceof DreamweaverError)) throw error;
+      failure = error;
+      if (openTrace !== undefined) {
+        const taken = builder.discard(openTrace);
+        stats.spans -= taken.spans;
+        stats.logRecords -= taken.logs;
+      }
+      return metrics;
+    }
     builder.requests++;
     stats.requests++;
     stats.simulatedUs = startUs;
@@ -85,19 +108,28 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
     return sealed;
   };
 
+  let gaveUp = false;
   if (options.mode === "fast") {
     const { index: first, count: step } = options.shard;
-    for (let i = first, n = 1; plan.arrivals.has(i) && !options.stop.aborted; i += step, n++) {
+    for (let i = first, n = 1; plan.arrivals.has(i) && !halted(); i += step, n++) {
       for (const request of generate(i)) await pipeline.send(request);
       if (builder.requests >= plan.batchSize) { for (const request of seal().requests) await pipeline.send(request); }
       if (n % 256 === 0) await clock.yield();
-      if (pipeline.firstFailure) return;
+      if (pipeline.firstFailure) break;
     }
     stats.generatedAtUs = clock.nowUs();
-    for (const request of seal().requests) await pipeline.send(request);
+    // Nothing got through at all: the rest is not worth waiting on more failures for.
+    gaveUp = pipeline.firstFailure !== undefined;
+    for (const request of seal().requests) {
+      if (gaveUp) pipeline.drop(request);
+      else await pipeline.send(request);
+    }
   } else {
-    await runPaced(plan, options, generate, seal, () => builder.requests, startOf);
+    await runPaced(plan, options, generate, seal, () => builder.requests, startOf, halted);
   }
+  // After a failure the aggregator may hold part of the failed request: its last collection is not sent.
+  if (failure !== undefined) throw failure;
+  if (gaveUp) return;
   for (const request of exported(aggregator.shutdown(latestEndUs))) {
     if (options.mode === "fast") await pipeline.send(request);
     else pipeline.offer(request);
@@ -111,6 +143,7 @@ async function runPaced(
   seal: () => SealedBatch,
   batchRequests: () => number,
   startOf: (index: number) => number,
+  halted: () => boolean,
 ): Promise<void> {
   const { clock, pipeline, stats } = options;
   const { index: first, count: step } = options.shard;
@@ -124,13 +157,13 @@ async function runPaced(
   };
   // A paced run keeps its schedule even when nothing gets through: what cannot be sent is counted as
   // lost or dropped, and memory stays bounded by the export queue.
-  while (plan.arrivals.has(next) && !options.stop.aborted) {
+  while (plan.arrivals.has(next) && !halted()) {
     const nowUs = clock.nowUs();
     // Open loop: every request whose start time has come is generated now, however late we are.
     if (plan.arrivals.has(next) && startOf(next) <= nowUs) {
       stats.maxLagMs = Math.max(stats.maxLagMs, (nowUs - startOf(next)) / 1000);
     }
-    for (; plan.arrivals.has(next) && startOf(next) <= nowUs; next += step) {
+    for (; plan.arrivals.has(next) && startOf(next) <= nowUs && !halted(); next += step) {
       for (const request of generate(next)) pipeline.offer(request);
       if (batchRequests() === 1) batchOpenedUs = nowUs;
       if (batchRequests() >= plan.batchSize) sealed.push(seal());
@@ -145,7 +178,7 @@ async function runPaced(
   // The last requests' spans may still be "running": wait for them (unless stopping) so nothing is from the future.
   while (sealed.length > 0) {
     const nowUs = clock.nowUs();
-    sendReady(options.stop.aborted ? Infinity : nowUs);
+    sendReady(halted() ? Infinity : nowUs);
     if (sealed.length > 0) await clock.sleep(Math.min(50, Math.max(1, (sealed[0]!.readyUs - nowUs) / 1000)));
   }
 }

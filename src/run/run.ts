@@ -1,6 +1,7 @@
 import { planRun, type RunPlan } from "../engine/plan.ts";
 import { scenarioWindows } from "../engine/scenario-timeline.ts";
 import { closeExporters } from "../plugin-host/driver.ts";
+import { DreamweaverError } from "../plugin-host/errors.ts";
 import { nothingListening } from "../plugin-host/messages.ts";
 import type { Exporter, ExporterHost } from "../plugin-host/plugin.ts";
 import type { Settings } from "../config/settings.ts";
@@ -21,14 +22,21 @@ export interface RunOptions {
   readonly exporters?: readonly Exporter[];
   /** Files and stdout, for the `file` and `stdout` exporters (the CLI hands in its host). */
   readonly host?: ExporterHost;
-  /** How long shutdown waits for exports in flight after a stop; default 5 s. */
+  /**
+   * Shutdown's budget: how long calls in flight may take after a stop, and each exporter's close; default 5 s.
+   */
   readonly drainMs?: number;
+  /** How much a paced run may queue for a receiver that falls behind before it drops; default 64 MiB. */
+  readonly maxQueuedBytes?: number;
   /** Receives the live counters as soon as the run starts, for a progress display. */
   readonly onStart?: (stats: RunStats) => void;
 }
 
 /**
- * Runs the workload of `settings` to the end (or until `signal` aborts), then reports what happened.
+ * Runs the workload of `settings` to the end (or until `signal` aborts, or a plugin fails), then reports
+ * what happened: every item generated counted as delivered, rejected, lost, unconfirmed or dropped, and
+ * the plugin failure that ended the run early, if one did. It throws only when nothing could be run: a
+ * receiver that never answered an unpaced run, an exporter that cannot start.
  * The programmatic entry point: the CLI, the tests and the benchmarks all run through it.
  *
  * @example
@@ -45,9 +53,28 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
   const durationUs = config.workload.durationSeconds * 1e6;
   const startUs = runSettings.fast ? runSettings.startTimeUs ?? startedUs - durationUs : startedUs;
   const plan = planRun(settings, shard, startUs);
-  const exporter = createExporters(settings, options.exporters, options.host);
+  // Shutdown's budget bounds closing as it bounds draining.
+  const { exporter, members } = createExporters(settings, {
+    given: options.exporters,
+    host: options.host,
+    closeMs: drainMs,
+  });
   const stats = new RunStats();
-  const pipeline = new ExportPipeline(exporter, stats, config.output.concurrency);
+  // Generation stops when the caller aborts, or when a plugin fails: the run then ends with its summary.
+  const halt = new AbortController();
+  const stop = () => halt.abort();
+  if (signal.aborted) stop();
+  else signal.addEventListener("abort", stop);
+  let crash: DreamweaverError | undefined;
+  const pipeline = new ExportPipeline(exporter, stats, {
+    concurrency: config.output.concurrency,
+    ...(options.maxQueuedBytes !== undefined && { maxQueuedBytes: options.maxQueuedBytes }),
+    stop: halt.signal,
+    onCrash(error) {
+      crash ??= error;
+      stop();
+    },
+  });
   stats.startUs = startUs;
   if (!config.workload.endless || config.workload.maxRequests !== undefined) {
     const total = plannedRequests(plan, config.workload.maxRequests);
@@ -57,28 +84,38 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
   options.onStart?.(stats);
   let failure: unknown;
   try {
-    await runWorkload(plan, {
-      mode: runSettings.fast ? "fast" : "paced",
-      startUs,
-      metricsIntervalUs: runSettings.metricsIntervalUs,
-      maxBatchWaitMs: 1000,
-      clock,
-      stop: signal,
-      pipeline,
-      stats,
-      shard,
-    });
-    await pipeline.drain(signal.aborted ? drainMs : Math.max(drainMs, config.output.timeoutMs));
+    try {
+      await runWorkload(plan, {
+        mode: runSettings.fast ? "fast" : "paced",
+        startUs,
+        metricsIntervalUs: runSettings.metricsIntervalUs,
+        maxBatchWaitMs: 1000,
+        clock,
+        stop: halt.signal,
+        pipeline,
+        stats,
+        shard,
+      });
+    } catch (error) {
+      // A plugin that failed while generating: what was generated before it is sent, and reported.
+      if (!(error instanceof DreamweaverError)) throw error;
+      crash ??= error;
+    }
+    // Calls in flight may take their timeout, or a stop's budget from the moment it comes.
+    await pipeline.drain(signal.aborted ? drainMs : Math.max(drainMs, config.output.timeoutMs), signal, drainMs);
     // Unpaced, an OTLP receiver that never answered ends the run at once with a hint; paced runs go on
     // and report it, and other exporters' failures are reported with the run's figures.
-    if (runSettings.fast && stats.exports === 0 && pipeline.firstFailure && sendsOtlp(settings, options)) {
-      throw nothingListening(pipeline.firstFailure.message);
+    const neverDelivered = stats.calls.delivered === 0 && pipeline.firstFailure;
+    if (runSettings.fast && neverDelivered && !crash && sendsOtlp(settings, options)) {
+      throw nothingListening(pipeline.firstFailure!.message);
     }
   } catch (error) {
     failure = error;
+  } finally {
+    signal.removeEventListener("abort", stop);
   }
   // Closing never hides the run's own outcome: its errors are reported beside it.
-  const closeErrors = (await closeExporters([exporter])).map((error) => error.message);
+  const closeErrors = (await closeExporters(members)).map((error) => error.message);
   if (failure !== undefined) throw failure;
   // Paced: request i is due at i/rate, so n requests take n/rate; fast: however long generation took.
   const generatedSeconds = (stats.generatedAtUs - startedUs) / 1e6;
@@ -87,6 +124,7 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
     elapsedSeconds: (clock.nowUs() - startedUs) / 1e6,
     generationSeconds: runSettings.fast ? generatedSeconds : generatedSeconds + 1 / shardRate,
     configuredRate: shardRate,
+    ...(crash && { failure: crash.message }),
     closeErrors,
     scenarios: config.scenarios.map((scenario) => ({
       name: scenario.name,

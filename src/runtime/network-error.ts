@@ -63,3 +63,30 @@ function deepestMessage(error: unknown): string {
   }
   return message;
 }
+
+/**
+ * Error codes of failures before a request could leave: no connection was made (refused, no such host, no
+ * route), the TLS handshake refused the receiver, or an HTTP/2 connection that was closing (the receiver
+ * sent GOAWAY) or gone took no new stream. A request that failed so never arrived.
+ */
+const NOT_SENT =
+  /^(ECONNREFUSED|ConnectionRefused|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ERR_TLS_.*|.*CERT.*|ERR_HTTP2_GOAWAY_SESSION|ERR_HTTP2_INVALID_SESSION)$/;
+
+/** Deno's messages for the same. */
+const DENO_NOT_SENT =
+  /\b(connection refused|dns error|no route to host|network is unreachable|invalid ?certificate)\b/i;
+
+/**
+ * Whether a network call failed before the request could be sent, so that the receiver cannot have it:
+ * the connection was refused, the host not found, or its certificate not trusted. Any other failure
+ * without an answer (a reset connection, a timeout) may have happened after the receiver took the request.
+ *
+ * @example
+ * throw Object.assign(new Error(`${url}: ${describeNetworkError(error)}`), { mayHaveArrived: !neverSent(error) });
+ */
+export function neverSent(error: unknown): boolean {
+  if (error instanceof Error && error.name === "TimeoutError") return false;
+  const code = systemErrorCode(error);
+  if (code !== undefined) return NOT_SENT.test(code);
+  return DENO_NOT_SENT.test(deepestMessage(error));
+}

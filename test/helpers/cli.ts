@@ -42,3 +42,27 @@ export function compileBinary(outfile: string): void {
   const result = compile(hostTarget(), outfile);
   if (!result.ok) throw new Error(`bun build --compile failed: ${result.error}`);
 }
+
+/** A stream's text so far, read in the background; `done` resolves at its end. */
+export interface Collected {
+  text: string;
+  readonly done: Promise<void>;
+}
+
+export function readInBackground(stream: ReadableStream<Uint8Array>): Collected {
+  const decoder = new TextDecoder();
+  const collected: { text: string; done: Promise<void> } = { text: "", done: Promise.resolve() };
+  collected.done = (async () => {
+    for await (const chunk of stream) collected.text += decoder.decode(chunk, { stream: true });
+  })();
+  return collected;
+}
+
+/** Waits for `dreamweaver run`'s first line on stderr: the run has begun, and Ctrl-C is handled from then on. */
+export async function runStarted(stderr: Collected): Promise<void> {
+  while (!stderr.text.includes("dreamweaver: ")) {
+    if (await Promise.race([stderr.done.then(() => true), Bun.sleep(50).then(() => false)])) {
+      throw new Error(`the run ended before it began: ${stderr.text}`);
+    }
+  }
+}

@@ -7,6 +7,7 @@ import { badFlag } from "../../plugin-host/messages.ts";
 import { formatReport } from "../../receiver/format-report.ts";
 import { type Sink, startSink } from "../../receiver/start-receiver.ts";
 import { run } from "../../run/run.ts";
+import type { RunSummary } from "../../run/summary.ts";
 import { systemClock } from "../../runtime/clock.ts";
 import { formatSummary } from "../format-summary.ts";
 import { formatTarget } from "../format-target.ts";
@@ -95,7 +96,7 @@ async function runAndReport(settings: Settings, sink: Sink | undefined, json: bo
       writeErr(formatSummary(summary));
       if (report) writeErr(`\nbuilt-in receiver\n${formatReport(report)}`);
     }
-    if (summary.failedExports > 0 || summary.droppedExports > 0 || summary.closeErrors) setExitCode(1);
+    if (!deliveredAll(summary) || summary.failure !== undefined || summary.closeErrors) setExitCode(1);
   } finally {
     stopProgress();
     unsubscribe();
@@ -107,4 +108,9 @@ function scenariosAt(settings: Settings, t: number): string {
   const active = activeScenarios(settings.config.scenarios, t);
   if (active.length === 0) return "";
   return `scenario ${active.map(({ scenario, phase }) => `${scenario.name} (${phase})`).join(", ")}`;
+}
+
+/** Whether every export call was delivered: none failed, went unanswered or was dropped. */
+function deliveredAll(summary: RunSummary): boolean {
+  return summary.failedExports === 0 && summary.unconfirmedExports === 0 && summary.droppedExports === 0;
 }

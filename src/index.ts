@@ -35,7 +35,7 @@ export type {
 } from "./plugin-host/plugin.ts";
 export { type FetchTls, fetchTls } from "./runtime/fetch-tls.ts";
 /** Why a fetch failed before an answer, in the same words on Bun, Deno and Node. */
-export { describeNetworkError } from "./runtime/network-error.ts";
+export { describeNetworkError, nothingAnswered } from "./runtime/network-error.ts";
 export { Random } from "./plugin-host/random.ts";
 export { DreamweaverError, type ErrorCode, type Problem } from "./plugin-host/errors.ts";
 export { preEncodedExportMethod } from "./otlp/otlp-methods.ts";

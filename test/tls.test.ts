@@ -247,5 +247,32 @@ test("TLS files are read while settings are resolved: a missing or non-PEM one i
   expect(problems).toEqual([
     { path: "output.tls.ca_file", message: `cannot read CA certificate "${missing}": no such file` },
     { path: "output.tls.cert_file", message: `client certificate "${notPem}" is not a PEM file` },
+    {
+      path: "output.tls.key_file",
+      message: `client key "${ca}" holds no private key that can be read (a key protected by a passphrase is ` +
+        "not supported)",
+    },
   ]);
+});
+
+test("TLS files that are PEM but hold no usable certificate or key, or a key of another certificate, are problems", async () => {
+  const garbled = join(dir, "garbled.pem");
+  writeFileSync(garbled, "-----BEGIN CERTIFICATE-----\nZ2FyYmFnZQ==\n-----END CERTIFICATE-----\n");
+  const otherKey = join(dir, "other.key");
+  const made = Bun.spawnSync(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]);
+  writeFileSync(otherKey, made.stdout.toString());
+  const cert = join(dir, "server.crt");
+  const problems: Problem[] = [];
+  await readTls({ caFile: garbled, certFile: cert, keyFile: otherKey }, readTextFile, problems);
+  expect(problems).toEqual([
+    { path: "output.tls.ca_file", message: `CA certificate "${garbled}" holds no certificate that can be read` },
+    {
+      path: "output.tls.key_file",
+      message: `client key "${otherKey}" is not the key of client certificate "${cert}"`,
+    },
+  ]);
+  const fine: Problem[] = [];
+  const read = await readTls({ certFile: cert, keyFile: join(dir, "server.key") }, readTextFile, fine);
+  expect(fine).toEqual([]);
+  expect(read).toEqual({ cert: pem.cert, key: pem.key });
 });

@@ -7,6 +7,7 @@ import {
   type ExporterOptions,
   type ExportRequest,
   fetchTls,
+  nothingAnswered,
   readRejectedItems,
   type Signal,
 } from "../../src/index.ts";
@@ -84,12 +85,13 @@ async function encodeBody(request: ExportRequest, json: boolean, gzip: boolean):
 }
 
 /**
- * A failure before an HTTP answer: the connection was refused or reset, or the call timed out. All are
- * retryable, as the OTLP specification says of transient network errors.
+ * A failure before an HTTP answer: the connection was refused or reset, TLS failed, or the call timed out.
+ * All are retryable, as the OTLP specification says of transient network errors.
  */
 function networkError(url: string, error: unknown, timeoutMs: number): Error {
   return Object.assign(new Error(`${url}: ${describeNetworkError(error, timeoutMs)}`, { cause: error }), {
     retryable: true,
+    unreachable: nothingAnswered(error),
   });
 }
 

@@ -2,6 +2,7 @@ import { type } from "arktype";
 import { dirname, resolve } from "node:path";
 import { configError, type Problem } from "../plugin-host/errors.ts";
 import { findCycles } from "./graph.ts";
+import { headerNameProblem, headerValueProblem } from "./headers.ts";
 import { Registry } from "../plugin-host/registry.ts";
 import { didYouMean } from "../plugin-host/suggest.ts";
 import { compileText } from "./text-template.ts";
@@ -295,22 +296,15 @@ function checkServices(services: unknown, templates: unknown, report: Report): v
   }
 }
 
-/** An HTTP field name (RFC 9110 token); resolved to lowercase, as HTTP/2 and gRPC metadata require. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
-
-/**
- * Header names and values a transport would refuse at the first export are reported here instead.
- * Values may be secrets (tokens), so messages never quote them.
- */
+/** Header names and values a transport would refuse at the first export are reported here instead. */
 function checkHeaders(headers: unknown, report: Report): void {
   if (!isRecord(headers)) return; // absent, or the shape check has reported it
   for (const [name, value] of Object.entries(headers)) {
     const path = ["output", "headers", name];
-    if (!HEADER_NAME.test(name)) {
-      report(path, `"${name}" is not a header name; use letters, digits and -`, "key");
-    } else if (typeof value === "string" && /[\r\n\0]/.test(value)) {
-      report(path, "a header value must not contain line breaks or NUL");
-    }
+    const nameProblem = headerNameProblem(name);
+    const valueProblem = typeof value === "string" ? headerValueProblem(name, value) : undefined;
+    if (nameProblem) report(path, nameProblem, "key");
+    else if (valueProblem) report(path, valueProblem);
   }
 }
 

@@ -288,6 +288,11 @@ export interface ExportError extends Error {
   readonly retryable?: boolean;
   /** How long the receiver asked the client to wait before retrying (gRPC RetryInfo, HTTP Retry-After). */
   readonly retryAfterMs?: number;
+  /**
+   * Nothing answered at the address (connection refused, host not found, connect timed out): the run then
+   * asks whether a receiver is listening there. Not for TLS failures or error statuses, which did answer.
+   */
+  readonly unreachable?: boolean;
 }
 
 /** Where and how to export, resolved from the config, flags and environment. */

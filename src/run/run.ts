@@ -1,7 +1,7 @@
 import { planRun } from "../engine/plan.ts";
 import { scenarioWindows } from "../engine/scenario-timeline.ts";
 import { closeExporters } from "../plugin-host/driver.ts";
-import { nothingListening } from "../plugin-host/messages.ts";
+import { cannotExport } from "../plugin-host/messages.ts";
 import type { Exporter, ExporterHost } from "../plugin-host/plugin.ts";
 import type { Settings } from "../config/settings.ts";
 import { ExportPipeline } from "../export/export-pipeline.ts";
@@ -64,10 +64,10 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
       shard,
     });
     await pipeline.drain(signal.aborted ? drainMs : Math.max(drainMs, config.output.timeoutMs));
-    // Unpaced, an OTLP receiver that never answered ends the run at once with a hint; paced runs go on
-    // and report it, and other exporters' failures are reported with the run's figures.
+    // Unpaced, an OTLP receiver that never took an export ends the run at once; paced runs go on and
+    // report it, and other exporters' failures are reported with the run's figures.
     if (runSettings.fast && stats.exports === 0 && pipeline.firstFailure && sendsOtlp(settings, options)) {
-      throw nothingListening(pipeline.firstFailure.message);
+      throw cannotExport(pipeline.firstFailure);
     }
   } catch (error) {
     failure = error;

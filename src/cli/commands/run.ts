@@ -9,7 +9,16 @@ import { type Sink, startSink } from "../../receiver/start-receiver.ts";
 import { run } from "../../run/run.ts";
 import { systemClock } from "../../runtime/clock.ts";
 import { formatSummary } from "../format-summary.ts";
-import { exporterHost, isInteractive, onStopSignal, setExitCode, writeErr, writeOut, writeStatus } from "../host.ts";
+import {
+  exporterHost,
+  isInteractive,
+  onStopSignal,
+  setExitCode,
+  stderrExporterHost,
+  writeErr,
+  writeOut,
+  writeStatus,
+} from "../host.ts";
 import { startProgress } from "../progress.ts";
 import { settingsArgs, settingsFromArgs } from "../settings-args.ts";
 import { guarded } from "./guarded.ts";
@@ -32,6 +41,7 @@ export const runCommand = defineCommand({
   },
   run: guarded(async ({ args, rawArgs }) => {
     const settings = await settingsFromArgs(args, rawArgs);
+    if (args["dry-run"] && args.json) throw badFlag("--json", "--dry-run prints span trees, not a summary");
     if (args["dry-run"]) {
       const startUs = settings.run.startTimeUs ?? systemClock.nowUs();
       const plan = planRun(settings, undefined, startUs);
@@ -65,7 +75,9 @@ async function runAndReport(settings: Settings, sink: Sink | undefined, json: bo
     writeErr(`dreamweaver: ${settings.file} -> ${target(settings)}${sink ? " (built-in receiver)" : ""}`);
     const summary = await run(settings, {
       signal: stop.signal,
-      host: exporterHost,
+      // Under --json, stdout carries the summary alone: what an exporter prints (the stdout one's span
+      // trees) goes to stderr.
+      host: json ? stderrExporterHost : exporterHost,
       onStart: (stats) => {
         stopProgress = startProgress(stats, {
           clock: systemClock,

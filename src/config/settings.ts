@@ -201,6 +201,8 @@ function outputFlags(flags: SettingsFlags, protocol: OtlpProtocol, problems: Pro
 }
 
 function workloadFlags(flags: SettingsFlags, workload: Config["workload"] | undefined, problems: Problem[]) {
+  // Without --rate and --duration the file's workload stands, its mean rate already worked out.
+  if (workload && flags.rate === undefined && flags.duration === undefined) return workload;
   const rate = flag(problems, "--rate", flags.rate, parseRate);
   const durationSeconds = flag(problems, "--duration", flags.duration, parseDuration) ?? workload?.durationSeconds ?? 1;
   // `--rate` is a constant rate: it replaces a shape too.

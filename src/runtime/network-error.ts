@@ -85,7 +85,9 @@ export function describeNetworkError(error: unknown, timeoutMs?: number): string
   if (code !== undefined && code in SYSTEM_ERRORS) return `${SYSTEM_ERRORS[code]} (${code})`;
   // Deno's cause repeats the URL and each layer's name: "error sending request for url (...): client
   // error (Connect): tcp connect error: ..."; the last part says it.
-  const phrase = deepestMessage(error).split("\n")[0]!.split(": ").at(-1)!.replace(/[.?!\s]+$/, "");
+  // OpenSSL prefixes its reason with "error:<hex>:<library>:<function>:".
+  const phrase = deepestMessage(error).split("\n")[0]!.split(": ").at(-1)!.replace(/[.?!\s]+$/, "")
+    .replace(/^error:[0-9a-f]+:(?:[^:]*:){1,2}/i, "");
   return isTlsCode(code) ? `TLS: ${phrase} (${code})` : phrase;
 }
 

@@ -189,7 +189,7 @@ export function mutateData(root: unknown, random: FuzzRandom): void {
           `${value}💥`,
           value.toUpperCase(),
         ])
-        : String(value);
+        : JSON.stringify(value) ?? "x";
       return;
     default: // swap in another part of the document
       parent[key] = structuredClone(parentOf(root, [...random.pick(all), "x"]));

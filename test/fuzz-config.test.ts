@@ -48,7 +48,7 @@ test(
     expect(crashes.slice(0, 5)).toEqual([]);
     expect(messes.slice(0, 5)).toEqual([]);
     // Enough of the mutations stay valid for planning and generating to be exercised too.
-    expect(valid).toBeGreaterThan(CASES / 5);
+    expect(valid).toBeGreaterThan(CASES / 10);
   },
   300_000,
 );

@@ -156,7 +156,9 @@ function fieldReader(body: unknown, at: readonly PathSegment[], report: Report) 
       const expected = 'a UTC time of day such as "14:00" or a duration after the start such as 6h';
       return void report(
         [...at, key],
-        typeof value === "string" ? `"${value}" is neither ${expected.replace(" or ", " nor ")}` : `must be ${expected}`,
+        typeof value === "string"
+          ? `"${value}" is neither ${expected.replace(" or ", " nor ")}`
+          : `must be ${expected}`,
       );
     },
   };

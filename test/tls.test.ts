@@ -304,7 +304,7 @@ test("TLS files are read while settings are resolved: a missing or non-PEM one i
   ]);
 });
 
-test("TLS files that are PEM but hold no usable certificate or key, or a key of another certificate, are problems", async () => {
+test("PEM files without a usable certificate or key, or a key of another certificate, are problems", async () => {
   const garbled = join(dir, "garbled.pem");
   writeFileSync(garbled, "-----BEGIN CERTIFICATE-----\nZ2FyYmFnZQ==\n-----END CERTIFICATE-----\n");
   const otherKey = join(dir, "other.key");

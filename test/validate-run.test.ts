@@ -11,7 +11,7 @@ import { problemsOf, VALID, writeConfig } from "./helpers/config.ts";
 
 const withOutput = (extra: string) => VALID.replace("  endpoint: grpc://localhost:4317\n", extra);
 
-test("header names and values a transport would refuse are located config problems; values are never quoted", async () => {
+test("header names and values a transport would refuse are located problems; values are never quoted", async () => {
   const headers = (entries: string) => withOutput(`  endpoint: grpc://localhost:4317\n  headers: { ${entries} }\n`);
   expect(await problemsOf(headers('x-api-key: "sécret日本"'))).toEqual([
     'output.headers.x-api-key (line 27:25): the value of header "x-api-key" must be printable ASCII (no line ' +
@@ -46,8 +46,8 @@ test("an endpoint with port 0 or out of range, or no valid host, is refused; a p
     'output.endpoint (line 26:13): port 99999 of "localhost:99999" is out of range; use 1 to 65535',
   ]);
   expect(await endpoint("garbage!!")).toEqual([
-    'output.endpoint (line 26:13): "garbage!!" has no valid host; use a name of letters, digits, "-" and "." or an IP ' +
-    "address",
+    'output.endpoint (line 26:13): "garbage!!" has no valid host; use a name of letters, digits, "-" and "." ' +
+    "or an IP address",
   ]);
   expect(await endpoint("http://user:s3cret@collector:4318")).toEqual([
     'output.endpoint (line 26:13): "http://user:***@collector:4318" has a user name or password; send credentials ' +

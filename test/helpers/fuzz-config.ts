@@ -10,7 +10,6 @@ import { readTextFile } from "../../src/cli/host.ts";
 import { describeSettings, formatDescription } from "../../src/config/describe-config.ts";
 import { resolveSettings } from "../../src/config/settings.ts";
 import { explainRequests } from "../../src/engine/explain.ts";
-import { planRun } from "../../src/engine/plan.ts";
 import { DreamweaverError } from "../../src/plugin-host/errors.ts";
 import { ROOT } from "./cli.ts";
 import { FuzzRandom, mutateData, mutateText } from "./fuzz.ts";
@@ -55,11 +54,10 @@ export async function runCase(i: number, sampled: boolean): Promise<Outcome> {
   const readText = (path: string, what: string) => path === file ? Promise.resolve(text) : readTextFile(path, what);
   try {
     const settings = await resolveSettings({ file, builtins: builtinPlugins, readText, cwd: ROOT, flags: {} });
-    await checkRunnable(settings, FIXED_START_US);
+    const plan = await checkRunnable(settings, FIXED_START_US);
     formatDescription(describeSettings(settings));
-    formatTimeline(settings, FIXED_START_US);
+    formatTimeline(settings, plan.curve);
     if (sampled) {
-      const plan = planRun(settings, undefined, FIXED_START_US);
       explainRequests(plan, [0, 1, 2].filter((index) => index < plan.totalRequests), FIXED_START_US);
       const captured = captureExports(settings);
       const summary = await runFast(settings, { requests: 5, exporter: "capture" });

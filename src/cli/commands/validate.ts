@@ -15,9 +15,9 @@ export const validateCommand = defineCommand({
   args: { ...settingsArgs, json: { type: "boolean", description: "Print the description as JSON" } },
   run: guarded(async ({ args, rawArgs }) => {
     const settings = await settingsFromArgs(args, rawArgs);
-    await checkRunnable(settings, systemClock.nowUs());
+    const plan = await checkRunnable(settings, systemClock.nowUs());
     const description = describeSettings(settings);
     if (args.json) writeOut(JSON.stringify(description, null, 2));
-    else writeOut(`${formatDescription(description)}\n${formatTimeline(settings, systemClock.nowUs())}`);
+    else writeOut(`${formatDescription(description)}\n${formatTimeline(settings, plan.curve)}`);
   }),
 });

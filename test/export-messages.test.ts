@@ -40,6 +40,20 @@ test("TLS failures are worded from their code, never from Bun's message about it
   expect(describeNetworkError(new Error("client error (Connect): invalid peer certificate: UnknownIssuer"))).toMatch(
     /^TLS: the receiver's certificate is signed by an unknown CA; .* \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)$/,
   );
+  // Deno's messages, with no code: rustls's reason names the failure.
+  const deno = (reason: string) =>
+    new TypeError("fetch failed", {
+      cause: new Error(`error sending request for url (https://h/v1/traces): client error (Connect): ${reason}`),
+    });
+  expect(describeNetworkError(deno("invalid peer certificate: NotValidForName"))).toBe(
+    "TLS: the receiver's certificate is not issued for this host name (ERR_TLS_CERT_ALTNAME_INVALID)",
+  );
+  expect(describeNetworkError(deno("invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))"))).toMatch(
+    /^TLS: the receiver's certificate is a CA's, which Deno does not accept from a server; .* \(CaUsedAsEndEntity\)$/,
+  );
+  expect(describeNetworkError(deno("invalid peer certificate: BadSignature"))).toBe(
+    "TLS: the receiver's certificate is refused (BadSignature)",
+  );
   expect(describeNetworkError(failure("EPROTO", "EPROTO: The TLS handshake failed."))).toBe(
     "TLS: the handshake failed: does the receiver speak TLS on this port? (http:// and grpc:// are plain) (EPROTO)",
   );

@@ -43,6 +43,9 @@ const TLS_ERRORS: Readonly<Record<string, string>> = {
   CERT_HAS_EXPIRED: "the receiver's certificate has expired",
   CERT_NOT_YET_VALID: "the receiver's certificate is not valid yet",
   CERT_SIGNATURE_FAILURE: "the receiver's certificate has an invalid signature",
+  // rustls (Deno) refuses a self-signed certificate made as a CA, as `openssl req -x509` makes them.
+  CaUsedAsEndEntity: `the receiver's certificate is a CA's, which Deno does not accept from a server; give the ` +
+    "receiver a certificate its CA issued",
   EPROTO: "the handshake failed: does the receiver speak TLS on this port? (http:// and grpc:// are plain)",
   ERR_SSL_WRONG_VERSION_NUMBER:
     "the handshake failed: does the receiver speak TLS on this port? (http:// and grpc:// are plain)",
@@ -57,6 +60,7 @@ const DENO_MESSAGES: readonly (readonly [RegExp, string])[] = [
   [/\bNotValidForName\b|not valid for name/i, "ERR_TLS_CERT_ALTNAME_INVALID"],
   [/\bUnknownIssuer\b/i, "UNABLE_TO_VERIFY_LEAF_SIGNATURE"],
   [/invalid peer certificate: Expired\b/i, "CERT_HAS_EXPIRED"],
+  [/\bCaUsedAsEndEntity\b/, "CaUsedAsEndEntity"],
   [/\bcorrupt message\b|\bInvalidContentType\b/i, "EPROTO"],
 ];
 
@@ -86,9 +90,11 @@ export function describeNetworkError(error: unknown, timeoutMs?: number): string
   // Deno's cause repeats the URL and each layer's name: "error sending request for url (...): client
   // error (Connect): tcp connect error: ..."; the last part says it.
   // OpenSSL prefixes its reason with "error:<hex>:<library>:<function>:".
-  const phrase = deepestMessage(error).split("\n")[0]!.split(": ").at(-1)!.replace(/[.?!\s]+$/, "")
-    .replace(/^error:[0-9a-f]+:(?:[^:]*:){1,2}/i, "");
-  return isTlsCode(code) ? `TLS: ${phrase} (${code})` : phrase;
+  const message = deepestMessage(error).split("\n")[0]!;
+  const phrase = message.split(": ").at(-1)!.replace(/[.?!\s]+$/, "").replace(/^error:[0-9a-f]+:(?:[^:]*:){1,2}/i, "");
+  if (isTlsCode(code)) return `TLS: ${phrase} (${code})`;
+  // Deno's other certificate failures: "... client error (Connect): invalid peer certificate: <reason>".
+  return /invalid peer certificate/i.test(message) ? `TLS: the receiver's certificate is refused (${phrase})` : phrase;
 }
 
 /**

@@ -34,8 +34,8 @@ export type {
   TlsOptions,
 } from "./plugin-host/plugin.ts";
 export { type FetchTls, fetchTls } from "./runtime/fetch-tls.ts";
-/** Why a fetch failed before an answer, in the same words on Bun, Deno and Node, and whether anything was sent. */
-export { describeNetworkError, neverSent } from "./runtime/network-error.ts";
+/** Why a fetch failed before an answer, in the same words on Bun, Deno and Node; whether anything was sent or answered. */
+export { describeNetworkError, neverSent, nothingAnswered } from "./runtime/network-error.ts";
 export { Random } from "./plugin-host/random.ts";
 /** What loading would reject in a plugin, one line each; empty when it loads. */
 export { pluginProblems } from "./plugin-host/registry.ts";

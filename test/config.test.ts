@@ -275,6 +275,39 @@ describe("each mistake is one located line", () => {
     ]);
   });
 
+  // Found by the config fuzz test (test/fuzz-config.test.ts): each crashed or printed more than one line.
+  test("an empty list where a mapping belongs is refused, not taken for an empty mapping", async () => {
+    const problems = await problemsOf(edit("templates:\n  web:", "templates: []\nunused:\n  web:"));
+    expect(problems).toContain("templates (line 2:12): must be a mapping (was a list)");
+  });
+
+  test("YAML that only warns (an unknown tag, an ambiguous anchor) is a problem, not a message on stderr", async () => {
+    expect(await problemsOf(edit('seed: "test"', 'seed: !secret "test"'))).toEqual([
+      "config (line 1:7): invalid YAML: Unresolved tag: !secret",
+    ]);
+  });
+
+  test("a value that breaks several conditions is one line naming them all", async () => {
+    expect(await problemsOf(edit("    type: db\n", "    type: db\n    replicas: 0.5\n"))).toEqual([
+      "services[2].replicas (line 22:15): must be an integer and at least 1 (was 0.5)",
+    ]);
+  });
+
+  test("a quoted value with a line break stays on one line", async () => {
+    expect(await problemsOf(edit("span_kind: client", 'span_kind: "cli\\nent"'))).toEqual([
+      'templates.db.traces.span_kind (line 11:18): unknown span kind "cli\\nent". Did you mean "client"? Known: ' +
+      '"client", "consumer", "internal", "producer" or "server".',
+    ]);
+  });
+
+  test("a mapping where a shape's peak belongs is named as such, not as [object Object]", async () => {
+    const shape = "rate: 10/s\n  shape: { diurnal: { min: 1/s, max: 5/s, peak: { at: 14 } } }";
+    expect(await problemsOf(edit("rate: 10/s", shape))).toEqual([
+      'workload.shape.diurnal.peak (line 24:49): must be a UTC time of day such as "14:00" or a duration after ' +
+      "the start such as 6h",
+    ]);
+  });
+
   test("a document that is not a mapping", async () => {
     expect(await problemsOf("- a\n- b\n")).toEqual(["config (line 1:1): must be a mapping (was a list)"]);
   });

@@ -260,7 +260,8 @@ describe("what a rollout replaces, and what validate and explain say about it", 
       "  db:\n",
       '  db:\n    metrics: [{ name: db.client.connection.count, type: updowncounter, unit: "{connection}" }]\n',
     );
-    const timeline = formatTimeline(await loadYaml(withGauge), FIXED_START_US);
+    const settings = await loadYaml(withGauge);
+    const timeline = formatTimeline(settings, planRun(settings, { index: 0, count: 1 }, FIXED_START_US).curve);
     expect(timeline).toContain("at 10s for 30s: deploy 2.0.0 on users-db");
     expect(timeline).toContain("at 45s for 10s: rollback on users-db");
     expect(timeline).toContain(

@@ -201,7 +201,7 @@ test("a span kind and a metric heuristic that throw are named with what they wer
     template: "fn",
   });
   expect(printed(thrown(() => model.describe(requestRandom(hashSeed("x"), 0), false))).lines).toEqual([
-    'plugin "acme": span kind "acme/lambda" describe() of "invoke" failed: cold start',
+    'plugin "acme": span kind "acme/lambda" describe() of "invoke" (templates.fn) failed: cold start',
   ]);
   const heuristic = registry.metricHeuristics[0]!.value;
   const metric = heuristic.create({ random: requestRandom(hashSeed("x"), 1), name: "queue.depth", unit: "1" });

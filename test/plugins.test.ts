@@ -121,9 +121,16 @@ describe("third-party plugins", () => {
     );
   });
 
-  test("two plugins may not claim the same name", () => {
-    expect(() => new Registry([{ plugin: orderIds, builtin: false }, { plugin: orderIds, builtin: false }])).toThrow(
-      'plugin "shop" is loaded twice',
+  test("two plugins may not claim the same name, nor a built-in's; the same module twice is used once", () => {
+    const other = { ...orderIds };
+    expect(() => new Registry([{ plugin: orderIds, builtin: false }, { plugin: other, builtin: false }])).toThrow(
+      'two different plugins are named "shop"; a plugin\'s name must be unique',
     );
+    const builtin = { plugin: { name: "shop" }, builtin: true };
+    expect(() => new Registry([builtin, { plugin: orderIds, builtin: false }])).toThrow(
+      'plugin "shop" has the name of a built-in plugin; give it a name of its own',
+    );
+    const twice = new Registry([{ plugin: orderIds, builtin: false }, { plugin: orderIds, builtin: false }]);
+    expect(twice.plugins).toEqual([orderIds]);
   });
 });

@@ -1,4 +1,6 @@
 import { afterEach, expect, test } from "bun:test";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { create, toBinary } from "@bufbuild/protobuf";
@@ -9,6 +11,8 @@ import type { Settings } from "../src/config/settings.ts";
 import { loadSettings, runFast } from "./helpers/run.ts";
 import type { RunSummary } from "../src/run/summary.ts";
 import { type Sink, type SinkOptions, startSink } from "../src/receiver/start-receiver.ts";
+import { createHttpHandler } from "../src/receiver/http-handler.ts";
+import { MalformedMessage } from "../src/otlp/proto-reader.ts";
 import { ROOT } from "./helpers/cli.ts";
 
 // The OTLP/HTTP listener of the built-in receiver: the generator's own OTLP/HTTP exporter, in each of its
@@ -239,4 +243,32 @@ test("without httpPort there is no HTTP listener", async () => {
   const sink = await startSink({ host: "127.0.0.1", port: 0 });
   sinks.push(sink);
   expect(sink.httpPort).toBeUndefined();
+});
+
+test("a body the decoder refuses is the sender's 400; a failure of the receiver's own is its 500", async () => {
+  const answerTo = async (record: () => void) => {
+    const server = createServer(createHttpHandler({ record, readMaxBytes: 1024, onBytes() {}, onRejected() {} }));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      return { status: response.status, body: await response.json() };
+    } finally {
+      server.close();
+    }
+  };
+  expect(
+    await answerTo(() => {
+      throw new MalformedMessage("premature end of message");
+    }),
+  ).toEqual({ status: 400, body: { code: 3, message: "premature end of message" } });
+  // The fuzz test tells the two apart: any 5xx it gets is a bug of the receiver.
+  expect(
+    await answerTo(() => {
+      throw new TypeError("x is undefined");
+    }),
+  ).toEqual({ status: 500, body: { code: 13, message: "internal error: x is undefined" } });
 });

@@ -69,7 +69,7 @@ interface Seen {
 }
 
 /** An OTLP/gRPC receiver over TLS (HTTP/2) with the test certificate, counting what arrives. */
-async function grpcReceiver(): Promise<{ url: string; seen: Seen }> {
+async function grpcReceiver(keyPair = pem): Promise<{ url: string; seen: Seen }> {
   const seen: Seen = { spans: 0, dataPoints: 0, logRecords: 0, tenants: new Set() };
   const routes = (router: ConnectRouter) => {
     router.service(TraceService, {
@@ -98,7 +98,7 @@ async function grpcReceiver(): Promise<{ url: string; seen: Seen }> {
       },
     });
   };
-  const server = createSecureServer({ key: pem.key, cert: pem.cert }, connectNodeAdapter({ routes }));
+  const server = createSecureServer({ key: keyPair.key, cert: keyPair.cert }, connectNodeAdapter({ routes }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   closers.push(() => server.close());
   server.unref();
@@ -140,15 +140,64 @@ test("gRPC over TLS with output.tls's CA delivers everything, with the custom he
   expect([...seen.tenants]).toEqual(["acme"]);
 });
 
-test("gRPC over TLS without the CA fails with one line about the certificate", async () => {
+test("gRPC over TLS without the CA fails with one line about the certificate, and no receiver hint", async () => {
   const { url, seen } = await grpcReceiver();
   const error = await run(await configured({}), url, {}).then(() => undefined, (e: unknown) => e);
   expect(error).toBeInstanceOf(DreamweaverError);
-  const message = (error as Error).message;
-  expect(message).not.toContain("\n");
-  expect(message).toMatch(/certificate/i);
+  expect((error as Error).message).toBe(
+    `cannot export to ${url}: TLS: the receiver's certificate is self-signed; name the CA that signed it in ` +
+      "output.tls.ca_file (or OTEL_EXPORTER_OTLP_CERTIFICATE) (DEPTH_ZERO_SELF_SIGNED_CERT)",
+  );
   expect(seen.spans).toBe(0);
 });
+
+test("a certificate for another host name is said to be one, over gRPC and OTLP/HTTP alike", async () => {
+  // Trusted (it is its own CA), but issued for example.com, not 127.0.0.1.
+  const [key, cert] = [join(dir, "other.key"), join(dir, "other.crt")];
+  const made = Bun.spawnSync([
+    "openssl",
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    key,
+    "-out",
+    cert,
+    "-days",
+    "1",
+    "-subj",
+    "/CN=example.com",
+    "-addext",
+    "subjectAltName=DNS:example.com",
+  ], { stderr: "pipe" });
+  if (made.exitCode !== 0) throw new Error(`openssl failed: ${made.stderr.toString()}`);
+  const other = { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") };
+  const mismatch = "TLS: the receiver's certificate is not issued for this host name (ERR_TLS_CERT_ALTNAME_INVALID)";
+  const { url } = await grpcReceiver(other);
+  const grpc = await run(await configured({}), url, { ca: other.cert }).catch((e: Error) => e);
+  expect(grpc).toBeInstanceOf(DreamweaverError);
+  expect((grpc as Error).message).toBe(`cannot export to ${url}: ${mismatch}`);
+
+  const server = createHttpsServer(other, (request, response) => {
+    request.resume();
+    request.on("end", () => response.writeHead(200).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  closers.push(() => server.close());
+  const httpUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const loaded = await configured({ protocol: "http/protobuf" });
+  const http = await run(loaded, httpUrl, { ca: other.cert }, "otlp-http").catch((e: Error) => e);
+  expect(http).toBeInstanceOf(DreamweaverError);
+  expect((http as Error).message).toMatch(
+    new RegExp(`^cannot export to ${escape(httpUrl)}/v1/\\w+: ${escape(mismatch)}$`),
+  );
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 test("gRPC with the explicit insecure option and no CA delivers", async () => {
   const { url, seen } = await grpcReceiver();
@@ -247,5 +296,32 @@ test("TLS files are read while settings are resolved: a missing or non-PEM one i
   expect(problems).toEqual([
     { path: "output.tls.ca_file", message: `cannot read CA certificate "${missing}": no such file` },
     { path: "output.tls.cert_file", message: `client certificate "${notPem}" is not a PEM file` },
+    {
+      path: "output.tls.key_file",
+      message: `client key "${ca}" holds no private key that can be read (a key protected by a passphrase is ` +
+        "not supported)",
+    },
   ]);
+});
+
+test("PEM files without a usable certificate or key, or a key of another certificate, are problems", async () => {
+  const garbled = join(dir, "garbled.pem");
+  writeFileSync(garbled, "-----BEGIN CERTIFICATE-----\nZ2FyYmFnZQ==\n-----END CERTIFICATE-----\n");
+  const otherKey = join(dir, "other.key");
+  const made = Bun.spawnSync(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]);
+  writeFileSync(otherKey, made.stdout.toString());
+  const cert = join(dir, "server.crt");
+  const problems: Problem[] = [];
+  await readTls({ caFile: garbled, certFile: cert, keyFile: otherKey }, readTextFile, problems);
+  expect(problems).toEqual([
+    { path: "output.tls.ca_file", message: `CA certificate "${garbled}" holds no certificate that can be read` },
+    {
+      path: "output.tls.key_file",
+      message: `client key "${otherKey}" is not the key of client certificate "${cert}"`,
+    },
+  ]);
+  const fine: Problem[] = [];
+  const read = await readTls({ certFile: cert, keyFile: join(dir, "server.key") }, readTextFile, fine);
+  expect(fine).toEqual([]);
+  expect(read).toEqual({ cert: pem.cert, key: pem.key });
 });

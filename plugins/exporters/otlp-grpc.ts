@@ -2,9 +2,11 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { compressionGzip, createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import {
   definePlugin,
+  describeNetworkError,
   type Exporter,
   type ExporterOptions,
   neverSent,
+  nothingAnswered,
   preEncodedExportMethod,
   readRetryInfo,
   type Signal,
@@ -76,10 +78,16 @@ function describe(error: ConnectError, url: string): Error {
   const unsent = !answered && neverSent(error);
   const retryable = RETRYABLE.has(error.code) || (error.code === Code.ResourceExhausted && retryInfo !== undefined) ||
     unsent;
-  return Object.assign(
-    new Error(`${url}: ${code ?? "unknown"}: ${error.rawMessage.split("\n")[0]}`, { cause: error }),
-    { retryable, ...(retryAfterMs !== undefined && { retryAfterMs }), mayHaveArrived: !answered && !unsent },
-  );
+  // A failure of the connection itself carries the system's or TLS library's error as its cause.
+  const reason = error.cause instanceof Error ? describeNetworkError(error.cause) : error.rawMessage.split("\n")[0]!;
+  // A TLS failure is reported as such: gRPC's "internal" status says nothing more.
+  const message = reason.startsWith("TLS: ") ? `${url}: ${reason}` : `${url}: ${code ?? "unknown"}: ${reason}`;
+  return Object.assign(new Error(message, { cause: error }), {
+    retryable,
+    unreachable: nothingAnswered(error.cause),
+    mayHaveArrived: !answered && !unsent,
+    ...(retryAfterMs !== undefined && { retryAfterMs }),
+  });
 }
 
 /** The gRPC statuses the OTLP specification calls retryable (RESOURCE_EXHAUSTED aside, see describe). */

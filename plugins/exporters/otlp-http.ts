@@ -8,6 +8,7 @@ import {
   type ExportRequest,
   fetchTls,
   neverSent,
+  nothingAnswered,
   readRejectedItems,
   type Signal,
 } from "../../src/index.ts";
@@ -85,14 +86,15 @@ async function encodeBody(request: ExportRequest, json: boolean, gzip: boolean):
 }
 
 /**
- * A failure before an HTTP answer: the connection was refused or reset, or the call timed out. All are
- * retryable, as the OTLP specification says of transient network errors; all but those before anything
- * was sent may have reached the receiver.
+ * A failure before an HTTP answer: the connection was refused or reset, TLS failed, or the call timed out.
+ * All are retryable, as the OTLP specification says of transient network errors; all but those before
+ * anything was sent may have reached the receiver.
  */
 function networkError(url: string, error: unknown, timeoutMs: number): Error {
   return Object.assign(new Error(`${url}: ${describeNetworkError(error, timeoutMs)}`, { cause: error }), {
     retryable: true,
     mayHaveArrived: !neverSent(error),
+    unreachable: nothingAnswered(error),
   });
 }
 

@@ -1,21 +1,21 @@
+import type { RateCurve } from "../config/rate-curve.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Scenario } from "../config/scenarios.ts";
 import { formatDuration } from "../config/units.ts";
 import { scenarioWindows } from "../engine/scenario-timeline.ts";
 import { saturatingMetrics } from "../engine/metrics/plan-metric.ts";
-import { workloadCurve } from "../engine/workload-curve.ts";
 
 const COLUMNS = 60;
 const LEVELS = "▁▂▃▄▅▆▇█";
 
 /**
  * The story of a run before it is sent: the request rate over time as a one-line chart, and each
- * scenario's windows on the same axis with what it changes. Shown by `validate` and `explain`.
+ * scenario's windows on the same axis with what it changes. Shown by `validate` and `explain`, from the
+ * curve of their plan (`RunPlan.curve`): the very one the arrivals follow.
  */
-export function formatTimeline(settings: Settings, startUs: number): string {
-  const { config, graph } = settings;
+export function formatTimeline(settings: Settings, curve: RateCurve): string {
+  const { config } = settings;
   const { durationSeconds } = config.workload;
-  const curve = workloadCurve(config, graph.entryPoints.length, startUs);
   const width = durationSeconds / COLUMNS;
   const rates = Array.from(
     { length: COLUMNS },

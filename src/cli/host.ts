@@ -1,6 +1,7 @@
 // The one module that touches the host: arguments, environment, files, output streams and exit status.
 // Everything else is handed what it needs, so it runs the same on Bun, Deno and Node.
-import { close, openSync, write } from "node:fs";
+import { accessSync, close, constants, existsSync, openSync, statSync, write } from "node:fs";
+import { dirname } from "node:path";
 import { readFile, writeFile } from "node:fs/promises";
 import process from "node:process";
 import { DreamweaverError } from "../plugin-host/errors.ts";
@@ -96,6 +97,33 @@ export function environment(): Readonly<Record<string, string | undefined>> {
 export const exporterHost: ExporterHost = {
   writeStdout: (text) => void process.stdout.write(text),
   openAppend,
+};
+
+/**
+ * The exporters' host when stdout belongs to something else (`run --json`): what they would print goes
+ * to stderr, so stdout carries the JSON alone.
+ */
+export const stderrExporterHost: ExporterHost = {
+  writeStdout: (text) => void process.stderr.write(text),
+  openAppend,
+};
+
+/**
+ * The exporters' host for `validate`: exporters are created as `run` creates them, but a file is only
+ * checked (it could be opened for appending), never created, and nothing is written.
+ */
+export const checkingExporterHost: ExporterHost = {
+  writeStdout: () => {},
+  openAppend(path) {
+    try {
+      if (!existsSync(path)) accessSync(dirname(path), constants.W_OK);
+      else if (statSync(path).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+      else accessSync(path, constants.W_OK);
+    } catch (error) {
+      throw cannotOpenForAppending(path, reason(error), error);
+    }
+    return { write: () => Promise.resolve(), close: () => Promise.resolve() };
+  },
 };
 
 /**

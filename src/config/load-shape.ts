@@ -134,7 +134,10 @@ function fieldReader(body: unknown, at: readonly PathSegment[], report: Report) 
     },
     duration(key: string, fallback?: string, minimum: "positive" | "zero" = "positive"): number | undefined {
       const value = get(key, fallback);
-      if (typeof value !== "string") return void report([...at, key], `missing ${key}: a duration such as 5m`);
+      if (typeof value !== "string") {
+        const what = value === undefined ? `missing ${key}: a duration` : `must be a duration`;
+        return void report([...at, key], `${what} such as 5m`);
+      }
       const parsed = parseDuration(value);
       if (parsed.ok && (parsed.value > 0 || minimum === "zero")) return parsed.value;
       return void report([...at, key], parsed.ok ? "must be longer than zero" : parsed.message);
@@ -150,9 +153,12 @@ function fieldReader(body: unknown, at: readonly PathSegment[], report: Report) 
       }
       const parsed = typeof value === "string" ? parseDuration(value) : undefined;
       if (parsed?.ok) return { afterStartSeconds: parsed.value };
+      const expected = 'a UTC time of day such as "14:00" or a duration after the start such as 6h';
       return void report(
         [...at, key],
-        `"${value}" is neither a UTC time of day such as "14:00" nor a duration after the start such as 6h`,
+        typeof value === "string"
+          ? `"${value}" is neither ${expected.replace(" or ", " nor ")}`
+          : `must be ${expected}`,
       );
     },
   };

@@ -9,6 +9,7 @@
 import type { Problem } from "../plugin-host/errors.ts";
 import { badFlag } from "../plugin-host/messages.ts";
 import type { Config, OtlpProtocol, TlsFiles } from "./config.ts";
+import { headerNameProblem, headerValueProblem, isHeaderName } from "./headers.ts";
 import { defaultOtlpPort, type Endpoint, parseEndpoint } from "./units.ts";
 
 type Output = Config["output"];
@@ -19,7 +20,6 @@ type Signal = (typeof SIGNALS)[number];
 
 const PREFIX = "OTEL_EXPORTER_OTLP_";
 const PROTOCOLS: readonly OtlpProtocol[] = ["grpc", "http/protobuf", "http/json"];
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
 
 /**
  * `output` with the OTLP environment variables applied over the config file's values. Precedence per
@@ -207,14 +207,18 @@ export function parseHeaders(name: string, text: string): Record<string, string>
     const equals = entry.indexOf("=");
     if (equals < 0) throw usage(name, `entry ${index + 1} is not key=value`);
     const key = entry.slice(0, equals).trim().toLowerCase();
-    if (!HEADER_NAME.test(key)) throw usage(name, `entry ${index + 1} has no valid header name`);
+    // A name that is no token may be a misplaced secret: it is not quoted either.
+    if (!isHeaderName(key)) throw usage(name, `entry ${index + 1} has no valid header name`);
+    const nameProblem = headerNameProblem(key);
+    if (nameProblem !== undefined) throw usage(name, nameProblem);
     let decoded: string;
     try {
       decoded = decodeURIComponent(entry.slice(equals + 1).trim());
     } catch {
       throw usage(name, `the value of header "${key}" is not valid URL encoding`);
     }
-    if (/[\r\n\0]/.test(decoded)) throw usage(name, `the value of header "${key}" contains a line break or NUL`);
+    const problem = headerValueProblem(key, decoded);
+    if (problem !== undefined) throw usage(name, problem);
     headers[key] = decoded;
   });
   return headers;

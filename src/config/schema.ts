@@ -218,15 +218,32 @@ export const configSchema = type({
 
 export type RawConfig = typeof configSchema.infer;
 
+/** Mappings of free keys (template names, attributes, headers, calls), by the shape of their path. */
+const FREE_MAPPINGS: ReadonlySet<string> = new Set([
+  "templates",
+  "templates.*.attributes",
+  "templates.*.resource_attributes",
+  "templates.*.traces.calls",
+  "services.*.attributes",
+  "services.*.resource_attributes",
+  "output.headers",
+]);
+
+/** Whether the value at `path` must be a mapping (arktype, to which a list is an object, cannot tell). */
+export function expectsMapping(path: readonly (string | number)[]): boolean {
+  return FREE_MAPPINGS.has(pathShape(path)) || declaredKeys(path).length > 0;
+}
+
+function pathShape(path: readonly (string | number)[]): string {
+  return path.map((segment, i) => typeof segment === "number" || (i === 1 && path[0] === "templates") ? "*" : segment)
+    .join(".");
+}
+
 /**
  * The keys an object at `path` may have, for "did you mean" hints. Template names and list indices
  * are free; the rest of the path names the object's type.
  */
 export function declaredKeys(path: readonly (string | number)[]): string[] {
-  const shape = path.map((
-    segment,
-    i,
-  ) => (typeof segment === "number" || (i === 1 && path[0] === "templates") ? "*" : segment));
   const schema = {
     "": configSchema,
     "templates.*": serviceTemplateSchema,
@@ -251,6 +268,6 @@ export function declaredKeys(path: readonly (string | number)[]): string[] {
     "scenarios.*.deploy.errors": errorsEffectSchema,
     "scenarios.*.deploy.latency": latencyEffectSchema,
     "scenarios.*.saturation": saturationEffectSchema,
-  }[shape.join(".")];
+  }[pathShape(path)];
   return schema?.props.map((prop) => String(prop.key)) ?? [];
 }

@@ -234,9 +234,13 @@ function outputFlags(flags: SettingsFlags, output: Config["output"], problems: P
 }
 
 function workloadFlags(flags: SettingsFlags, workload: Config["workload"] | undefined, problems: Problem[]) {
+  const maxRequests = flag(problems, "--requests", flags.requests, parseRequests);
+  // Without --rate and --duration the file's workload stands, its mean rate already worked out.
+  if (workload && flags.rate === undefined && flags.duration === undefined) {
+    return { ...workload, ...(maxRequests !== undefined && { maxRequests }) };
+  }
   const rate = flag(problems, "--rate", flags.rate, parseRateFlag);
   const duration = flag(problems, "--duration", flags.duration, parseDurationFlag);
-  const maxRequests = flag(problems, "--requests", flags.requests, parseRequests);
   // Until stopped: as long as a run may be, which no one waits for.
   const durationSeconds = duration === "endless" ? LIMITS.durationSeconds : duration ?? workload?.durationSeconds ?? 1;
   // `--rate` is a constant rate: it replaces a shape too.

@@ -74,29 +74,64 @@ export function defaultOtlpPort(protocol: unknown): string {
 
 /**
  * `grpc://host:port` (plain HTTP/2), `http://`, `https://` or a bare `host:port` (plain HTTP/2).
- * `defaultPort` is used when none is written: the protocol's own (4318 for OTLP/HTTP).
+ * `defaultPort` is used when none is written: the protocol's own (4318 for OTLP/HTTP). Messages quote the
+ * text with any password and query masked: an endpoint may carry a credential by mistake.
  */
 export function parseEndpoint(text: string, defaultPort: string = DEFAULT_OTLP_GRPC_PORT): Parsed<Endpoint> {
+  const shown = JSON.stringify(maskEndpoint(text));
   const scheme = SCHEME.exec(text)?.[1]?.toLowerCase();
-  const invalid = {
+  const invalid = (why = "is not an endpoint") => ({
     ok: false as const,
-    message: `"${text}" is not an endpoint; write grpc://host:port, http://host:port, https://host:port or host:port`,
-  };
+    message: `${shown} ${why}; write grpc://host:port, http://host:port, https://host:port or host:port`,
+  });
   if (scheme !== undefined && !["grpc", "http", "https"].includes(scheme)) {
-    return { ok: false, message: `unsupported scheme "${scheme}://" in "${text}"; use grpc://, http:// or https://` };
+    return { ok: false, message: `unsupported scheme "${scheme}://" in ${shown}; use grpc://, http:// or https://` };
   }
   const rest = scheme === undefined ? text : text.slice(scheme.length + 3);
+  const authority = /^[^/?#]*/.exec(rest)![0];
+  if (authority.includes("@")) {
+    return { ok: false, message: `${shown} has a user name or password; send credentials in output.headers instead` };
+  }
+  const writtenPort = /:(\d+)$/.exec(authority)?.[1];
+  if (writtenPort !== undefined && !(Number(writtenPort) >= 1 && Number(writtenPort) <= 65535)) {
+    return { ok: false, message: `port ${writtenPort} of ${shown} is out of range; use 1 to 65535` };
+  }
   let url: URL;
   try {
     url = new URL(`${scheme === "https" ? "https" : "http"}://${rest}`);
   } catch {
-    return invalid;
+    return invalid();
   }
-  if (url.hostname === "" || url.username !== "" || url.search !== "" || url.hash !== "") return invalid;
+  if (url.search !== "" || url.hash !== "") return invalid("has a query or fragment");
+  if (!isHost(url.hostname)) {
+    return {
+      ok: false,
+      message: `${shown} has no valid host; use a name of letters, digits, "-" and "." or an IP address`,
+    };
+  }
   // The seed's gRPC endpoints always name a port; when one is left out, the protocol's own is meant.
-  const port = url.port === "" && scheme !== "https" && !/^[^/]*:\d+(\/|$)/.test(rest) ? defaultPort : url.port;
+  const port = url.port === "" && scheme !== "https" && writtenPort === undefined ? defaultPort : url.port;
   const origin = `${url.protocol}//${url.hostname}${port === "" ? "" : `:${port}`}`;
   return { ok: true, value: { url: origin + url.pathname.replace(/\/$/, ""), tls: url.protocol === "https:" } };
+}
+
+/** A DNS name (underscores allowed, as container names have them), an IPv4 address or a bracketed IPv6 one. */
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+
+function isHost(hostname: string): boolean {
+  return HOST_NAME.test(hostname) || /^\[[0-9a-f:.]+\]$/i.test(hostname);
+}
+
+/**
+ * The endpoint as written, with the password of `user:password@` replaced by `***`, a lone user name too (it is
+ * often a token), and the query.
+ */
+export function maskEndpoint(text: string): string {
+  return text
+    .replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?[^/?#@:]*):[^/?#@]*@/i, "$1:***@")
+    .replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?)[^/?#@:]+@/i, "$1***@")
+    .replace(/\?.*$/s, "?***");
 }
 
 const LATENCY = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s)\s*$/;

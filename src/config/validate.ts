@@ -2,6 +2,7 @@ import { type } from "arktype";
 import { dirname, resolve } from "node:path";
 import { configError, type Problem } from "../plugin-host/errors.ts";
 import { findCycles } from "./graph.ts";
+import { headerNameProblem, headerValueProblem } from "./headers.ts";
 import { Registry } from "../plugin-host/registry.ts";
 import { didYouMean } from "../plugin-host/suggest.ts";
 import { compileText } from "./text-template.ts";
@@ -15,7 +16,7 @@ import {
   type TlsFiles,
   type UserAttribute,
 } from "./config.ts";
-import { configSchema, declaredKeys, type RawConfig } from "./schema.ts";
+import { configSchema, declaredKeys, expectsMapping, type RawConfig } from "./schema.ts";
 import { parseLatencyPercentiles } from "./latency-percentiles.ts";
 import { defaultOtlpPort, parseDuration, parseEndpoint } from "./units.ts";
 import { asArray, checkFormat, isRecord } from "./raw-values.ts";
@@ -136,6 +137,7 @@ interface Compiled {
 
 function checkShape(data: unknown, report: Report): void {
   if (!isRecord(data)) return report([], `must be a mapping (was ${describe(data)})`);
+  reportEmptyLists(data, [], report);
   const result = configSchema(data);
   if (!(result instanceof type.errors)) return;
   const unknownKeyHints = new Set<string>();
@@ -160,12 +162,36 @@ function checkShape(data: unknown, report: Report): void {
       );
     } else if (error.code === "required") missing.push({ path, message: error.problem });
     // arktype puts the path in front of some problems (unions of two literals); the report adds its own.
-    else report(path, error.problem.replace(`${path.join(".")} must`, "must"));
+    else report(path, oneLineProblem(error.code, error.problem, error.expected, error.actual, path));
   }
   // A misspelt key is one mistake: its "did you mean" already names the missing key.
   for (const { path, message } of missing) {
     if (!unknownKeyHints.has(path.join("\u0000"))) report(path, message);
   }
+}
+
+/**
+ * An empty list where a mapping belongs: arktype takes it for an empty object (a non-empty one it reports,
+ * see checkShape), and `templates: []` would then pass.
+ */
+function reportEmptyLists(value: unknown, path: PathSegment[], report: Report): void {
+  if (Array.isArray(value)) {
+    if (value.length === 0 && path.length > 0 && expectsMapping(path)) report(path, "must be a mapping (was a list)");
+    else value.forEach((item, i) => reportEmptyLists(item, [...path, i], report));
+  } else if (isRecord(value)) {
+    for (const [key, item] of Object.entries(value)) reportEmptyLists(item, [...path, key], report);
+  }
+}
+
+/**
+ * arktype's problem as one line: it puts the path in front of some (unions of two literals), which the
+ * report adds itself, and lists several unmet conditions on lines of their own ("must be...\n  ◦ an
+ * integer\n  ◦ positive"), which become "must be an integer and positive (was -1.5)".
+ */
+function oneLineProblem(code: string, problem: string, expected: string, actual: string, path: PathSegment[]): string {
+  if (code !== "intersection" || !expected.includes("\n")) return problem.replace(`${path.join(".")} must`, "must");
+  const conditions = expected.split("\n").map((line) => line.replace(/^\s*◦\s*/, "")).filter((line) => line !== "");
+  return `must be ${conditions.join(" and ")} (was ${actual})`;
 }
 
 function hintedKey(hint: string): string {
@@ -295,22 +321,15 @@ function checkServices(services: unknown, templates: unknown, report: Report): v
   }
 }
 
-/** An HTTP field name (RFC 9110 token); resolved to lowercase, as HTTP/2 and gRPC metadata require. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
-
-/**
- * Header names and values a transport would refuse at the first export are reported here instead.
- * Values may be secrets (tokens), so messages never quote them.
- */
+/** Header names and values a transport would refuse at the first export are reported here instead. */
 function checkHeaders(headers: unknown, report: Report): void {
   if (!isRecord(headers)) return; // absent, or the shape check has reported it
   for (const [name, value] of Object.entries(headers)) {
     const path = ["output", "headers", name];
-    if (!HEADER_NAME.test(name)) {
-      report(path, `"${name}" is not a header name; use letters, digits and -`, "key");
-    } else if (typeof value === "string" && /[\r\n\0]/.test(value)) {
-      report(path, "a header value must not contain line breaks or NUL");
-    }
+    const nameProblem = headerNameProblem(name);
+    const valueProblem = typeof value === "string" ? headerValueProblem(name, value) : undefined;
+    if (nameProblem) report(path, nameProblem, "key");
+    else if (valueProblem) report(path, valueProblem);
   }
 }
 

@@ -28,11 +28,19 @@ export class YamlSource {
   /** Parses `text`; malformed YAML and an empty document come back as problems. */
   static parse(text: string): { source: YamlSource; problems: [] } | { source: undefined; problems: Problem[] } {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true, uniqueKeys: true });
-    if (doc.errors.length > 0) {
+    // logLevel "error": the yaml package would print its warnings on stderr; they are problems here instead.
+    const doc = parseDocument(text, {
+      lineCounter: lines,
+      prettyErrors: false,
+      merge: true,
+      uniqueKeys: true,
+      logLevel: "error",
+    });
+    // A warning (an unknown tag, an ambiguous alias) marks YAML that does not say what was meant.
+    if (doc.errors.length > 0 || doc.warnings.length > 0) {
       return {
         source: undefined,
-        problems: doc.errors.map((error) => {
+        problems: [...doc.errors, ...doc.warnings].map((error) => {
           const { line, col } = lines.linePos(error.pos[0]);
           return { path: "", line, column: col, message: `invalid YAML: ${error.message.split("\n")[0]}` };
         }),

@@ -26,7 +26,8 @@ export function compileOperation(kind: Contribution<SpanKindDefinition>, context
       describe: (_, failed) => (failed ? FAILED : SUCCEEDED),
     };
   }
-  const what = (call: string) => `span kind "${kind.name}" ${call} of "${context.operation}"`;
+  const what = (call: string) =>
+    `span kind "${kind.name}" ${call} of "${context.operation}" (templates.${context.template})`;
   const model = callPlugin(kind.plugin, what("operation()"), () => compile(context));
   const describe = model.describe.bind(model);
   const describing = what("describe()");

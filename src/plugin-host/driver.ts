@@ -15,7 +15,8 @@ export interface Contribution<T> {
 
 /**
  * Runs a plugin's code; a throw becomes PLUGIN_FAILED `plugin "<plugin>": <what> failed: <reason>`.
- * `what` names the contribution and the call, e.g. `span kind "acme/lambda" operation() of "invoke"`.
+ * `what` names the contribution and the call, e.g.
+ * `span kind "acme/lambda" operation() of "invoke" (templates.lambda)`.
  */
 export function callPlugin<T>(plugin: string, what: string, run: () => T): T {
   try {

@@ -58,8 +58,17 @@ export class DreamweaverError extends Error {
 
   /** One line per problem, or the message itself when there are none. */
   lines(): string[] {
-    return this.problems.length === 0 ? [this.message] : this.problems.map(formatProblem);
+    return (this.problems.length === 0 ? [this.message] : this.problems.map(formatProblem)).map(oneLine);
   }
+}
+
+/**
+ * A message with the control characters of the values it quotes escaped (`\n`, `\u0000`), so that it
+ * stays one line whatever a config holds.
+ */
+function oneLine(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 /** `services[2].downstream[0] (line 41:7): unknown service "users-db2".` */

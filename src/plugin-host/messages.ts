@@ -1,6 +1,7 @@
 // The user-facing failures with their codes and exit statuses, built in one place so their wording stays
 // consistent. Scripts and tests match codes; a few tests match texts, so change a text on purpose only.
 import { DreamweaverError, type ErrorCode } from "./errors.ts";
+import type { ExportError } from "./plugin.ts";
 
 /** Mistakes in what the user gave us exit 2; a receiver that cannot be reached or a plugin that fails, 1. */
 export const EXIT_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -152,12 +153,15 @@ export function settingsInvalid(
 
 // Export
 
-/** An OTLP receiver that never answered an unpaced run: the run ends at once, with a hint. */
-export function nothingListening(reason: string): DreamweaverError {
-  return new DreamweaverError(
-    "EXPORT_FAILED",
-    `cannot export to ${reason}. Is an OTLP receiver listening there? (--sink starts a built-in one)`,
-  );
+/**
+ * The first export of an unpaced run to an OTLP receiver failed for good: the run ends at once. The hint
+ * about a receiver only when nothing answered at all (see ExportError.unreachable); a TLS failure or an
+ * error status came from something that did answer, and its reason says what.
+ */
+export function cannotExport(failure: Error): DreamweaverError {
+  const unreachable = [failure, failure.cause].some((error) => (error as ExportError | undefined)?.unreachable);
+  const hint = unreachable ? ". Is an OTLP receiver listening there? (--sink starts a built-in one)" : "";
+  return new DreamweaverError("EXPORT_FAILED", `cannot export to ${failure.message}${hint}`, [], { cause: failure });
 }
 
 // The command line

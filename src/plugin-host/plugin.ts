@@ -305,6 +305,11 @@ export interface ExportError extends Error {
    * may arrive twice. Absent: the receiver did not take it (it answered with an error, or nothing was sent).
    */
   readonly mayHaveArrived?: boolean;
+  /**
+   * Nothing answered at the address (connection refused, host not found, connect timed out): the run then
+   * asks whether a receiver is listening there. Not for TLS failures or error statuses, which did answer.
+   */
+  readonly unreachable?: boolean;
 }
 
 /** Where and how to export, resolved from the config, flags and environment. */

@@ -50,15 +50,21 @@ export class Registry {
   /** Throws PLUGIN_INVALID listing every malformed plugin or clashing name. */
   constructor(registered: readonly RegisteredPlugin[]) {
     const problems: string[] = [];
-    const seen = new Set<string>();
-    for (const { plugin, builtin } of registered) {
+    const seen = new Map<string, RegisteredPlugin>();
+    const plugins: Plugin[] = [];
+    for (const entry of registered) {
+      const { plugin, builtin } = entry;
       const shapeProblems = pluginProblems(plugin);
       if (shapeProblems.length > 0) {
         problems.push(...shapeProblems);
         continue;
       }
-      if (seen.has(plugin.name)) problems.push(`plugin "${plugin.name}" is loaded twice`);
-      seen.add(plugin.name);
+      const first = seen.get(plugin.name);
+      // The same module named twice (in `plugins:` and by `--plugin`) is the same plugin: used once.
+      if (first?.plugin === plugin) continue;
+      if (first) problems.push(nameTaken(plugin.name, first.builtin));
+      seen.set(plugin.name, entry);
+      plugins.push(plugin);
       const address = (key: string) => (builtin ? key : `${plugin.name}/${key}`);
       const add = <T>(map: Map<string, Contribution<T>>, what: string, key: string, value: T) => {
         const name = address(key);
@@ -84,7 +90,7 @@ export class Registry {
       else this.metricHeuristics.unshift(...heuristics);
     }
     if (problems.length > 0) throw pluginsInvalid(problems);
-    this.plugins = registered.map((r) => r.plugin);
+    this.plugins = plugins;
   }
 
   /** `unknown span kind "srever". Did you mean "server"? Known: "client", … or "server".` */
@@ -94,6 +100,12 @@ export class Registry {
     const all = list.length <= 1 ? list.join("") : `${list.slice(0, -1).join(", ")} or ${list.at(-1)}`;
     return `unknown ${what} ${show(name)}.${didYouMean(name, names, show)} Known: ${all}.`;
   }
+}
+
+function nameTaken(name: string, byBuiltin: boolean): string {
+  return byBuiltin
+    ? `plugin "${name}" has the name of a built-in plugin; give it a name of its own`
+    : `two different plugins are named "${name}"; a plugin's name must be unique`;
 }
 
 /**

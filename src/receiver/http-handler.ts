@@ -8,6 +8,7 @@ import { base64Encode, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { ExportLogsServiceRequestSchema } from "../gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import { ExportMetricsServiceRequestSchema } from "../gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.ts";
 import { ExportTraceServiceRequestSchema } from "../gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import { MalformedMessage } from "../otlp/proto-reader.ts";
 import { DreamweaverError } from "../plugin-host/errors.ts";
 import type { Signal } from "../plugin-host/plugin.ts";
 
@@ -49,6 +50,7 @@ const HEX = /^(?:[0-9a-fA-F]{2})*$/;
 /** google.rpc.Code values for the Status body of error answers, as the OTLP specification asks. */
 const INVALID_ARGUMENT = 3;
 const RESOURCE_EXHAUSTED = 8;
+const INTERNAL = 13;
 export const UNAVAILABLE = 14;
 
 /** Thrown for a body that cannot be read as the request it claims to be: answered 400. */
@@ -113,7 +115,10 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
         options.record(signal, message);
       } catch (error) {
         if (error instanceof TooLarge) refuse(413, type, RESOURCE_EXHAUSTED, error.message);
-        else refuse(400, type, INVALID_ARGUMENT, DreamweaverError.from(error, { code: "USAGE" }).message);
+        else if (error instanceof BadBody || error instanceof MalformedMessage) {
+          refuse(400, type, INVALID_ARGUMENT, error.message);
+        } // Anything else is the receiver's own bug, not the sender's: said so, not blamed on the body.
+        else refuse(500, type, INTERNAL, `internal error: ${DreamweaverError.from(error, { code: "USAGE" }).message}`);
         return;
       }
       // An empty Export*ServiceResponse (no partial_success): no bytes in protobuf, `{}` in JSON.

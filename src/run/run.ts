@@ -2,7 +2,7 @@ import { planRun, type RunPlan } from "../engine/plan.ts";
 import { scenarioWindows } from "../engine/scenario-timeline.ts";
 import { closeExporters } from "../plugin-host/driver.ts";
 import { DreamweaverError } from "../plugin-host/errors.ts";
-import { nothingListening } from "../plugin-host/messages.ts";
+import { cannotExport } from "../plugin-host/messages.ts";
 import type { Exporter, ExporterHost } from "../plugin-host/plugin.ts";
 import type { Settings } from "../config/settings.ts";
 import { ExportPipeline } from "../export/export-pipeline.ts";
@@ -107,7 +107,7 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
     // and report it, and other exporters' failures are reported with the run's figures.
     const neverDelivered = stats.calls.delivered === 0 && pipeline.firstFailure;
     if (runSettings.fast && neverDelivered && !crash && sendsOtlp(settings, options)) {
-      throw nothingListening(pipeline.firstFailure!.message);
+      throw cannotExport(pipeline.firstFailure!);
     }
   } catch (error) {
     failure = error;

@@ -8,7 +8,47 @@ const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
   ConnectionRefused: "connection refused",
   ECONNRESET: "connection reset",
   ENOTFOUND: "host not found",
+  EAI_AGAIN: "host name lookup failed",
   ETIMEDOUT: "connect timed out",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  Malformed_HTTP_Response: "the answer is not HTTP/1.1: is this an OTLP/gRPC port? (OTLP/HTTP is usually 4318)",
+  ERR_HTTP2_ERROR: "the receiver does not speak HTTP/2: is this an OTLP/HTTP port? (OTLP/gRPC is usually 4317)",
+};
+
+/** The failures where nothing answered at the address: no receiver there, a wrong host, or no route to it. */
+const NOTHING_ANSWERED: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ConnectionRefused",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+
+const TRUST = "name the CA that signed it in output.tls.ca_file (or OTEL_EXPORTER_OTLP_CERTIFICATE)";
+
+/**
+ * TLS failures in plain words, by the code Node and Bun give them. Bun's own message for some of them is a
+ * sentence about its fetch options, so the words come from the code, never from the message.
+ */
+const TLS_ERRORS: Readonly<Record<string, string>> = {
+  ERR_TLS_CERT_ALTNAME_INVALID: "the receiver's certificate is not issued for this host name",
+  DEPTH_ZERO_SELF_SIGNED_CERT: `the receiver's certificate is self-signed; ${TRUST}`,
+  SELF_SIGNED_CERT_IN_CHAIN: `the receiver's certificate chain ends in an untrusted self-signed CA; ${TRUST}`,
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: `the receiver's certificate is signed by an unknown CA; ${TRUST}`,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: `the receiver's certificate is signed by an unknown CA; ${TRUST}`,
+  UNABLE_TO_GET_ISSUER_CERT: `the receiver's certificate is signed by an unknown CA; ${TRUST}`,
+  CERT_HAS_EXPIRED: "the receiver's certificate has expired",
+  CERT_NOT_YET_VALID: "the receiver's certificate is not valid yet",
+  CERT_SIGNATURE_FAILURE: "the receiver's certificate has an invalid signature",
+  // rustls (Deno) refuses a self-signed certificate made as a CA, as `openssl req -x509` makes them.
+  CaUsedAsEndEntity: `the receiver's certificate is a CA's, which Deno does not accept from a server; give the ` +
+    "receiver a certificate its CA issued",
+  EPROTO: "the handshake failed: does the receiver speak TLS on this port? (http:// and grpc:// are plain)",
+  ERR_SSL_WRONG_VERSION_NUMBER:
+    "the handshake failed: does the receiver speak TLS on this port? (http:// and grpc:// are plain)",
 };
 
 /** Deno's messages for the same errors, and the code Node would give. */
@@ -17,6 +57,11 @@ const DENO_MESSAGES: readonly (readonly [RegExp, string])[] = [
   [/\bconnection reset\b/i, "ECONNRESET"],
   [/\bdns error\b/i, "ENOTFOUND"],
   [/\bconnection timed out\b/i, "ETIMEDOUT"],
+  [/\bNotValidForName\b|not valid for name/i, "ERR_TLS_CERT_ALTNAME_INVALID"],
+  [/\bUnknownIssuer\b/i, "UNABLE_TO_VERIFY_LEAF_SIGNATURE"],
+  [/invalid peer certificate: Expired\b/i, "CERT_HAS_EXPIRED"],
+  [/\bCaUsedAsEndEntity\b/, "CaUsedAsEndEntity"],
+  [/\bcorrupt message\b|\bInvalidContentType\b/i, "EPROTO"],
 ];
 
 /** Error chains are short (an error and its cause or two); the bound keeps a cyclic chain from looping. */
@@ -24,8 +69,9 @@ const CHAIN_DEPTH = 3;
 
 /**
  * One short phrase for why a `fetch` (or another network call) failed before an HTTP answer:
- * "connection refused (ECONNREFUSED)", "timed out after 10s" when an `AbortSignal.timeout` of `timeoutMs`
- * fired, otherwise the most specific message the runtime gave.
+ * "connection refused (ECONNREFUSED)", "TLS: the receiver's certificate has expired (CERT_HAS_EXPIRED)",
+ * "timed out after 10s" when an `AbortSignal.timeout` of `timeoutMs` fired, otherwise the most specific
+ * message the runtime gave.
  *
  * @example
  * try {
@@ -38,12 +84,37 @@ export function describeNetworkError(error: unknown, timeoutMs?: number): string
   if (error instanceof Error && error.name === "TimeoutError") {
     return timeoutMs === undefined ? "timed out" : `timed out after ${timeoutMs / 1000}s`;
   }
-  const message = deepestMessage(error).split("\n")[0]!;
-  const code = systemErrorCode(error) ?? DENO_MESSAGES.find(([pattern]) => pattern.test(message))?.[1];
+  const code = errorCode(error);
+  if (code !== undefined && code in TLS_ERRORS) return `TLS: ${TLS_ERRORS[code]} (${code})`;
   if (code !== undefined && code in SYSTEM_ERRORS) return `${SYSTEM_ERRORS[code]} (${code})`;
   // Deno's cause repeats the URL and each layer's name: "error sending request for url (...): client
   // error (Connect): tcp connect error: ..."; the last part says it.
-  return message.split(": ").at(-1)!.replace(/[.?!\s]+$/, "");
+  // OpenSSL prefixes its reason with "error:<hex>:<library>:<function>:".
+  const message = deepestMessage(error).split("\n")[0]!;
+  const phrase = message.split(": ").at(-1)!.replace(/[.?!\s]+$/, "").replace(/^error:[0-9a-f]+:(?:[^:]*:){1,2}/i, "");
+  if (isTlsCode(code)) return `TLS: ${phrase} (${code})`;
+  // Deno's other certificate failures: "... client error (Connect): invalid peer certificate: <reason>".
+  return /invalid peer certificate/i.test(message) ? `TLS: the receiver's certificate is refused (${phrase})` : phrase;
+}
+
+/**
+ * Whether nothing answered at all: the connection was refused, the host not found or unreachable, or the
+ * connect timed out. Only then is "is a receiver listening there?" the question to ask; a TLS failure, a
+ * reset connection or an HTTP error status all come from something that answered.
+ */
+export function nothingAnswered(error: unknown): boolean {
+  const code = errorCode(error);
+  return code !== undefined && NOTHING_ANSWERED.has(code);
+}
+
+/** The code of a failure: the system's or the TLS library's, or the one Deno's message stands for. */
+function errorCode(error: unknown): string | undefined {
+  const message = deepestMessage(error);
+  return systemErrorCode(error) ?? DENO_MESSAGES.find(([pattern]) => pattern.test(message))?.[1];
+}
+
+function isTlsCode(code: string | undefined): code is string {
+  return code !== undefined && /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|.*_CERT$)/.test(code);
 }
 
 /** The system error code of a failure: on the error itself (Bun) or on its cause (Node). */

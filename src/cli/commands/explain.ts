@@ -32,7 +32,7 @@ export const explainCommand = defineCommand({
     const settings = await settingsFromArgs({ ...args, requests: undefined }, rawArgs);
     const startUs = systemClock.nowUs();
     const plan = planRun(settings, undefined, startUs);
-    const lines = [formatTimeline(settings, startUs), ""];
+    const lines = [formatTimeline(settings, plan.curve), ""];
     if (args.at !== undefined) {
       const at = parseDuration(args.at);
       if (!at.ok || at.value > plan.durationSeconds) {

@@ -11,7 +11,16 @@ import type { RunSummary } from "../../run/summary.ts";
 import { systemClock } from "../../runtime/clock.ts";
 import { formatSummary } from "../format-summary.ts";
 import { formatTarget } from "../format-target.ts";
-import { exporterHost, isInteractive, onStopSignal, setExitCode, writeErr, writeOut, writeStatus } from "../host.ts";
+import {
+  exporterHost,
+  isInteractive,
+  onStopSignal,
+  setExitCode,
+  stderrExporterHost,
+  writeErr,
+  writeOut,
+  writeStatus,
+} from "../host.ts";
 import { startProgress } from "../progress.ts";
 import { settingsArgs, settingsFromArgs } from "../settings-args.ts";
 import { guarded } from "./guarded.ts";
@@ -43,6 +52,7 @@ export const runCommand = defineCommand({
   },
   run: guarded(async ({ args, rawArgs }) => {
     const settings = await settingsFromArgs(args, rawArgs);
+    if (args["dry-run"] && args.json) throw badFlag("--json", "--dry-run prints span trees, not a summary");
     if (args["dry-run"]) {
       const startUs = settings.run.startTimeUs ?? systemClock.nowUs();
       const plan = planRun(settings, undefined, startUs);
@@ -76,7 +86,9 @@ async function runAndReport(settings: Settings, sink: Sink | undefined, json: bo
     writeErr(`dreamweaver: ${settings.file} -> ${formatTarget(settings)}${sink ? ", the built-in receiver" : ""}`);
     const summary = await run(settings, {
       signal: stop.signal,
-      host: exporterHost,
+      // Under --json, stdout carries the summary alone: what an exporter prints (the stdout one's span
+      // trees) goes to stderr.
+      host: json ? stderrExporterHost : exporterHost,
       onStart: (stats) => {
         stopProgress = startProgress(stats, {
           clock: systemClock,

@@ -18,6 +18,9 @@ const DEFAULT_CAPACITY = 64 * 1024;
 // attributes, mostly 20 to 100 bytes, measured faster by loop under Bun).
 const COPY_LOOP_BYTES = 256;
 
+// Longer strings go to TextEncoder, whose native copy beats a loop once its per-call cost is paid.
+const SHORT_STRING_UNITS = 42;
+
 const utf8 = new TextEncoder();
 
 /** Bytes a uint32 (or any non-negative safe integer) takes as a varint. */
@@ -192,11 +195,11 @@ export class ProtoWriter {
   /** A length-prefixed UTF-8 string. Lone surrogates become U+FFFD, as with TextEncoder. */
   string(value: string): void {
     const n = value.length;
-    if (n >= 128) {
+    if (n > SHORT_STRING_UNITS) {
       this.utf8String(value);
       return;
     }
-    // Most strings here are ASCII and under 128 characters: one byte each, so the one-byte length is known
+    // Most strings here are short ASCII (keys, names, ids): one byte each, so the one-byte length is known
     // before they are copied. By hand, since encodeInto costs a native call and a subarray per string.
     if (this.pos + 1 + n > this.buf.length) this.grow(1 + n);
     const buf = this.buf;

@@ -1,4 +1,7 @@
 import { defineCommand } from "citty";
+import { availableParallelism } from "node:os";
+import type { RunStats } from "../../export/run-stats.ts";
+import { runInWorkers } from "../run-workers.ts";
 import { type Settings, withReceiver } from "../../config/settings.ts";
 import { explainRequests } from "../../engine/explain.ts";
 import { planRun } from "../../engine/plan.ts";
@@ -16,6 +19,9 @@ import { startProgress } from "../progress.ts";
 import { settingsArgs, settingsFromArgs } from "../settings-args.ts";
 import { guarded } from "./guarded.ts";
 import { parseBuckets } from "./sink.ts";
+
+/** Paced runs at this rate or more use every core by default; below it one thread keeps the schedule. */
+export const PACED_WORKERS_FROM_RATE = 5000;
 
 export const runCommand = defineCommand({
   meta: { name: "run", description: "Generate telemetry and send it to the OTLP endpoint (the default command)" },
@@ -40,9 +46,16 @@ export const runCommand = defineCommand({
       valueHint: "k/n",
       description: "k/n: generate only requests i = k (mod n), at rate/n (0 <= k < n)",
     },
+    workers: {
+      type: "string",
+      valueHint: "N",
+      description: "Run N shards side by side in worker threads, one output (default: with --fast, every core; " +
+        `paced: every core from ${PACED_WORKERS_FROM_RATE}/s, else 1)`,
+    },
   },
   run: guarded(async ({ args, rawArgs }) => {
     const settings = await settingsFromArgs(args, rawArgs);
+    const workers = workerCount(args.workers, settings);
     if (args["dry-run"]) {
       const startUs = settings.run.startTimeUs ?? systemClock.nowUs();
       const plan = planRun(settings, undefined, startUs);
@@ -58,14 +71,47 @@ export const runCommand = defineCommand({
       ? await startSink({ port: 0, ...(bucketSeconds !== undefined && { bucketSeconds }) })
       : undefined;
     try {
-      await runAndReport(sink ? withReceiver(settings, `http://127.0.0.1:${sink.port}`) : settings, sink, args.json);
+      const receiver = sink ? `http://127.0.0.1:${sink.port}` : undefined;
+      const start: StartRun = workers === 1
+        ? (settings, options) => run(settings, { ...options, host: exporterHost })
+        : (settings, options) =>
+          runInWorkers(settings, {
+            ...options,
+            count: workers,
+            args,
+            rawArgs,
+            ...(receiver !== undefined && { receiver }),
+          });
+      await runAndReport(receiver ? withReceiver(settings, receiver) : settings, sink, args.json, start);
     } finally {
       if (sink) await sink.close();
     }
   }),
 });
 
-async function runAndReport(settings: Settings, sink: Sink | undefined, json: boolean | undefined): Promise<void> {
+/** `--workers N`, or its default: every core for a fast run or a paced one at a high rate, else one. */
+function workerCount(flag: string | undefined, settings: Settings): number {
+  if (flag !== undefined) {
+    const count = Number(flag);
+    if (!/^\d+$/.test(flag) || count < 1 || count > 256) throw badFlag("--workers", `expected 1..256, got "${flag}"`);
+    return count;
+  }
+  const fastOrBusy = settings.run.fast || settings.config.workload.ratePerSecond >= PACED_WORKERS_FROM_RATE;
+  return fastOrBusy ? availableParallelism() : 1;
+}
+
+/** Starts the run: in this thread, or in worker threads (`--workers`). */
+type StartRun = (
+  settings: Settings,
+  options: { signal: AbortSignal; onStart: (stats: RunStats) => void },
+) => Promise<RunSummary>;
+
+async function runAndReport(
+  settings: Settings,
+  sink: Sink | undefined,
+  json: boolean | undefined,
+  start: StartRun,
+): Promise<void> {
   const stop = new AbortController();
   const unsubscribe = onStopSignal(() => {
     writeErr("stopping: sending what was generated (Ctrl-C again to quit at once)");
@@ -74,9 +120,8 @@ async function runAndReport(settings: Settings, sink: Sink | undefined, json: bo
   let stopProgress = () => {};
   try {
     writeErr(`dreamweaver: ${settings.file} -> ${formatTarget(settings)}${sink ? ", the built-in receiver" : ""}`);
-    const summary = await run(settings, {
+    const summary = await start(settings, {
       signal: stop.signal,
-      host: exporterHost,
       onStart: (stats) => {
         stopProgress = startProgress(stats, {
           clock: systemClock,

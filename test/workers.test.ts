@@ -1,0 +1,71 @@
+import { expect, test } from "bun:test";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "./helpers/cli.ts";
+
+const DIR = mkdtempSync(join(tmpdir(), "dreamweaver-workers-"));
+const RUN = ["examples/marketplace.yaml", "--fast", "--start-time", "2026-01-01T00:00:00Z", "--duration", "3m"];
+
+interface Output {
+  code: number;
+  summary: Record<string, unknown>;
+  /** Every span and log record as its JSON text with its service, sorted: the content, whatever the order. */
+  spans: string[];
+  logs: string[];
+}
+
+/**
+ * A resource's service and version. The instance's identity (instance id, host, pid) is not compared:
+ * each worker, like each shard, reports instances of its own so that metric streams never collide.
+ */
+function service(resource: { attributes: { key: string; value: unknown }[] }): unknown[] {
+  return resource.attributes.filter(({ key }) => key === "service.name" || key === "service.version");
+}
+
+/** Runs the CLI into a file and reads back every span and log record it wrote. */
+function runInto(name: string, flags: string[]): Output {
+  const file = join(DIR, `${name}.jsonl`);
+  const { code, stdout } = runCli([...RUN, "--exporter", `file:${file}`, "--json", ...flags]);
+  const spans: string[] = [];
+  const logs: string[] = [];
+  for (const line of readFileSync(file, "utf8").split("\n").filter(Boolean)) {
+    const request = JSON.parse(line);
+    for (const resource of request.resourceSpans ?? []) {
+      for (const span of resource.scopeSpans.flatMap((s: { spans: unknown[] }) => s.spans)) {
+        spans.push(JSON.stringify([service(resource.resource), span]));
+      }
+    }
+    for (const resource of request.resourceLogs ?? []) {
+      for (const log of resource.scopeLogs.flatMap((s: { logRecords: unknown[] }) => s.logRecords)) {
+        logs.push(JSON.stringify([service(resource.resource), log]));
+      }
+    }
+  }
+  return { code, summary: JSON.parse(stdout), spans: spans.sort(), logs: logs.sort() };
+}
+
+test("--workers 2 writes the spans and log records of one worker, byte for byte, and sums its counts", () => {
+  const one = runInto("one", ["--workers", "1"]);
+  const two = runInto("two", ["--workers", "2"]);
+  expect([one.code, two.code]).toEqual([0, 0]);
+  expect(one.spans.length).toBeGreaterThan(500);
+  expect(two.spans).toEqual(one.spans);
+  expect(two.logs).toEqual(one.logs);
+  for (const key of ["requests", "spans", "logRecords"]) expect(two.summary[key]).toBe(one.summary[key]);
+  expect(two.summary.deliveredExports).toBe(two.summary.exports);
+});
+
+test("--shard k/n with --workers splits shard k further: the same requests as the shard in one worker", () => {
+  const one = runInto("shard-one", ["--shard", "1/2", "--workers", "1"]);
+  const two = runInto("shard-two", ["--shard", "1/2", "--workers", "2"]);
+  expect(one.summary.requests).toBeGreaterThan(0);
+  expect(two.summary.requests).toBe(one.summary.requests);
+  expect(two.spans).toEqual(one.spans);
+});
+
+test("--workers takes a whole number from 1", () => {
+  const { code, stderr } = runCli([...RUN, "--exporter", "none", "--workers", "0"]);
+  expect(code).toBe(2);
+  expect(stderr).toContain('--workers: expected 1..256, got "0"');
+});

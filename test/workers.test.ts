@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "./helpers/cli.ts";
+import { VALID, writeConfig } from "./helpers/config.ts";
 
 const DIR = mkdtempSync(join(tmpdir(), "dreamweaver-workers-"));
 const RUN = ["examples/marketplace.yaml", "--fast", "--start-time", "2026-01-01T00:00:00Z", "--duration", "3m"];
@@ -68,4 +69,22 @@ test("--workers takes a whole number from 1", () => {
   const { code, stderr } = runCli([...RUN, "--exporter", "none", "--workers", "0"]);
   expect(code).toBe(2);
   expect(stderr).toContain('--workers: expected 1..256, got "0"');
+});
+
+test("a plugin that fails in the workers ends the run with one summary, the failure and exit 1", () => {
+  // Each worker loads the plugin, so each has its own count: both break on their 151st request (two calls each).
+  const config = writeConfig(
+    VALID.replace("{ip}", "{ip} order {flaky/breaks_after:300}").replace("duration: 1m", "duration: 10m"),
+  );
+  const plugin = ["--plugin", "test/fixtures/faulty-placeholder.ts"];
+  const result = runCli(["run", config, "--fast", "--sink", "--workers", "2", ...plugin, "--json"]);
+  const summary = JSON.parse(result.stdout);
+  expect(summary.failure).toBe(
+    `plugin "flaky": placeholder "{flaky/breaks_after}" generate failed: order book exhausted after 300 orders`,
+  );
+  expect(summary.requests).toBe(300);
+  // The workers sent to the receiver in the main thread: it holds every span they generated.
+  expect(summary.receiver.spans).toBe(summary.spans);
+  expect(result.stderr).not.toContain("    at ");
+  expect(result.code).toBe(1);
 });

@@ -49,8 +49,8 @@ export const runCommand = defineCommand({
     workers: {
       type: "string",
       valueHint: "N",
-      description: "Run N shards side by side in worker threads, one output (default: with --fast, every core; " +
-        `paced: every core from ${PACED_WORKERS_FROM_RATE}/s, else 1)`,
+      description: "Run N shards side by side in worker threads, one output (default: every core with --fast " +
+        `and no --start-time, or paced from ${PACED_WORKERS_FROM_RATE}/s; else 1)`,
     },
   },
   run: guarded(async ({ args, rawArgs }) => {
@@ -89,15 +89,20 @@ export const runCommand = defineCommand({
   }),
 });
 
-/** `--workers N`, or its default: every core for a fast run or a paced one at a high rate, else one. */
+/**
+ * `--workers N`, or its default: every core for a fast run or a paced one at a high rate, else one. A fast
+ * run with a start time is a reproducible one: it stays in one thread, so its file is byte for byte the same
+ * (workers write the same lines, but in the order they finish and with instances of their own).
+ */
 function workerCount(flag: string | undefined, settings: Settings): number {
   if (flag !== undefined) {
     const count = Number(flag);
     if (!/^\d+$/.test(flag) || count < 1 || count > 256) throw badFlag("--workers", `expected 1..256, got "${flag}"`);
     return count;
   }
-  const fastOrBusy = settings.run.fast || settings.config.workload.ratePerSecond >= PACED_WORKERS_FROM_RATE;
-  return fastOrBusy ? availableParallelism() : 1;
+  const { fast, startTimeUs } = settings.run;
+  const busy = fast ? startTimeUs === undefined : settings.config.workload.ratePerSecond >= PACED_WORKERS_FROM_RATE;
+  return busy ? availableParallelism() : 1;
 }
 
 /** Starts the run: in this thread, or in worker threads (`--workers`). */

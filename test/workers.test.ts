@@ -2,6 +2,10 @@ import { expect, test } from "bun:test";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { RunStats } from "../src/export/run-stats.ts";
+import type { ExportRequest } from "../src/plugin-host/plugin.ts";
+import { combineSummaries } from "../src/run/combine.ts";
+import { summarize } from "../src/run/summary.ts";
 import { runCli } from "./helpers/cli.ts";
 import { VALID, writeConfig } from "./helpers/config.ts";
 
@@ -87,4 +91,19 @@ test("a plugin that fails in the workers ends the run with one summary, the fail
   expect(summary.receiver.spans).toBe(summary.spans);
   expect(result.stderr).not.toContain("    at ");
   expect(result.code).toBe(1);
+});
+
+test("the summaries of the workers combine into one: counts and rates summed, the worst lag, the failure", () => {
+  const stats = new RunStats();
+  stats.requests = 10;
+  stats.spans = 40;
+  stats.maxLagMs = 3;
+  stats.settle({ signal: "traces", items: 40 } as ExportRequest, "delivered");
+  const timing = { elapsedSeconds: 1, generationSeconds: 1, configuredRate: 5 };
+  const calm = summarize(stats, timing);
+  const failed = summarize({ ...stats, maxLagMs: 7 } as RunStats, { ...timing, failure: "plugin failed" });
+  const both = combineSummaries([calm, failed], 2);
+  expect([both.requests, both.spans, both.delivered.traces, both.deliveredExports]).toEqual([20, 80, 80, 2]);
+  expect([both.achievedRate, both.configuredRate, both.maxLagMs, both.elapsedSeconds]).toEqual([20, 10, 7, 2]);
+  expect(both.failure).toBe("plugin failed");
 });

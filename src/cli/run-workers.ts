@@ -45,7 +45,9 @@ export async function runInWorkers(settings: Settings, options: WorkersOptions):
     }));
   const stats = new RunStats();
   const latest: (RunStats | undefined)[] = workers.map(() => undefined);
-  const refresh = () => combineStats(stats, latest.filter((part) => part !== undefined));
+  const reported = () => latest.filter((part) => part !== undefined);
+  // Totals only once every worker has reported: a part alone would show a part's total.
+  const refresh = () => reported().length === latest.length && combineStats(stats, reported());
   const stopAll = () => workers.forEach((worker) => worker.send({ kind: "stop" }));
   options.signal.addEventListener("abort", stopAll);
   let failure: WorkerFailure | undefined;
@@ -82,7 +84,7 @@ export async function runInWorkers(settings: Settings, options: WorkersOptions):
     const summaries = outcomes.flatMap((outcome) => outcome.summary ? [outcome.summary] : []);
     if (summaries.length === 0) throw new DreamweaverError(failure!.code, failure!.message);
     outcomes.forEach((outcome, j) => latest[j] = outcome.stats ?? latest[j]);
-    refresh();
+    combineStats(stats, reported());
     const combined = combineSummaries(summaries, (systemClock.nowUs() - startedUs) / 1e6);
     return failure === undefined || combined.failure !== undefined
       ? combined

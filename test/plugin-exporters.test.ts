@@ -126,6 +126,9 @@ test("an exporter that breaks later ends the run: what was generated is accounte
     "run",
     writeConfig(VALID.replace("duration: 1m", "duration: 10m")),
     "--fast",
+    // One process: the exporter counts its calls in its module (with workers, each worker counts its own).
+    "--workers",
+    "1",
     "--json",
     "--plugin",
     "test/fixtures/faulty-exporters.ts",
@@ -148,7 +151,8 @@ describe("a placeholder that throws after 300 calls", () => {
   const config = writeConfig(
     VALID.replace("{ip}", "{ip} order {flaky/breaks_after:300}").replace("duration: 1m", "duration: 10m"),
   );
-  const args = ["run", config, "--fast", "--sink", "--plugin", "test/fixtures/faulty-placeholder.ts"];
+  // One process: the placeholder counts its calls in its module (test/workers.test.ts runs it in workers).
+  const args = ["run", config, "--fast", "--workers", "1", "--sink", "--plugin", "test/fixtures/faulty-placeholder.ts"];
   const failure =
     `plugin "flaky": placeholder "{flaky/breaks_after}" generate failed: order book exhausted after 300 orders`;
 

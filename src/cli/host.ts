@@ -177,3 +177,8 @@ function reason(error: unknown): string {
   if (code === "EISDIR") return "is a directory";
   return DreamweaverError.from(error, { code: "CONFIG_UNREADABLE" }).message;
 }
+
+/** The path of the script this process runs (the CLI's entry): what `--workers` starts its workers from. */
+export function mainModule(): string {
+  return process.argv[1]!;
+}

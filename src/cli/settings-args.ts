@@ -57,9 +57,13 @@ type SettingsArgs = { [K in Exclude<keyof typeof settingsArgs, "insecure">]?: st
 /**
  * The effective settings of this invocation: the config file, the process environment and the flags,
  * with the built-in plugins and the host's file reading handed to the settings stage. Its notes (an
- * environment variable ignored...) go to stderr.
+ * environment variable ignored...) go to stderr, unless `notes` is false (a worker: its parent showed them).
  */
-export async function settingsFromArgs(args: SettingsArgs, rawArgs: readonly string[]): Promise<Settings> {
+export async function settingsFromArgs(
+  args: SettingsArgs,
+  rawArgs: readonly string[],
+  { notes = true }: { notes?: boolean } = {},
+): Promise<Settings> {
   const flags: SettingsFlags = {
     plugins: repeatedArg(rawArgs, "plugin"),
     exporters: repeatedArg(rawArgs, "exporter"),
@@ -88,7 +92,7 @@ export async function settingsFromArgs(args: SettingsArgs, rawArgs: readonly str
     environment: environment(),
     flags,
   });
-  for (const note of settings.notes) writeErr(`note: ${note}`);
+  if (notes) { for (const note of settings.notes) writeErr(`note: ${note}`); }
   return settings;
 }
 

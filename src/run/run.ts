@@ -28,6 +28,12 @@ export interface RunOptions {
   readonly drainMs?: number;
   /** How much a paced run may queue for a receiver that falls behind before it drops; default 64 MiB. */
   readonly maxQueuedBytes?: number;
+  /**
+   * The run's start in microseconds: the wall-clock moment a paced schedule counts from, or a fast run's
+   * first request. Default: now, or for a fast run its start time setting, else now less the duration.
+   * Workers running shards of one run are all handed the same.
+   */
+  readonly startUs?: number;
   /** Receives the live counters as soon as the run starts, for a progress display. */
   readonly onStart?: (stats: RunStats) => void;
 }
@@ -50,8 +56,7 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
   const drainMs = options.drainMs ?? 5000;
   const { shard } = runSettings;
   const startedUs = clock.nowUs();
-  const durationUs = config.workload.durationSeconds * 1e6;
-  const startUs = runSettings.fast ? runSettings.startTimeUs ?? startedUs - durationUs : startedUs;
+  const startUs = options.startUs ?? defaultStartUs(settings, startedUs);
   const plan = planRun(settings, shard, startUs);
   // Shutdown's budget bounds closing as it bounds draining.
   const { exporter, members } = createExporters(settings, {
@@ -134,6 +139,12 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
       })),
     })),
   });
+}
+
+/** When a run starts that is given no start: a fast run ends now unless its settings say when it starts. */
+export function defaultStartUs(settings: Settings, nowUs: number): number {
+  const durationUs = settings.config.workload.durationSeconds * 1e6;
+  return settings.run.fast ? settings.run.startTimeUs ?? nowUs - durationUs : nowUs;
 }
 
 /**

@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import type { RunStats } from "../../export/run-stats.ts";
+import { runInWorkers } from "../run-workers.ts";
 import { type Settings, withReceiver } from "../../config/settings.ts";
 import { explainRequests } from "../../engine/explain.ts";
 import { planRun } from "../../engine/plan.ts";
@@ -49,10 +51,17 @@ export const runCommand = defineCommand({
       valueHint: "k/n",
       description: "k/n: generate only requests i = k (mod n), at rate/n (0 <= k < n)",
     },
+    workers: {
+      type: "string",
+      valueHint: "N",
+      description: "Run N shards side by side in worker threads, one output (default 1: each worker reports " +
+        "instances of its own)",
+    },
   },
   run: guarded(async ({ args, rawArgs }) => {
     const settings = await settingsFromArgs(args, rawArgs);
     if (args["dry-run"] && args.json) throw badFlag("--json", "--dry-run prints span trees, not a summary");
+    const workers = workerCount(args.workers);
     if (args["dry-run"]) {
       const startUs = settings.run.startTimeUs ?? systemClock.nowUs();
       const plan = planRun(settings, undefined, startUs);
@@ -68,14 +77,49 @@ export const runCommand = defineCommand({
       ? await startSink({ port: 0, ...(bucketSeconds !== undefined && { bucketSeconds }) })
       : undefined;
     try {
-      await runAndReport(sink ? withReceiver(settings, `http://127.0.0.1:${sink.port}`) : settings, sink, args.json);
+      const receiver = sink ? `http://127.0.0.1:${sink.port}` : undefined;
+      const start: StartRun = workers === 1
+        // Under --json, stdout carries the summary alone: what an exporter prints (the stdout one's span
+        // trees) goes to stderr.
+        ? (settings, options) => run(settings, { ...options, host: args.json ? stderrExporterHost : exporterHost })
+        : (settings, options) =>
+          runInWorkers(settings, {
+            ...options,
+            count: workers,
+            args,
+            rawArgs,
+            ...(receiver !== undefined && { receiver }),
+          });
+      await runAndReport(receiver ? withReceiver(settings, receiver) : settings, sink, args.json, start);
     } finally {
       if (sink) await sink.close();
     }
   }),
 });
 
-async function runAndReport(settings: Settings, sink: Sink | undefined, json: boolean | undefined): Promise<void> {
+/**
+ * `--workers N`, 1 unless asked: each worker reports instances of its own (as a shard does), so more
+ * workers would show a backend more instances per replica than the config has; a user chooses that.
+ */
+function workerCount(flag: string | undefined): number {
+  if (flag === undefined) return 1;
+  const count = Number(flag);
+  if (!/^\d+$/.test(flag) || count < 1 || count > 256) throw badFlag("--workers", `expected 1..256, got "${flag}"`);
+  return count;
+}
+
+/** Starts the run: in this thread, or in worker threads (`--workers`). */
+type StartRun = (
+  settings: Settings,
+  options: { signal: AbortSignal; onStart: (stats: RunStats) => void },
+) => Promise<RunSummary>;
+
+async function runAndReport(
+  settings: Settings,
+  sink: Sink | undefined,
+  json: boolean | undefined,
+  start: StartRun,
+): Promise<void> {
   const stop = new AbortController();
   const unsubscribe = onStopSignal(() => {
     writeErr("stopping: sending what was generated (Ctrl-C again to quit at once)");
@@ -84,11 +128,8 @@ async function runAndReport(settings: Settings, sink: Sink | undefined, json: bo
   let stopProgress = () => {};
   try {
     writeErr(`dreamweaver: ${settings.file} -> ${formatTarget(settings)}${sink ? ", the built-in receiver" : ""}`);
-    const summary = await run(settings, {
+    const summary = await start(settings, {
       signal: stop.signal,
-      // Under --json, stdout carries the summary alone: what an exporter prints (the stdout one's span
-      // trees) goes to stderr.
-      host: json ? stderrExporterHost : exporterHost,
       onStart: (stats) => {
         stopProgress = startProgress(stats, {
           clock: systemClock,

@@ -147,7 +147,7 @@ function framed(resources: readonly Uint8Array[]): Uint8Array {
   let at = 5;
   for (const r of resources) {
     out[at++] = 0x0a;
-    for (let v = r.length; ; v >>>= 7) {
+    for (let v = r.length;; v >>>= 7) {
       if (v < 0x80) {
         out[at++] = v;
         break;

@@ -6,8 +6,8 @@ import { requestHeaderWithCompression, validateResponse, validateTrailer } from 
 export interface UnaryCall {
   /** The method's path, e.g. `/opentelemetry.proto.collector.trace.v1.TraceService/Export`. */
   readonly path: string;
-  /** The request message, already encoded. */
-  readonly message: Uint8Array;
+  /** The request message, already encoded, after 5 free bytes where the envelope header goes. */
+  readonly framed: Uint8Array;
   readonly headers: Record<string, string> | undefined;
   readonly gzip: boolean;
   readonly timeoutMs: number;
@@ -39,7 +39,7 @@ export async function grpcUnary(sessions: Http2SessionManager, call: UnaryCall):
     call.gzip ? [compressionGzip] : [],
     compression,
   );
-  const body = await envelope(call.message, call.gzip);
+  const body = await envelope(call.framed, call.gzip);
   if (signal.aborted) throw stopped();
   const stream = await raceAbort(sessions.request("POST", call.path, Object.fromEntries(header), {}), signal, stopped);
   return await new Promise<Uint8Array>((resolve, reject) => {
@@ -110,12 +110,16 @@ const RESET_CODES: Record<number, Code> = {
 };
 
 /** The message in its gRPC envelope: a flag byte (1 when compressed) and its length, big-endian. */
-async function envelope(message: Uint8Array, gzip: boolean): Promise<Uint8Array> {
-  const payload = gzip ? await compressionGzip.compress(message) : message;
-  const out = new Uint8Array(5 + payload.length);
+async function envelope(framed: Uint8Array, gzip: boolean): Promise<Uint8Array> {
+  const out = gzip ? withHeadroom(await compressionGzip.compress(framed.subarray(5))) : framed;
   out[0] = gzip ? 1 : 0;
-  new DataView(out.buffer).setUint32(1, payload.length);
-  out.set(payload, 5);
+  new DataView(out.buffer, out.byteOffset, out.byteLength).setUint32(1, out.length - 5);
+  return out;
+}
+
+function withHeadroom(message: Uint8Array): Uint8Array {
+  const out = new Uint8Array(5 + message.length);
+  out.set(message, 5);
   return out;
 }
 

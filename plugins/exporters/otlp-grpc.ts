@@ -42,7 +42,7 @@ function createOtlpGrpcExporter(options: ExporterOptions): Exporter {
       try {
         const answer = await grpcUnary(sessionManager, {
           path: `${base}${PATHS[request.signal]}`,
-          message: encodeExportRequest(request.resources),
+          framed: encodeExportRequest(request.resources, 5),
           headers,
           gzip,
           timeoutMs: options.timeoutMs,

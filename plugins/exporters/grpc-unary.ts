@@ -166,11 +166,18 @@ function resetError(stream: ClientHttp2Stream): ConnectError {
   return new ConnectError(`http/2 stream closed with error code ${stream.rstCode}`, code);
 }
 
-/** `promise`, or the stop error as soon as `signal` aborts. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, stopped: () => ConnectError): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
+/** The stream, or the stop error as soon as `signal` aborts (a stream opened after that is closed at once). */
+function raceAbort(
+  opening: Promise<ClientHttp2Stream>,
+  signal: AbortSignal,
+  stopped: () => ConnectError,
+): Promise<ClientHttp2Stream> {
+  return new Promise((resolve, reject) => {
     const onAbort = () => reject(stopped());
     signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    opening.then((stream) => {
+      if (signal.aborted) stream.close(CANCEL);
+      resolve(stream);
+    }, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
 }

@@ -297,6 +297,17 @@ describe("spans", () => {
     ], "https://opentelemetry.io/schemas/1.26.0");
   });
 
+  test("headroom: the same request after free bytes for a transport's framing", () => {
+    const writer = new ProtoWriter();
+    const resources = [
+      encodeResourceSpans(writer, encodeResource(RESOURCE), SCOPE, [DEFAULT_SPAN]),
+      encodeResourceSpans(writer, encodeResource(RESOURCE), SCOPE, [DEFAULT_SPAN, DEFAULT_SPAN]),
+    ];
+    const framed = encodeExportRequest(resources, 5);
+    expect(framed.length).toBe(5 + encodeExportRequest(resources).length);
+    expect(framed.subarray(5)).toEqual(encodeExportRequest(resources));
+  });
+
   test("an empty batch and an empty resource", () => {
     const writer = new ProtoWriter();
     const empty: ResourceRecord = { attributes: [] };

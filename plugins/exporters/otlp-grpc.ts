@@ -1,19 +1,25 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { compressionGzip, createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { Http2SessionManager } from "@connectrpc/connect-node";
 import {
   definePlugin,
   describeNetworkError,
+  encodeExportRequest,
   type Exporter,
   type ExporterOptions,
   neverSent,
   nothingAnswered,
-  preEncodedExportMethod,
+  readRejectedItems,
   readRetryInfo,
   type Signal,
 } from "../../src/index.ts";
+import { grpcUnary } from "./grpc-unary.ts";
 
-/** The partial-success field of each signal's response that counts rejected items. */
-const REJECTED = { traces: "rejectedSpans", metrics: "rejectedDataPoints", logs: "rejectedLogRecords" } as const;
+/** The OTLP `Export` method of each signal's collector service. */
+const PATHS: Record<Signal, string> = {
+  traces: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+  metrics: "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
+  logs: "/opentelemetry.proto.collector.logs.v1.LogsService/Export",
+};
 
 function createOtlpGrpcExporter(options: ExporterOptions): Exporter {
   const tls = options.tlsOptions;
@@ -29,27 +35,22 @@ function createOtlpGrpcExporter(options: ExporterOptions): Exporter {
     },
   );
   const gzip = options.compression === "gzip";
-  const transport = createGrpcTransport({
-    baseUrl: options.url,
-    sessionManager,
-    ...(gzip && { sendCompression: compressionGzip, acceptCompression: [compressionGzip] }),
-  });
   // Sent as call metadata (e.g. an API key); never logged, as they may be secrets.
   const headers = options.headers && Object.keys(options.headers).length > 0 ? { ...options.headers } : undefined;
-  const methods = {
-    traces: preEncodedExportMethod("traces"),
-    metrics: preEncodedExportMethod("metrics"),
-    logs: preEncodedExportMethod("logs"),
-  } satisfies Record<Signal, unknown>;
+  const url = new URL(options.url);
+  const base = url.pathname.replace(/\/$/, "");
   return {
     async export(request, signal) {
       try {
-        const response = await transport.unary(methods[request.signal], signal, options.timeoutMs, headers, {
-          resources: [...request.resources],
+        const answer = await grpcUnary(sessionManager, {
+          path: `${base}${PATHS[request.signal]}`,
+          framed: encodeExportRequest(request.resources, 5),
+          headers,
+          gzip,
+          timeoutMs: options.timeoutMs,
+          signal,
         });
-        const { partialSuccess } = response.message as { partialSuccess?: Record<string, bigint> };
-        const partial = partialSuccess;
-        return { rejected: Number(partial?.[REJECTED[request.signal]] ?? 0n) };
+        return { rejected: rejectedItems(answer) };
       } catch (error) {
         throw describe(ConnectError.from(error), options.url);
       }
@@ -59,6 +60,15 @@ function createOtlpGrpcExporter(options: ExporterOptions): Exporter {
       return Promise.resolve();
     },
   };
+}
+
+/** Items the answer's partial success rejected; an unreadable answer is a full success, as for OTLP/HTTP. */
+function rejectedItems(answer: Uint8Array): number {
+  try {
+    return readRejectedItems(answer);
+  } catch {
+    return 0;
+  }
 }
 
 /**

@@ -25,12 +25,14 @@ export function encodeResource(resource: ResourceRecord): Uint8Array {
 /**
  * An Export{Trace,Metrics,Logs}ServiceRequest: each of `resourceMessages` (encoded ResourceSpans,
  * ResourceMetrics or ResourceLogs) framed as field 1, which is the only field of all three requests.
+ * `headroom` bytes are left free before the message, for a transport's framing (gRPC's 5-byte envelope
+ * header), so the request is copied once.
  */
-export function encodeExportRequest(resourceMessages: readonly Uint8Array[]): Uint8Array {
+export function encodeExportRequest(resourceMessages: readonly Uint8Array[], headroom = 0): Uint8Array {
   let size = 0;
   for (const message of resourceMessages) size += 1 + varintSize(message.length) + message.length;
-  const out = new Uint8Array(size);
-  let pos = 0;
+  const out = new Uint8Array(headroom + size);
+  let pos = headroom;
   for (const message of resourceMessages) {
     out[pos++] = 0x0a; // field 1, wire type 2 (length-delimited)
     let length = message.length;

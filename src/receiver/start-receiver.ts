@@ -401,13 +401,7 @@ async function startGrpcListener(
       const cutOff = () => {
         for (const session of sessions) session.destroy();
       };
-      if (graceMs === 0) cutOff();
-      const deadline = setTimeout(cutOff, graceMs);
-      try {
-        await closed;
-      } finally {
-        clearTimeout(deadline);
-      }
+      await closeWithin(closed, graceMs, cutOff);
     },
   };
 }
@@ -438,15 +432,20 @@ async function startHttpListener(
         server.closeAllConnections?.();
         for (const socket of sockets) socket.destroy();
       };
-      if (graceMs === 0) cutOff();
-      const deadline = setTimeout(cutOff, graceMs);
-      try {
-        await closed;
-      } finally {
-        clearTimeout(deadline);
-      }
+      await closeWithin(closed, graceMs, cutOff);
     },
   };
+}
+
+/** Waits for `closed`, cutting connections off with `cutOff` once `graceMs` has passed (at once for 0). */
+async function closeWithin(closed: Promise<void>, graceMs: number, cutOff: () => void): Promise<void> {
+  if (graceMs === 0) cutOff();
+  const deadline = setTimeout(cutOff, graceMs);
+  try {
+    await closed;
+  } finally {
+    clearTimeout(deadline);
+  }
 }
 
 async function listen(server: Server, host: string, port: number, flag: string): Promise<number> {

@@ -15,6 +15,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { LogsService } from "../src/gen/opentelemetry/proto/collector/logs/v1/logs_service_pb.ts";
 import { MetricsService } from "../src/gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.ts";
 import { TraceService } from "../src/gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.ts";
+import { selfSigned } from "./helpers/certificate.ts";
 import { ROOT } from "./helpers/cli.ts";
 
 const work = mkdtempSync(join(tmpdir(), "dreamweaver-package-"));
@@ -201,24 +202,7 @@ describe("on Node, OTLP over TLS with a private CA", () => {
   let pem = { cert: "", key: "" };
 
   beforeAll(() => {
-    const [key, cert] = [join(work, "server.key"), join(work, "server.crt")];
-    const subject = ["-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1"];
-    succeed([
-      "openssl",
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      key,
-      "-out",
-      cert,
-      "-days",
-      "1",
-      ...subject,
-    ]);
-    pem = { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
+    pem = selfSigned(work, "server", "localhost", "IP:127.0.0.1");
   });
 
   /** Runs the example on Node into `url` with the CA; the summary. */

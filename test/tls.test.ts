@@ -25,6 +25,7 @@ import type { Settings } from "../src/config/settings.ts";
 import { loadSettings, runFast } from "./helpers/run.ts";
 import type { TlsOptions } from "../src/plugin-host/plugin.ts";
 import type { RunSummary } from "../src/run/summary.ts";
+import { selfSigned } from "./helpers/certificate.ts";
 import { ROOT } from "./helpers/cli.ts";
 
 let dir = "";
@@ -33,27 +34,7 @@ const closers: (() => void)[] = [];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "dreamweaver-tls-"));
-  const [key, cert] = [join(dir, "server.key"), join(dir, "server.crt")];
-  const made = Bun.spawnSync([
-    "openssl",
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    key,
-    "-out",
-    cert,
-    "-days",
-    "1",
-    "-subj",
-    "/CN=localhost",
-    "-addext",
-    "subjectAltName=IP:127.0.0.1,DNS:localhost",
-  ], { stderr: "pipe" });
-  if (made.exitCode !== 0) throw new Error(`openssl failed: ${made.stderr.toString()}`);
-  pem = { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
+  pem = selfSigned(dir, "server", "localhost", "IP:127.0.0.1,DNS:localhost");
 });
 
 afterAll(() => {
@@ -153,27 +134,7 @@ test("gRPC over TLS without the CA fails with one line about the certificate, an
 
 test("a certificate for another host name is said to be one, over gRPC and OTLP/HTTP alike", async () => {
   // Trusted (it is its own CA), but issued for example.com, not 127.0.0.1.
-  const [key, cert] = [join(dir, "other.key"), join(dir, "other.crt")];
-  const made = Bun.spawnSync([
-    "openssl",
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    key,
-    "-out",
-    cert,
-    "-days",
-    "1",
-    "-subj",
-    "/CN=example.com",
-    "-addext",
-    "subjectAltName=DNS:example.com",
-  ], { stderr: "pipe" });
-  if (made.exitCode !== 0) throw new Error(`openssl failed: ${made.stderr.toString()}`);
-  const other = { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") };
+  const other = selfSigned(dir, "other", "example.com", "DNS:example.com");
   const mismatch = "TLS: the receiver's certificate is not issued for this host name (ERR_TLS_CERT_ALTNAME_INVALID)";
   const { url } = await grpcReceiver(other);
   const grpc = await run(await configured({}), url, { ca: other.cert }).catch((e: Error) => e);

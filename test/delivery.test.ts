@@ -15,6 +15,7 @@ import type { ItemCounts, SinkStats } from "../src/receiver/report.ts";
 import { type Sink, type SinkOptions, startSink } from "../src/receiver/start-receiver.ts";
 import type { RunSummary } from "../src/run/summary.ts";
 import { systemClock } from "../src/runtime/clock.ts";
+import { exportError } from "./helpers/export-error.ts";
 import { runExampleFast } from "./helpers/run.ts";
 
 const sinks: Sink[] = [];
@@ -247,15 +248,9 @@ async function resourceExhausted(withRetryInfo: boolean): Promise<ExportError> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const exporter = otlpGrpc.exporters["otlp-grpc"]({ url, tls: false, timeoutMs: 2000 });
   try {
-    const request = { signal: "traces", resources: [], items: 0, bytes: 0 } as const;
-    return await exporter.export(request, new AbortController().signal).then(
-      () => Promise.reject(new Error("export succeeded")),
-      (error: ExportError) => error,
-    );
+    return await exportError(otlpGrpc.exporters["otlp-grpc"]({ url, tls: false, timeoutMs: 2000 }));
   } finally {
-    await exporter.close();
     await new Promise((resolve) => server.close(resolve));
   }
 }

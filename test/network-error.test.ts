@@ -4,6 +4,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import otlpHttp from "../plugins/exporters/otlp-http.ts";
 import type { ExportError } from "../src/index.ts";
 import { runCli } from "./helpers/cli.ts";
+import { exportError } from "./helpers/export-error.ts";
 
 const servers: Server[] = [];
 const sockets: Socket[] = [];
@@ -33,32 +34,23 @@ async function closedPort(): Promise<number> {
 }
 
 /** The error the otlp-http exporter throws for one export to `url`. */
-async function exportError(url: string, timeoutMs = 5000): Promise<ExportError> {
-  const exporter = otlpHttp.exporters["otlp-http"]({ url, tls: false, timeoutMs });
-  try {
-    const request = { signal: "traces", resources: [], items: 0, bytes: 0 } as const;
-    return await exporter.export(request, new AbortController().signal).then(
-      () => Promise.reject(new Error("export succeeded")),
-      (error: ExportError) => error,
-    );
-  } finally {
-    await exporter.close();
-  }
+function httpExportError(url: string, timeoutMs = 5000): Promise<ExportError> {
+  return exportError(otlpHttp.exporters["otlp-http"]({ url, tls: false, timeoutMs }));
 }
 
 test("a refused connection, a reset one and a timeout each say so in plain words, and are retryable", async () => {
   const refused = `http://127.0.0.1:${await closedPort()}`;
-  expect(await exportError(refused)).toMatchObject({
+  expect(await httpExportError(refused)).toMatchObject({
     message: `${refused}/v1/traces: connection refused (ECONNREFUSED)`,
     retryable: true,
   });
   const reset = `http://127.0.0.1:${await listen((socket) => socket.on("data", () => socket.resetAndDestroy()))}`;
-  expect(await exportError(reset)).toMatchObject({
+  expect(await httpExportError(reset)).toMatchObject({
     message: `${reset}/v1/traces: connection reset (ECONNRESET)`,
     retryable: true,
   });
   const silent = `http://127.0.0.1:${await listen(() => {})}`;
-  expect(await exportError(silent, 200)).toMatchObject({
+  expect(await httpExportError(silent, 200)).toMatchObject({
     message: `${silent}/v1/traces: timed out after 0.2s`,
     retryable: true,
   });

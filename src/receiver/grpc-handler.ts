@@ -14,6 +14,7 @@ import {
 } from "@connectrpc/connect-node";
 import type { UniversalServerRequest, UniversalServerResponse } from "@connectrpc/connect/protocol";
 import { isPlainUnaryRequest, type PlainUnaryOptions, type PlainUnaryRoute, servePlainUnary } from "./plain-unary.ts";
+import { concatChunks } from "./concat-chunks.ts";
 
 /** The request body as it came off the wire, for the RPC implementation to look at. */
 export interface ReceivedBody {
@@ -167,19 +168,8 @@ function isByteStream(body: unknown): body is AsyncIterable<Uint8Array> {
  */
 export function grpcPayload(body: ReceivedBody, contentType: string | null): Uint8Array | undefined {
   if (body.chunks === undefined || !/^application\/grpc(\+proto)?\s*(;|$)/.test(contentType ?? "")) return undefined;
-  const bytes = concat(body.chunks);
+  const bytes = concatChunks(body.chunks);
   if (bytes.length < 5 || bytes[0] !== 0) return undefined;
   const length = new DataView(bytes.buffer, bytes.byteOffset + 1, 4).getUint32(0);
   return length === bytes.length - 5 ? bytes.subarray(5) : undefined;
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
-  const bytes = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.byteLength, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }

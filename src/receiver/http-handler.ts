@@ -11,6 +11,7 @@ import { ExportTraceServiceRequestSchema } from "../gen/opentelemetry/proto/coll
 import { MalformedMessage } from "../otlp/proto-reader.ts";
 import { DreamweaverError } from "../plugin-host/errors.ts";
 import type { Signal } from "../plugin-host/plugin.ts";
+import { concatChunks } from "./concat-chunks.ts";
 
 export interface HttpHandlerOptions {
   /**
@@ -109,7 +110,7 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
       }
       let message: Uint8Array;
       try {
-        const body = concat(chunks, received);
+        const body = concatChunks(chunks);
         const plain = encoding === "gzip" ? gunzip(body, options.readMaxBytes) : body;
         message = type === JSON_TYPE ? jsonToBinary(signal, plain) : plain;
         options.record(signal, message);
@@ -150,17 +151,6 @@ function mediaType(header: string | undefined): string {
 
 function tooLarge(size: number, limit: number): string {
   return `message size ${size} is larger than the limit of ${limit} bytes`;
-}
-
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
 
 /** node:zlib works the same on Bun, Deno and Node; the output limit keeps a small gzip bomb from growing large. */

@@ -98,16 +98,11 @@ export function boundExporter(exporter: Exporter, identity: ExporterIdentity, ti
         return { rejected: Number(result?.rejected) || 0 };
       } catch (error) {
         if (error === call.signal.reason || (plugin === undefined && error instanceof Error)) throw error;
-        const { retryable, retryAfterMs, mayHaveArrived } = (error ?? {}) as ExportError;
         throw Object.assign(
           plugin === undefined
             ? DreamweaverError.from(error, { code: "EXPORT_FAILED", what: `${exporting} failed` })
             : pluginFailed(plugin, exporting, error),
-          {
-            ...(retryable !== undefined && { retryable }),
-            ...(retryAfterMs !== undefined && { retryAfterMs }),
-            ...(mayHaveArrived !== undefined && { mayHaveArrived }),
-          },
+          deliveryFields(error),
         );
       } finally {
         clearTimeout(timer);
@@ -156,6 +151,17 @@ export async function closeExporters(exporters: readonly Exporter[]): Promise<Dr
     }
   }
   return errors;
+}
+
+/** What an export error says about delivery (see ExportError), kept when the error is reworded. */
+function deliveryFields(error: unknown): Partial<ExportError> {
+  const { retryable, retryAfterMs, mayHaveArrived, unreachable } = (error ?? {}) as ExportError;
+  return {
+    ...(retryable !== undefined && { retryable }),
+    ...(retryAfterMs !== undefined && { retryAfterMs }),
+    ...(mayHaveArrived !== undefined && { mayHaveArrived }),
+    ...(unreachable !== undefined && { unreachable }),
+  };
 }
 
 /** A failure after the request was handed over, without an answer: retried, and it may have arrived. */

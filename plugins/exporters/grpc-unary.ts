@@ -42,7 +42,22 @@ export async function grpcUnary(sessions: Http2SessionManager, call: UnaryCall):
   const body = await envelope(call.framed, call.gzip);
   if (signal.aborted) throw stopped();
   const stream = await raceAbort(sessions.request("POST", call.path, Object.fromEntries(header), {}), signal, stopped);
-  return await new Promise<Uint8Array>((resolve, reject) => {
+  const answered = answer(sessions, stream, signal, stopped);
+  stream.end(body);
+  return await answered;
+}
+
+/**
+ * The answer on `stream`: its one response message once the stream closes with an OK status, or a
+ * ConnectError (the status, a reset, an answer too large, or `stopped()` when `signal` aborts first).
+ */
+function answer(
+  sessions: Http2SessionManager,
+  stream: ClientHttp2Stream,
+  signal: AbortSignal,
+  stopped: () => ConnectError,
+): Promise<Uint8Array> {
+  return new Promise<Uint8Array>((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let received = 0;
     let status = 0;
@@ -95,7 +110,6 @@ export async function grpcUnary(sessions: Http2SessionManager, call: UnaryCall):
         settle(ConnectError.from(error, Code.Internal));
       }
     });
-    stream.end(body);
   });
 }
 

@@ -1,4 +1,5 @@
 import { callPlugin } from "../plugin-host/driver.ts";
+import { pluginFailed } from "../plugin-host/messages.ts";
 import type { DescribedCall, OperationContext, OperationModel, SpanKindDefinition } from "../plugin-host/plugin.ts";
 import type { Contribution } from "../plugin-host/registry.ts";
 import { constantAttribute } from "../otlp/constant-attribute.ts";
@@ -29,10 +30,16 @@ export function compileOperation(kind: Contribution<SpanKindDefinition>, context
   const what = (call: string) =>
     `span kind "${kind.name}" ${call} of "${context.operation}" (templates.${context.template})`;
   const model = callPlugin(kind.plugin, what("operation()"), () => compile(context));
-  const describe = model.describe.bind(model);
   const describing = what("describe()");
   return {
     ...model,
-    describe: (random, failed, call) => callPlugin(kind.plugin, describing, () => describe(random, failed, call)),
+    // Once per span: a try/catch of its own rather than callPlugin's closure, which costs an allocation.
+    describe: (random, failed, call) => {
+      try {
+        return model.describe(random, failed, call);
+      } catch (error) {
+        throw pluginFailed(kind.plugin, describing, error);
+      }
+    },
   };
 }

@@ -6,6 +6,7 @@ import {
   writeBytesField,
   writeIntField,
   writeKeyValues,
+  writeNameField,
   writeStringField,
   writeTimeField,
 } from "./encode-common.ts";
@@ -30,7 +31,7 @@ export function encodeResourceMetrics(
 /** A Metric as ScopeMetrics.metrics (2). */
 function writeMetric(writer: ProtoWriter, metric: MetricRecord): void {
   writer.beginMessage(2);
-  writeStringField(writer, 1, metric.name);
+  writeNameField(writer, 1, metric.name);
   writeStringField(writer, 2, metric.description);
   writeStringField(writer, 3, metric.unit);
   // The data oneof: gauge 5, sum 7, histogram 9. A oneof member is framed even when it has no points.

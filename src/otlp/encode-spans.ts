@@ -7,6 +7,7 @@ import {
   writeFixed32Field,
   writeIntField,
   writeKeyValues,
+  writeNameField,
   writeScope,
   writeStringField,
   writeTimeField,
@@ -44,6 +45,11 @@ function byScope(
   spans: readonly SpanRecord[],
   fallback: ScopeRecord,
 ): (readonly [ScopeRecord, readonly SpanRecord[]])[] {
+  // Mostly one scope per resource and batch: found out without building any list.
+  const first = spans.length > 0 ? spans[0]!.scope ?? fallback : fallback;
+  let same = 1;
+  while (same < spans.length && (spans[same]!.scope ?? fallback) === first) same++;
+  if (same >= spans.length) return [[first, spans]];
   // A resource has a few scopes, whose records are shared: a short list searched by identity is fastest.
   const groups: [ScopeRecord, SpanRecord[]][] = [];
   let last: [ScopeRecord, SpanRecord[]] | undefined;
@@ -60,7 +66,6 @@ function byScope(
     }
     last[1].push(span);
   }
-  if (groups.length === 0) return [[fallback, spans]];
   return groups.length === 1 ? [[groups[0]![0], spans]] : groups;
 }
 
@@ -71,7 +76,7 @@ function writeSpan(writer: ProtoWriter, span: SpanRecord): void {
   writeBytesField(writer, 1, span.traceId);
   writeBytesField(writer, 2, span.spanId);
   writeBytesField(writer, 4, span.parentSpanId);
-  writeStringField(writer, 5, span.name);
+  writeNameField(writer, 5, span.name);
   writeIntField(writer, 6, span.kind);
   writeTimeField(writer, 7, span.startUs);
   writeTimeField(writer, 8, span.endUs);
@@ -96,7 +101,7 @@ function writeSpan(writer: ProtoWriter, span: SpanRecord): void {
 function writeEvent(writer: ProtoWriter, event: EventRecord): void {
   writer.beginMessage(11);
   writeTimeField(writer, 1, event.timeUs);
-  writeStringField(writer, 2, event.name);
+  writeNameField(writer, 2, event.name);
   writeKeyValues(writer, 3, event.attributes);
   writer.endMessage();
 }

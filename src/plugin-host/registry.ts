@@ -1,5 +1,5 @@
 import { callPlugin, type Contribution } from "./driver.ts";
-import { pluginsInvalid } from "./messages.ts";
+import { pluginFailed, pluginsInvalid } from "./messages.ts";
 import type {
   ExporterFactory,
   MetricHeuristic,
@@ -190,7 +190,13 @@ function wrapPlaceholder(plugin: string, name: string, placeholder: Placeholder)
         if (definition.check) return definition.check(args);
         return args.length === 0 ? undefined : "takes no arguments";
       }),
-    generate: (context: PlaceholderContext) =>
-      callPlugin(plugin, generating, () => String(definition.generate(context))),
+    // Once per placeholder in every log record: a try/catch of its own, without callPlugin's closure.
+    generate: (context: PlaceholderContext) => {
+      try {
+        return String(definition.generate(context));
+      } catch (error) {
+        throw pluginFailed(plugin, generating, error);
+      }
+    },
   };
 }

@@ -128,7 +128,9 @@ export class BatchBuilder {
   ): Chunk[] {
     const bytes = encode(items);
     if (framed(bytes) <= this.maxMessageBytes || items.length === 1) {
-      return [{ bytes, items: items.reduce((n, item) => n + count(item), 0) }];
+      let n = 0;
+      for (let i = 0; i < items.length; i++) n += count(items[i]!);
+      return [{ bytes, items: n }];
     }
     const half = Math.ceil(items.length / 2);
     return [...this.chunked(items.slice(0, half), encode, count), ...this.chunked(items.slice(half), encode, count)];

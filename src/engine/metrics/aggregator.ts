@@ -74,6 +74,12 @@ interface Reader {
  */
 interface StreamNode {
   readonly next: Map<string | number | boolean, StreamNode>;
+  /**
+   * The same children by the identity of a pre-encoded (constant) attribute: most kept attributes are an
+   * operation's constants (method, route, status), shared by all its spans, so an identity lookup finds
+   * their child without reading the value. Only those are kept here, so it stays as small as `next`.
+   */
+  readonly shared: Map<KeyValue, StreamNode>;
   histogram?: Histogram;
 }
 
@@ -164,13 +170,8 @@ export class MetricsAggregator {
     const { attributes } = span;
     const { kept, root } = this.layout(slot, metric, attributes);
     let node = entry.roots[root];
-    if (node === undefined) entry.roots[root] = node = { next: new Map() };
-    for (let k = 0; k < kept.length; k++) {
-      const value = scalar(attributes[kept[k]!]!.value);
-      let child: StreamNode | undefined = node.next.get(value);
-      if (child === undefined) node.next.set(value, child = { next: new Map() });
-      node = child;
-    }
+    if (node === undefined) entry.roots[root] = node = newNode();
+    for (let k = 0; k < kept.length; k++) node = child(node, attributes[kept[k]!]!);
     let histogram = node.histogram;
     if (histogram === undefined) {
       const kept = attributes.filter((a) => metric.keys.has(a.key));
@@ -360,6 +361,22 @@ function numbered(numbers: Map<string, number>, key: string): number {
   let number = numbers.get(key);
   if (number === undefined) numbers.set(key, number = numbers.size);
   return number;
+}
+
+function newNode(): StreamNode {
+  return { next: new Map(), shared: new Map() };
+}
+
+/** The trie node below `node` for attribute `kv`'s value. */
+function child(node: StreamNode, kv: KeyValue): StreamNode {
+  const constant = kv.encoded !== undefined;
+  let found = constant ? node.shared.get(kv) : undefined;
+  if (found !== undefined) return found;
+  const value = scalar(kv.value);
+  found = node.next.get(value);
+  if (found === undefined) node.next.set(value, found = newNode());
+  if (constant) node.shared.set(kv, found);
+  return found;
 }
 
 /** An attribute value as a Map key: strings, ints and booleans as they are (Map keeps "7" and 7 apart). */

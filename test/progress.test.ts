@@ -27,6 +27,17 @@ test("an unpaced run's time left is extrapolated from its pace; a run until Ctrl
   expect(endless).not.toContain("ETA");
 });
 
+test("a paced run whose last spans are still running says it waits for them, and for how long", () => {
+  const line = progressLine(
+    stats({ requests: 600, totalRequests: 600, startUs: 0, simulatedUs: 60e6, endUs: 60e6, finishingUntilUs: 88e6 }),
+    { paced: true },
+    { ...RATES, nowUs: 61e6 },
+  );
+  expect(line).toStartWith(
+    "12s  600/600 requests  100%  waiting for the spans still running to end (Ctrl-C sends them now)  ETA 27s  spans",
+  );
+});
+
 test("data points that come in one burst per interval read as a steady rate, not 0/s most seconds", () => {
   const rate = new WindowedRate(10e6, 0);
   let count = 0;

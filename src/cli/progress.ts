@@ -34,6 +34,7 @@ export function startProgress(stats: RunStats, options: ProgressOptions): () => 
     const now = sample(stats, options.clock.nowUs());
     const line = progressLine(stats, options, {
       elapsedSeconds: (now.atUs - startedUs) / 1e6,
+      nowUs: now.atUs,
       spans: rate(now, last, "spans"),
       dataPoints: dataPoints.add(now.atUs, now.dataPoints),
       logRecords: rate(now, last, "logRecords"),
@@ -51,6 +52,8 @@ export function startProgress(stats: RunStats, options: ProgressOptions): () => 
 
 interface Rates {
   readonly elapsedSeconds: number;
+  /** The clock's time now: how long the spans still running have left (paced runs only). */
+  readonly nowUs?: number;
   readonly spans: number;
   readonly dataPoints: number;
   readonly logRecords: number;
@@ -67,10 +70,15 @@ export function progressLine(stats: RunStats, options: Pick<ProgressOptions, "pa
   const requests = total === undefined
     ? [`requests ${group(done)}`]
     : [`${group(done)}/${group(total)} requests`, `${Math.floor((100 * done) / Math.max(1, total))}%`];
-  const left = total === undefined ? undefined : secondsLeft(stats, options.paced, rates.elapsedSeconds);
+  // Paced, after the last request: its spans still running (a timeout lasts its timeout) are waited for.
+  const finishing = stats.finishingUntilUs !== undefined && rates.nowUs !== undefined
+    ? Math.max(0, (stats.finishingUntilUs - rates.nowUs) / 1e6)
+    : undefined;
+  const left = finishing ?? (total === undefined ? undefined : secondsLeft(stats, options.paced, rates.elapsedSeconds));
   return [
     formatSeconds(rates.elapsedSeconds),
     ...requests,
+    ...(finishing === undefined ? [] : ["waiting for the spans still running to end (Ctrl-C sends them now)"]),
     ...(left === undefined ? [] : [`ETA ${formatSeconds(left)}`]),
     `spans ${group(rates.spans)}/s`,
     `data points ${group(rates.dataPoints)}/s`,

@@ -60,6 +60,11 @@ export class RunStats {
   totalRequests: number | undefined;
   /** When its last request is due, in simulated time (with `totalRequests`). */
   endUs: number | undefined;
+  /**
+   * Paced, once every request is generated: when the last spans still running end (a request that times
+   * out runs for its timeout), which the run waits for before it sends them. Absent otherwise.
+   */
+  finishingUntilUs: number | undefined;
 
   /** Counts how `request` ended; `rejected` items of a delivered one were refused by the receiver. */
   settle(request: ExportRequest, outcome: Outcome, rejected = 0): void {

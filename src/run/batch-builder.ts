@@ -63,6 +63,21 @@ export class BatchBuilder {
     return { spans, logs };
   }
 
+  /** How many spans and log records each instance has so far: where `moveSince` takes from. */
+  mark(): BatchMark {
+    return { spans: this.spans.map((list) => list.length), logs: this.logs.map((list) => list.length) };
+  }
+
+  /** Moves the spans and log records added since `mark` into `into`: a request to be sent on its own. */
+  moveSince(mark: BatchMark, into: BatchBuilder): void {
+    const spans = moveTails(this.spans, mark.spans, into.spans);
+    const logs = moveTails(this.logs, mark.logs, into.logs);
+    this.spanCount -= spans;
+    this.logCount -= logs;
+    into.spanCount += spans;
+    into.logCount += logs;
+  }
+
   /** The batch's trace and log export requests (none for an empty signal); the builder starts afresh. */
   take(): ExportRequest[] {
     const out: ExportRequest[] = [];
@@ -160,6 +175,25 @@ export class BatchBuilder {
 /** Size of a resource message inside the request: field 1's tag byte, its length varint, and the message. */
 function framed(message: Uint8Array): number {
   return 1 + varintSize(message.length) + message.length;
+}
+
+/** Where a builder's lists ended at some moment. */
+export interface BatchMark {
+  readonly spans: readonly number[];
+  readonly logs: readonly number[];
+}
+
+/** Moves each list's items past its marked length to the end of the same list in `into`; returns how many. */
+function moveTails<T>(lists: T[][], lengths: readonly number[], into: T[][]): number {
+  let moved = 0;
+  for (let i = 0; i < lists.length; i++) {
+    const list = lists[i]!;
+    if (list.length === lengths[i]) continue;
+    const tail = list.splice(lengths[i]!);
+    into[i]!.push(...tail);
+    moved += tail.length;
+  }
+  return moved;
 }
 
 /** Removes the records of `traceId` from the end of each list; returns how many there were. */

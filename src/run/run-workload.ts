@@ -49,6 +49,10 @@ interface SealedBatch {
 export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Promise<void> {
   const { stats, pipeline, clock } = options;
   const builder = new BatchBuilder(plan.instances, plan.maxMessageBytes);
+  /** Paced: batches sealed and waiting for their spans to end (a batch is sent once all of them have). */
+  const sealed: SealedBatch[] = [];
+  /** Paced: a request that lasts longer than a batch waits goes in a batch of its own, so as not to hold one. */
+  const alone = options.mode === "paced" ? new BatchBuilder(plan.instances, plan.maxMessageBytes) : undefined;
   const aggregator = new MetricsAggregator(plan, options.startUs, options.metricsIntervalUs);
   const startOf = (index: number) => options.startUs + plan.arrivals.offsetUs(index);
   let batchEndUs = 0;
@@ -84,9 +88,16 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
     openTrace = undefined;
     try {
       if (startUs >= aggregator.nextDueUs) metrics = exported(aggregator.collectDue(startUs));
+      const mark = alone && builder.mark();
       const endUs = simulateRequest(plan, index, startUs, out);
-      batchEndUs = Math.max(batchEndUs, endUs);
       latestEndUs = Math.max(latestEndUs, endUs);
+      if (alone && endUs - startUs > options.maxBatchWaitMs * 1000) {
+        builder.moveSince(mark!, alone);
+        sealed.push({ requests: alone.take(), readyUs: endUs });
+      } else {
+        batchEndUs = Math.max(batchEndUs, endUs);
+        builder.requests++;
+      }
     } catch (error) {
       if (!(error instanceof DreamweaverError)) throw error;
       failure = error;
@@ -97,15 +108,14 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
       }
       return metrics;
     }
-    builder.requests++;
     stats.requests++;
     stats.simulatedUs = startUs;
     return metrics;
   };
   const seal = (): SealedBatch => {
-    const sealed = { requests: builder.take(), readyUs: batchEndUs };
+    const batch = { requests: builder.take(), readyUs: batchEndUs };
     batchEndUs = 0;
-    return sealed;
+    return batch;
   };
 
   let gaveUp = false;
@@ -125,7 +135,7 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
       else await pipeline.send(request);
     }
   } else {
-    await runPaced(plan, options, generate, seal, () => builder.requests, startOf, halted);
+    await runPaced(plan, options, { generate, seal, sealed, batchRequests: () => builder.requests, startOf, halted });
   }
   // After a failure the aggregator may hold part of the failed request: its last collection is not sent.
   if (failure !== undefined) throw failure;
@@ -136,23 +146,32 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
   }
 }
 
-async function runPaced(
-  plan: RunPlan,
-  options: WorkloadOptions,
-  generate: (index: number) => readonly ExportRequest[],
-  seal: () => SealedBatch,
-  batchRequests: () => number,
-  startOf: (index: number) => number,
-  halted: () => boolean,
-): Promise<void> {
+/** What a paced run drives: the workload's request generation and its batches. */
+interface PacedWork {
+  readonly generate: (index: number) => readonly ExportRequest[];
+  readonly seal: () => SealedBatch;
+  /** Batches waiting for their spans to end; `generate` adds a long request's own. */
+  readonly sealed: SealedBatch[];
+  readonly batchRequests: () => number;
+  readonly startOf: (index: number) => number;
+  readonly halted: () => boolean;
+}
+
+async function runPaced(plan: RunPlan, options: WorkloadOptions, work: PacedWork): Promise<void> {
+  const { generate, seal, sealed, batchRequests, startOf, halted } = work;
   const { clock, pipeline, stats } = options;
   const { index: first, count: step } = options.shard;
-  const sealed: SealedBatch[] = [];
   let next = first;
   let batchOpenedUs = 0;
+  // Every batch whose spans have all ended goes, not only the oldest: a request that runs into a 30 s
+  // timeout holds back its own batch, never the batches sealed after it.
   const sendReady = (nowUs: number) => {
-    while (sealed.length > 0 && sealed[0]!.readyUs <= nowUs) {
-      for (const r of sealed.shift()!.requests) pipeline.offer(r);
+    for (let i = 0; i < sealed.length;) {
+      if (sealed[i]!.readyUs > nowUs) {
+        i++;
+        continue;
+      }
+      for (const r of sealed.splice(i, 1)[0]!.requests) pipeline.offer(r);
     }
   };
   // A paced run keeps its schedule even when nothing gets through: what cannot be sent is counted as
@@ -175,10 +194,15 @@ async function runPaced(
   }
   stats.generatedAtUs = clock.nowUs();
   if (batchRequests() > 0) sealed.push(seal());
-  // The last requests' spans may still be "running": wait for them (unless stopping) so nothing is from the future.
+  // The last requests' spans may still be "running": wait for them (unless stopping) so nothing is from the
+  // future. The progress line says so, since a request that times out keeps the run going for its timeout.
   while (sealed.length > 0) {
     const nowUs = clock.nowUs();
     sendReady(halted() ? Infinity : nowUs);
-    if (sealed.length > 0) await clock.sleep(Math.min(50, Math.max(1, (sealed[0]!.readyUs - nowUs) / 1000)));
+    if (sealed.length === 0) break;
+    const readyUs = Math.min(...sealed.map((batch) => batch.readyUs));
+    stats.finishingUntilUs = Math.max(...sealed.map((batch) => batch.readyUs));
+    await clock.sleep(Math.min(50, Math.max(1, (readyUs - nowUs) / 1000)));
   }
+  stats.finishingUntilUs = undefined;
 }

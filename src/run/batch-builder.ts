@@ -24,7 +24,7 @@ interface Chunk {
  * halving its items.
  */
 export class BatchBuilder {
-  private readonly writer = new ProtoWriter(1 << 20);
+  private readonly writer: ProtoWriter;
   private readonly resources: Uint8Array[];
   private readonly spans: SpanRecord[][];
   private readonly logs: LogRecord[][];
@@ -35,8 +35,11 @@ export class BatchBuilder {
   constructor(
     private readonly instances: readonly InstancePlan[],
     private readonly maxMessageBytes: number,
+    /** A builder whose writer and encoded resources this one shares (encoding is synchronous). */
+    from?: BatchBuilder,
   ) {
-    this.resources = instances.map((instance) => encodeResource(instance.resource));
+    this.writer = from?.writer ?? new ProtoWriter(1 << 20);
+    this.resources = from?.resources ?? instances.map((instance) => encodeResource(instance.resource));
     this.spans = instances.map(() => []);
     this.logs = instances.map(() => []);
   }

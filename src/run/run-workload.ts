@@ -2,6 +2,7 @@ import type { Clock } from "../runtime/clock.ts";
 import type { RunPlan } from "../engine/plan.ts";
 import { simulateRequest, type TelemetryOut } from "../engine/simulate.ts";
 import { BatchBuilder } from "./batch-builder.ts";
+import { LongRequests, type SealedBatch } from "./long-requests.ts";
 import type { ExportPipeline } from "../export/export-pipeline.ts";
 import { MetricsAggregator } from "../engine/metrics/aggregator.ts";
 import type { ExportRequest } from "../plugin-host/plugin.ts";
@@ -33,11 +34,6 @@ export interface Shard {
 }
 
 /** A sealed batch: sent once its last span has ended (paced mode never sends telemetry from the future). */
-interface SealedBatch {
-  readonly requests: ExportRequest[];
-  readonly readyUs: number;
-}
-
 /**
  * Generates the plan's requests in order and hands their telemetry to the pipeline: traces and logs in
  * batches of `batchSize` requests, metrics whenever an instance's reader collects on the requests' own
@@ -51,8 +47,11 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
   const builder = new BatchBuilder(plan.instances, plan.maxMessageBytes);
   /** Paced: batches sealed and waiting for their spans to end (a batch is sent once all of them have). */
   const sealed: SealedBatch[] = [];
-  /** Paced: a request that lasts longer than a batch waits goes in a batch of its own, so as not to hold one. */
-  const alone = options.mode === "paced" ? new BatchBuilder(plan.instances, plan.maxMessageBytes) : undefined;
+  /** Paced: requests that outlast the batch wait are batched apart, so as not to hold back the others. */
+  const long = options.mode === "paced"
+    ? new LongRequests(builder, plan.instances, plan.maxMessageBytes, options.maxBatchWaitMs * 1000, plan.batchSize)
+    : undefined;
+  const sealLong = (nowUs?: number) => sealed.push(...long!.due(nowUs));
   const aggregator = new MetricsAggregator(plan, options.startUs, options.metricsIntervalUs);
   const startOf = (index: number) => options.startUs + plan.arrivals.offsetUs(index);
   let batchEndUs = 0;
@@ -88,12 +87,12 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
     openTrace = undefined;
     try {
       if (startUs >= aggregator.nextDueUs) metrics = exported(aggregator.collectDue(startUs));
-      const mark = alone && builder.mark();
+      const mark = long && builder.mark();
       const endUs = simulateRequest(plan, index, startUs, out);
       latestEndUs = Math.max(latestEndUs, endUs);
-      if (alone && endUs - startUs > options.maxBatchWaitMs * 1000) {
-        builder.moveSince(mark!, alone);
-        sealed.push({ requests: alone.take(), readyUs: endUs });
+      if (long && endUs - startUs > options.maxBatchWaitMs * 1000) {
+        const full = long.add(mark!, endUs);
+        if (full) sealed.push(full);
       } else {
         batchEndUs = Math.max(batchEndUs, endUs);
         builder.requests++;
@@ -135,7 +134,8 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
       else await pipeline.send(request);
     }
   } else {
-    await runPaced(plan, options, { generate, seal, sealed, batchRequests: () => builder.requests, startOf, halted });
+    const batchRequests = () => builder.requests;
+    await runPaced(plan, options, { generate, seal, sealLong, sealed, batchRequests, startOf, halted });
   }
   // After a failure the aggregator may hold part of the failed request: its last collection is not sent.
   if (failure !== undefined) throw failure;
@@ -150,7 +150,9 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
 interface PacedWork {
   readonly generate: (index: number) => readonly ExportRequest[];
   readonly seal: () => SealedBatch;
-  /** Batches waiting for their spans to end; `generate` adds a long request's own. */
+  /** Seals the long requests' batch (at `nowUs`: if none can join it any more). */
+  readonly sealLong: (nowUs?: number) => void;
+  /** Batches waiting for their spans to end; `generate` adds long requests' batches too. */
   readonly sealed: SealedBatch[];
   readonly batchRequests: () => number;
   readonly startOf: (index: number) => number;
@@ -158,7 +160,7 @@ interface PacedWork {
 }
 
 async function runPaced(plan: RunPlan, options: WorkloadOptions, work: PacedWork): Promise<void> {
-  const { generate, seal, sealed, batchRequests, startOf, halted } = work;
+  const { generate, seal, sealLong, sealed, batchRequests, startOf, halted } = work;
   const { clock, pipeline, stats } = options;
   const { index: first, count: step } = options.shard;
   let next = first;
@@ -188,12 +190,14 @@ async function runPaced(plan: RunPlan, options: WorkloadOptions, work: PacedWork
       if (batchRequests() >= plan.batchSize) sealed.push(seal());
     }
     if (batchRequests() > 0 && nowUs - batchOpenedUs >= options.maxBatchWaitMs * 1000) sealed.push(seal());
+    sealLong(nowUs);
     sendReady(nowUs);
     const untilNextMs = plan.arrivals.has(next) ? (startOf(next) - clock.nowUs()) / 1000 : 0;
     await clock.sleep(Math.min(50, Math.max(1, untilNextMs)));
   }
   stats.generatedAtUs = clock.nowUs();
   if (batchRequests() > 0) sealed.push(seal());
+  sealLong();
   // The last requests' spans may still be "running": wait for them (unless stopping) so nothing is from the
   // future. The progress line says so, since a request that times out keeps the run going for its timeout.
   while (sealed.length > 0) {

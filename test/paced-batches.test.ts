@@ -1,10 +1,9 @@
 import { expect, test } from "bun:test";
 import { fromBinary } from "@bufbuild/protobuf";
-import { setImmediate } from "node:timers";
 import { ResourceSpansSchema } from "../src/gen/opentelemetry/proto/trace/v1/trace_pb.ts";
-import type { Clock } from "../src/runtime/clock.ts";
 import { loadYaml } from "./helpers/config.ts";
 import { runFast } from "./helpers/run.ts";
+import { virtualClock } from "./helpers/virtual-clock.ts";
 
 // A paced run sends a batch once all its spans have ended. A database hangs for half a second at 1 s, so
 // about 50 requests wait for their timeout; the requests after them must not wait with them.
@@ -21,20 +20,6 @@ scenarios:
 workload: { rate: 100/s, duration: 5s }
 output: { endpoint: localhost:4317, batch_size: 10 }
 `;
-
-/** A clock that jumps ahead by each sleep: the paced schedule runs in no real time. */
-function virtualClock(startUs: number): Clock & { readonly us: number } {
-  let us = startUs;
-  const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-  return {
-    get us() {
-      return us;
-    },
-    nowUs: () => us,
-    sleep: (ms) => ((us += Math.ceil(Math.max(1, ms) * 1000)), tick()),
-    yield: tick,
-  };
-}
 
 test("a request stuck in a timeout holds back its own batch, not those after it; the run waits for it to end", async () => {
   const settings = await loadYaml(CONFIG);

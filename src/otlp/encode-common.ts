@@ -12,13 +12,6 @@ export function writeStringField(writer: ProtoWriter, fieldNumber: number, value
   writer.string(value);
 }
 
-/** A string field from the vocabulary of keys and names (see `ProtoWriter.name`), omitted when empty. */
-export function writeNameField(writer: ProtoWriter, fieldNumber: number, value: string): void {
-  if (value === "") return;
-  writer.tag(fieldNumber, WIRE_LEN);
-  writer.name(value);
-}
-
 /** A bytes field with implicit presence: omitted when absent or empty. */
 export function writeBytesField(writer: ProtoWriter, fieldNumber: number, value: Uint8Array | undefined): void {
   if (value === undefined || value.length === 0) return;
@@ -78,7 +71,7 @@ export function writeKeyValue(writer: ProtoWriter, fieldNumber: number, kv: KeyV
     return;
   }
   writer.beginMessage(fieldNumber);
-  writeNameField(writer, 1, kv.key);
+  writeStringField(writer, 1, kv.key);
   writer.beginMessage(2);
   // Strings and ints are most attributes: writing them here keeps the common path clear of the recursion
   // through arrays and kvlists (measured faster under Bun than always calling writeAnyValueBody).
@@ -142,7 +135,7 @@ function writeArrayValue(writer: ProtoWriter, values: readonly AnyValue[]): void
 /** An InstrumentationScope message as field `fieldNumber`. */
 export function writeScope(writer: ProtoWriter, fieldNumber: number, scope: ScopeRecord): void {
   writer.beginMessage(fieldNumber);
-  writeNameField(writer, 1, scope.name);
+  writeStringField(writer, 1, scope.name);
   writeStringField(writer, 2, scope.version);
   writeKeyValues(writer, 3, scope.attributes);
   writer.endMessage();

@@ -8,7 +8,7 @@ import {
   writeFixed32Field,
   writeIntField,
   writeKeyValues,
-  writeNameField,
+  writeStringField,
   writeTimeField,
 } from "./encode-common.ts";
 import type { ProtoWriter } from "./proto-writer.ts";
@@ -34,7 +34,7 @@ function writeLogRecord(writer: ProtoWriter, log: LogRecord): void {
   writer.beginMessage(2);
   writeTimeField(writer, 1, log.timeUs);
   writeIntField(writer, 2, log.severityNumber);
-  writeNameField(writer, 3, log.severityText);
+  writeStringField(writer, 3, log.severityText);
   // body has explicit presence (a message), so it is written whatever it holds.
   writeAnyValue(writer, 5, log.body);
   writeKeyValues(writer, 6, log.attributes);
@@ -42,6 +42,6 @@ function writeLogRecord(writer: ProtoWriter, log: LogRecord): void {
   writeBytesField(writer, 9, log.traceId);
   writeBytesField(writer, 10, log.spanId);
   writeTimeField(writer, 11, log.observedUs);
-  writeNameField(writer, 12, log.eventName ?? "");
+  writeStringField(writer, 12, log.eventName ?? "");
   writer.endMessage();
 }

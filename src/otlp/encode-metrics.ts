@@ -6,7 +6,6 @@ import {
   writeBytesField,
   writeIntField,
   writeKeyValues,
-  writeNameField,
   writeStringField,
   writeTimeField,
 } from "./encode-common.ts";
@@ -31,7 +30,7 @@ export function encodeResourceMetrics(
 /** A Metric as ScopeMetrics.metrics (2). */
 function writeMetric(writer: ProtoWriter, metric: MetricRecord): void {
   writer.beginMessage(2);
-  writeNameField(writer, 1, metric.name);
+  writeStringField(writer, 1, metric.name);
   writeStringField(writer, 2, metric.description);
   writeStringField(writer, 3, metric.unit);
   // The data oneof: gauge 5, sum 7, histogram 9. A oneof member is framed even when it has no points.

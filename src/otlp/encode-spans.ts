@@ -7,7 +7,6 @@ import {
   writeFixed32Field,
   writeIntField,
   writeKeyValues,
-  writeNameField,
   writeScope,
   writeStringField,
   writeTimeField,
@@ -76,7 +75,7 @@ function writeSpan(writer: ProtoWriter, span: SpanRecord): void {
   writeBytesField(writer, 1, span.traceId);
   writeBytesField(writer, 2, span.spanId);
   writeBytesField(writer, 4, span.parentSpanId);
-  writeNameField(writer, 5, span.name);
+  writeStringField(writer, 5, span.name);
   writeIntField(writer, 6, span.kind);
   writeTimeField(writer, 7, span.startUs);
   writeTimeField(writer, 8, span.endUs);
@@ -101,7 +100,7 @@ function writeSpan(writer: ProtoWriter, span: SpanRecord): void {
 function writeEvent(writer: ProtoWriter, event: EventRecord): void {
   writer.beginMessage(11);
   writeTimeField(writer, 1, event.timeUs);
-  writeNameField(writer, 2, event.name);
+  writeStringField(writer, 2, event.name);
   writeKeyValues(writer, 3, event.attributes);
   writer.endMessage();
 }

@@ -23,14 +23,6 @@ const SHORT_STRING_UNITS = 42;
 
 const utf8 = new TextEncoder();
 
-/**
- * The length-prefixed UTF-8 of strings that recur in every message: attribute keys, span, event and scope
- * names, severity texts. They come from a small vocabulary (the plugins' and the configuration's), so each
- * is encoded once and copied after; the bound keeps a plugin that makes up names per span from filling it.
- */
-const vocabulary = new Map<string, Uint8Array>();
-const VOCABULARY_SIZE = 8192;
-
 /** Bytes a uint32 (or any non-negative safe integer) takes as a varint. */
 export function varintSize(value: number): number {
   let size = 1;
@@ -222,18 +214,6 @@ export class ProtoWriter {
     }
     buf[this.pos] = n;
     this.pos = pos;
-  }
-
-  /** A length-prefixed UTF-8 string from the vocabulary of keys and names: as `string`, from a cache. */
-  name(value: string): void {
-    const known = vocabulary.get(value);
-    if (known !== undefined) {
-      this.raw(known);
-      return;
-    }
-    const start = this.pos;
-    this.string(value);
-    if (vocabulary.size < VOCABULARY_SIZE) vocabulary.set(value, this.buf.slice(start, this.pos));
   }
 
   /**

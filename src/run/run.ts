@@ -11,6 +11,7 @@ import { type Clock, systemClock } from "../runtime/clock.ts";
 import { createExporters } from "./create-exporters.ts";
 import { runWorkload } from "./run-workload.ts";
 import { type RunSummary, summarize } from "./summary.ts";
+import { WARM_UP_RATE, warmUp } from "./warm-up.ts";
 
 /** What a run needs besides its settings. Everything is optional. */
 export interface RunOptions {
@@ -55,6 +56,14 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
   const signal = options.signal ?? new AbortController().signal;
   const drainMs = options.drainMs ?? 5000;
   const { shard } = runSettings;
+  if (!runSettings.fast && config.workload.ratePerSecond >= WARM_UP_RATE) {
+    // A plugin that fails here fails again in the run, which reports it with what was generated before.
+    try {
+      warmUp(planRun(settings, shard, clock.nowUs()), runSettings.metricsIntervalUs);
+    } catch (error) {
+      if (!(error instanceof DreamweaverError)) throw error;
+    }
+  }
   const startedUs = clock.nowUs();
   const startUs = options.startUs ?? defaultStartUs(settings, startedUs);
   const plan = planRun(settings, shard, startUs);

@@ -8,7 +8,7 @@ import {
 import { parseRpcMethod, rpcMethodAttributes, rpcMetrics, rpcStatusAttributes } from "./grpc-method.ts";
 import { CLIENT_CAUSED, grpcException, SERVER_FAILURES } from "./grpc-status.ts";
 import { scopes } from "./instrumentation-scopes.ts";
-import { privateIpv4 } from "./random-values.ts";
+import { peerAddressFor } from "./random-values.ts";
 
 // A `client` service whose operation is an RPC method: a call to a service that has no spans of its own
 // (a managed or third-party gRPC API). Seen from the client every code but OK is an error.
@@ -25,6 +25,7 @@ export function grpcClientOperation(context: OperationContext): OperationModel |
   ];
   const ok = [...common, ...rpcStatusAttributes(rpc, "OK", era)];
   const peerPort = constantAttribute("network.peer.port", rpc.port);
+  const peerAddress = peerAddressFor(context);
   const failures = [...SERVER_FAILURES, ...CLIENT_CAUSED].map((status): DescribedCall => ({
     attributes: [
       ...common,
@@ -43,7 +44,7 @@ export function grpcClientOperation(context: OperationContext): OperationModel |
     ...scopes(context, "grpc-client"),
     exceptionEvent: { name: "rpc.client.call.exception", severityNumber: 13 },
     describe(random, failed): DescribedCall {
-      const peer = [attribute("network.peer.address", privateIpv4(random)), peerPort];
+      const peer = [attribute("network.peer.address", peerAddress(random)), peerPort];
       if (!failed) return { attributes: [...ok, ...peer], callerAttributes: [], callerFailed: false };
       const failure = random.pick(failures);
       return { ...failure, attributes: [...failure.attributes, ...peer] };

@@ -10,7 +10,7 @@ import { REJECTED_RATE } from "./call-outcome.ts";
 import { parseRpcMethod, rpcMethodAttributes, rpcMetrics, rpcStatusAttributes } from "./grpc-method.ts";
 import { CLIENT_CAUSED, grpcException, type RpcStatus, SERVER_FAILURES } from "./grpc-status.ts";
 import { scopes } from "./instrumentation-scopes.ts";
-import { clientAddressFor, ephemeralPort, privateIpv4 } from "./random-values.ts";
+import { clientAddressFor, ephemeralPort, peerAddressFor } from "./random-values.ts";
 
 // RPC server spans and their callers' CLIENT spans (semconv RPC spans and gRPC): both named after the
 // fully qualified method. Servers count only UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL,
@@ -25,6 +25,7 @@ export function grpcServerOperation(context: OperationContext): OperationModel |
   const server = [constantAttribute("server.address", context.service), constantAttribute("server.port", rpc.port)];
   const common = [...rpcMethodAttributes(rpc, era), ...server];
   const clientAddress = clientAddressFor(context);
+  const peerAddress = peerAddressFor(context);
   const okStatus = rpcStatusAttributes(rpc, "OK", era);
   const peerPort = constantAttribute("network.peer.port", rpc.port);
   // Everything but the addresses is fixed per outcome, so it is built once.
@@ -60,7 +61,7 @@ export function grpcServerOperation(context: OperationContext): OperationModel |
       ];
       const callerAttributes: KeyValue[] = [
         ...drawn.caller,
-        attribute("network.peer.address", privateIpv4(random)),
+        attribute("network.peer.address", peerAddress(random)),
         peerPort,
       ];
       const status = drawn.status;

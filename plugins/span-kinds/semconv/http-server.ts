@@ -10,7 +10,7 @@ import { drawOutcome } from "./call-outcome.ts";
 import { compileTemplate, parseHttpOperation } from "./http-route.ts";
 import { HTTP_PROPAGATED, httpServerOutcomes } from "./http-status.ts";
 import { scopes } from "./instrumentation-scopes.ts";
-import { clientAddressFor, privateIpv4 } from "./random-values.ts";
+import { clientAddressFor, peerAddressFor } from "./random-values.ts";
 import { userAgentFor } from "./user-agents.ts";
 
 // HTTP server spans and the CLIENT spans of calls into them (semconv HTTP spans, stable):
@@ -63,6 +63,7 @@ export function httpServerOperation(context: OperationContext): OperationModel |
   const origin = `http://${context.service}:${PORT}`;
   // semconv identity hook: browsers and public addresses at the edge, callers' clients and pods inside.
   const clientAddress = clientAddressFor(context);
+  const peerAddress = peerAddressFor(context);
   const userAgent = userAgentFor(context);
   const access = READS.has(http.method) ? "read" : "write";
   return {
@@ -101,7 +102,7 @@ export function httpServerOperation(context: OperationContext): OperationModel |
         outcome.status!,
         protocol,
         // semconv: the pod (or proxy) that answered, as the client's connection saw it.
-        attribute("network.peer.address", privateIpv4(random)),
+        attribute("network.peer.address", peerAddress(random)),
         PEER_PORT,
       ];
       if (outcome.callerError) callerAttributes.push(outcome.callerError);

@@ -18,7 +18,7 @@ export function uuidV4(random: Random): string {
 }
 
 /** A public unicast IPv4 address, from one draw: what a client on the internet looks like. */
-export function ipv4(random: Random): string {
+export function ipv4(random: Pick<Random, "uint32">): string {
   const word = random.uint32();
   let first = ((word >>> 24) % 223) + 1;
   let second = (word >>> 16) & 255;
@@ -34,7 +34,7 @@ export function ipv4(random: Random): string {
  * A private address (RFC 1918) from one draw, as pods and hosts inside one system have: mostly a
  * Kubernetes-style 10.x pod network, some 172.16-31.x and 192.168.x.
  */
-export function privateIpv4(random: Random): string {
+export function privateIpv4(random: Pick<Random, "uint32">): string {
   const word = random.uint32();
   const host = `${(word >>> 8) & 255}.${((word & 255) % 254) + 1}`;
   const pick = (word >>> 24) % 10;
@@ -43,16 +43,64 @@ export function privateIpv4(random: Random): string {
   return `192.168.${host}`;
 }
 
-/** `client.address` of calls into a service: public addresses at the edge, private ones inside. */
+/** How many clients reach a service at the edge, and how many pods call it or answer for it inside. */
+const EDGE_CLIENTS = 1024;
+const PODS = 16;
+
+/**
+ * `client.address` of calls into a service: at the edge one of its public clients, inside one of the pods
+ * that call it. Clients and pods recur, as in production, so a dashboard grouped by client shows regulars.
+ */
 export function clientAddressFor(context: OperationContext): (random: Random) => string {
-  return context.edge ?? (context.callerLanguages === undefined) ? ipv4 : privateIpv4;
+  return context.edge ?? (context.callerLanguages === undefined)
+    ? pickFrom(addressPool(`clients of ${context.service}`, EDGE_CLIENTS, ipv4))
+    : pickFrom(addressPool(`pods calling ${context.service}`, PODS, privateIpv4));
+}
+
+/** `network.peer.address` of calls to a service: one of the pods that answer for it. */
+export function peerAddressFor(context: OperationContext): (random: Random) => string {
+  return pickFrom(addressPool(`pods of ${context.service}`, PODS, privateIpv4));
+}
+
+/** One of `addresses`, with one draw (a power-of-two count keeps the pick even). */
+function pickFrom(addresses: readonly string[]): (random: Random) => string {
+  return (random) => addresses[random.uint32() % addresses.length]!;
+}
+
+const pools = new Map<string, readonly string[]>();
+
+/**
+ * `size` addresses drawn once by `draw` from a generator seeded with `name` (FNV-1a, then xorshift32): the
+ * same name always has the same addresses, in every run, shard and worker. Drawn once rather than per span,
+ * each is also made (and made a flat string) once, not in the hot loop.
+ */
+function addressPool(name: string, size: number, draw: (random: Pick<Random, "uint32">) => string): readonly string[] {
+  let addresses = pools.get(name);
+  if (addresses === undefined) {
+    let state = fnv1a(name) || 1;
+    const random = {
+      uint32() {
+        state ^= state << 13;
+        state ^= state >>> 17;
+        state ^= state << 5;
+        return state >>> 0;
+      },
+    };
+    addresses = Array.from({ length: size }, () => draw(random));
+    pools.set(name, addresses);
+  }
+  return addresses;
+}
+
+function fnv1a(text: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+  return hash >>> 0;
 }
 
 /** The fixed private address of a host named `name`: a database's, whose clients always reach the same one. */
 export function addressOf(name: string): string {
-  let hash = 2166136261;
-  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 16777619);
-  hash >>>= 0;
+  const hash = fnv1a(name);
   return `10.${(hash >>> 24) & 15}.${(hash >>> 8) & 255}.${(hash & 255) % 254 + 1}`;
 }
 

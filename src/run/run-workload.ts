@@ -204,8 +204,9 @@ async function runPaced(plan: RunPlan, options: WorkloadOptions, work: PacedWork
     const nowUs = clock.nowUs();
     sendReady(halted() ? Infinity : nowUs);
     if (sealed.length === 0) break;
-    const readyUs = Math.min(...sealed.map((batch) => batch.readyUs));
-    stats.finishingUntilUs = Math.max(...sealed.map((batch) => batch.readyUs));
+    let [readyUs, lastUs] = [Infinity, 0];
+    for (const batch of sealed) [readyUs, lastUs] = [Math.min(readyUs, batch.readyUs), Math.max(lastUs, batch.readyUs)];
+    stats.finishingUntilUs = lastUs;
     await clock.sleep(Math.min(50, Math.max(1, (readyUs - nowUs) / 1000)));
   }
   stats.finishingUntilUs = undefined;

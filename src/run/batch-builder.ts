@@ -11,11 +11,9 @@ import {
 } from "../otlp/encode.ts";
 import { varintSize } from "../otlp/proto-writer.ts";
 import type { ExportRequest, Signal } from "../plugin-host/plugin.ts";
-import type { LogRecord, MetricRecord, SpanRecord } from "../telemetry/records.ts";
+import type { LogRecord, SpanRecord } from "../telemetry/records.ts";
 
 const HEADROOM = new Uint8Array(REQUEST_HEADROOM);
-/** The field of an Export{Trace,Logs,Metrics}ServiceRequest that holds its resource messages. */
-const RESOURCES_FIELD = 1;
 
 /**
  * Collects the spans and logs of a batch of requests per service instance and encodes them into export
@@ -83,17 +81,35 @@ export class BatchBuilder {
 
   /** The batch's trace and log export requests (none for an empty signal); the builder starts afresh. */
   take(): ExportRequest[] {
-    const { writer, resources, instances } = this;
     const out: ExportRequest[] = [];
     if (this.spanCount > 0) {
-      out.push(...this.exportRequests("traces", this.parts(this.spans), (i, spans) => {
-        writeResourceSpans(writer, resources[i]!, instances[i]!.service.scope, spans, "", RESOURCES_FIELD);
-      }));
+      const parts = this.parts(this.spans);
+      out.push(
+        ...this.exportRequests(
+          "traces",
+          parts,
+          (index, spans) =>
+            writeResourceSpans(this.writer, this.resources[index]!, this.instances[index]!.service.scope, spans, "", 1),
+        ),
+      );
     }
     if (this.logCount > 0) {
-      out.push(...this.exportRequests("logs", this.parts(this.logs), (i, logs) => {
-        writeResourceLogs(writer, resources[i]!, instances[i]!.service.logScope, logs, "", RESOURCES_FIELD);
-      }));
+      const parts = this.parts(this.logs);
+      out.push(
+        ...this.exportRequests(
+          "logs",
+          parts,
+          (index, logs) =>
+            writeResourceLogs(
+              this.writer,
+              this.resources[index]!,
+              this.instances[index]!.service.logScope,
+              logs,
+              "",
+              1,
+            ),
+        ),
+      );
     }
     this.spanCount = 0;
     this.logCount = 0;
@@ -103,11 +119,17 @@ export class BatchBuilder {
 
   /** The metrics export requests holding every instance's collected metrics. */
   metrics(collected: readonly InstanceMetrics[]): ExportRequest[] {
-    const { writer, resources, instances } = this;
-    const parts = collected.filter((c) => c.points > 0).map((c) => ({ index: c.instance.index, items: c.metrics }));
-    const write = (i: number, metrics: readonly MetricRecord[]) =>
-      writeResourceMetrics(writer, resources[i]!, instances[i]!.service.scope, metrics, "", RESOURCES_FIELD);
-    return this.exportRequests("metrics", parts, write, (metric) => metric.data.points.length);
+    const parts = collected.filter((c) => c.points > 0).map(({ instance, metrics }) => ({
+      index: instance.index,
+      items: metrics,
+    }));
+    return this.exportRequests(
+      "metrics",
+      parts,
+      (index, metrics) =>
+        writeResourceMetrics(this.writer, this.resources[index]!, this.instances[index]!.service.scope, metrics, "", 1),
+      (metric) => metric.data.points.length,
+    );
   }
 
   /** Each instance's items that are there, by instance; the lists start afresh. */

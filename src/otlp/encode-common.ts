@@ -144,18 +144,10 @@ export function writeScope(writer: ProtoWriter, fieldNumber: number, scope: Scop
 /**
  * Starts a ResourceSpans/ResourceLogs/ResourceMetrics message, which share a layout: resource (1), one
  * Scope* message (2) holding the scope (1) and the records (2, written by the caller), schema_url (3).
- * With `fieldNumber`, the message is written framed as that field (1 of an Export*ServiceRequest) after
- * what the writer holds; without it, bare, and the writer is reset first.
+ * The writer is reset first: it is scratch space, and `endResourceEnvelope` returns all of it.
  */
-export function beginResourceEnvelope(
-  writer: ProtoWriter,
-  resourceBytes: Uint8Array,
-  scope: ScopeRecord,
-  fieldNumber?: number,
-): void {
-  if (fieldNumber === undefined) writer.reset();
-  // Mostly 128 bytes to 16 KiB: two bytes of length leave most without a move.
-  else writer.beginMessage(fieldNumber, 2);
+export function beginResourceEnvelope(writer: ProtoWriter, resourceBytes: Uint8Array, scope: ScopeRecord): void {
+  writer.reset();
   // The Resource message has explicit presence, so it is framed even when empty.
   writer.tag(1, WIRE_LEN);
   writer.bytes(resourceBytes);
@@ -163,9 +155,9 @@ export function beginResourceEnvelope(
   writeScope(writer, 1, scope);
 }
 
-/** Ends the message `beginResourceEnvelope` started (framed: also its field). */
-export function endResourceEnvelope(writer: ProtoWriter, schemaUrl: string, framed: boolean): void {
+/** Ends the message `beginResourceEnvelope` started and returns its bytes (the writer is empty again). */
+export function endResourceEnvelope(writer: ProtoWriter, schemaUrl: string): Uint8Array {
   writer.endMessage();
   writeStringField(writer, 3, schemaUrl);
-  if (framed) writer.endMessage();
+  return writer.finish();
 }

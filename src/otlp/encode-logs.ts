@@ -24,22 +24,9 @@ export function encodeResourceLogs(
   logs: readonly LogRecord[],
   schemaUrl: string = "",
 ): Uint8Array {
-  writeResourceLogs(writer, resourceBytes, scope, logs, schemaUrl);
-  return writer.finish();
-}
-
-/** The same ResourceLogs, bare in a reset writer, or with `fieldNumber` framed as that field after what the writer holds. */
-export function writeResourceLogs(
-  writer: ProtoWriter,
-  resourceBytes: Uint8Array,
-  scope: ScopeRecord,
-  logs: readonly LogRecord[],
-  schemaUrl: string = "",
-  fieldNumber?: number,
-): void {
-  beginResourceEnvelope(writer, resourceBytes, scope, fieldNumber);
+  beginResourceEnvelope(writer, resourceBytes, scope);
   for (let i = 0; i < logs.length; i++) writeLogRecord(writer, logs[i]!);
-  endResourceEnvelope(writer, schemaUrl, fieldNumber !== undefined);
+  return endResourceEnvelope(writer, schemaUrl);
 }
 
 /** A LogRecord as ScopeLogs.log_records (2). */

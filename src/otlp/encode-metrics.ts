@@ -22,22 +22,9 @@ export function encodeResourceMetrics(
   metrics: readonly MetricRecord[],
   schemaUrl: string = "",
 ): Uint8Array {
-  writeResourceMetrics(writer, resourceBytes, scope, metrics, schemaUrl);
-  return writer.finish();
-}
-
-/** The same ResourceMetrics, bare in a reset writer, or with `fieldNumber` framed as that field after what the writer holds. */
-export function writeResourceMetrics(
-  writer: ProtoWriter,
-  resourceBytes: Uint8Array,
-  scope: ScopeRecord,
-  metrics: readonly MetricRecord[],
-  schemaUrl: string = "",
-  fieldNumber?: number,
-): void {
-  beginResourceEnvelope(writer, resourceBytes, scope, fieldNumber);
+  beginResourceEnvelope(writer, resourceBytes, scope);
   for (let i = 0; i < metrics.length; i++) writeMetric(writer, metrics[i]!);
-  endResourceEnvelope(writer, schemaUrl, fieldNumber !== undefined);
+  return endResourceEnvelope(writer, schemaUrl);
 }
 
 /** A Metric as ScopeMetrics.metrics (2). */

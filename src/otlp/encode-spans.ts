@@ -25,24 +25,8 @@ export function encodeResourceSpans(
   spans: readonly SpanRecord[],
   schemaUrl: string = "",
 ): Uint8Array {
-  writeResourceSpans(writer, resourceBytes, scope, spans, schemaUrl);
-  return writer.finish();
-}
-
-/**
- * The same ResourceSpans, bare in a reset writer, or with `fieldNumber` framed as that field after what
- * the writer holds (as ExportTraceServiceRequest.resource_spans, 1).
- */
-export function writeResourceSpans(
-  writer: ProtoWriter,
-  resourceBytes: Uint8Array,
-  scope: ScopeRecord,
-  spans: readonly SpanRecord[],
-  schemaUrl: string = "",
-  fieldNumber?: number,
-): void {
   const groups = byScope(spans, scope);
-  beginResourceEnvelope(writer, resourceBytes, groups[0]![0], fieldNumber);
+  beginResourceEnvelope(writer, resourceBytes, groups[0]![0]);
   for (let g = 0; g < groups.length; g++) {
     const [groupScope, list] = groups[g]!;
     if (g > 0) {
@@ -52,7 +36,7 @@ export function writeResourceSpans(
     }
     for (let i = 0; i < list.length; i++) writeSpan(writer, list[i]!);
   }
-  endResourceEnvelope(writer, schemaUrl, fieldNumber !== undefined);
+  return endResourceEnvelope(writer, schemaUrl);
 }
 
 /** Spans grouped by scope name and version, groups and spans in order of first appearance. */

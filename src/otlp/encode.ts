@@ -10,9 +10,9 @@ import type { ResourceRecord } from "../telemetry/records.ts";
 import { writeKeyValues } from "./encode-common.ts";
 import { ProtoWriter, varintSize } from "./proto-writer.ts";
 
-export { encodeResourceSpans, writeResourceSpans } from "./encode-spans.ts";
-export { encodeResourceLogs, writeResourceLogs } from "./encode-logs.ts";
-export { encodeResourceMetrics, writeResourceMetrics } from "./encode-metrics.ts";
+export { encodeResourceSpans } from "./encode-spans.ts";
+export { encodeResourceLogs } from "./encode-logs.ts";
+export { encodeResourceMetrics } from "./encode-metrics.ts";
 export { ProtoWriter } from "./proto-writer.ts";
 
 /** The bytes of a Resource message (its attributes), to pass to the `encodeResource*` functions. */
@@ -29,8 +29,6 @@ export function encodeResource(resource: ResourceRecord): Uint8Array {
  * header), so the request is copied once.
  */
 export function encodeExportRequest(resourceMessages: readonly Uint8Array[], headroom = 0): Uint8Array {
-  const inPlace = framedInPlace(resourceMessages, headroom);
-  if (inPlace !== undefined) return inPlace;
   let size = 0;
   for (const message of resourceMessages) size += 1 + varintSize(message.length) + message.length;
   const out = new Uint8Array(headroom + size);
@@ -47,41 +45,4 @@ export function encodeExportRequest(resourceMessages: readonly Uint8Array[], hea
     pos += message.length;
   }
   return out;
-}
-
-/** The header room a framed request buffer leaves before its first message: gRPC's envelope header. */
-export const REQUEST_HEADROOM = 5;
-
-/** Buffers holding whole Export*ServiceRequests after REQUEST_HEADROOM free bytes (see `framedRequest`). */
-const framedBuffers = new WeakSet<ArrayBufferLike>();
-
-/**
- * Declares `buffer` a whole Export*ServiceRequest after REQUEST_HEADROOM free bytes, whose resource messages
- * are handed out as views: `encodeExportRequest` then returns it as it is instead of copying them again.
- */
-export function framedRequest(buffer: Uint8Array): Uint8Array {
-  framedBuffers.add(buffer.buffer);
-  return buffer;
-}
-
-/**
- * The request `encodeExportRequest` would build, when `messages` are views of a `framedRequest` buffer that
- * holds exactly them, framed and in order, with at least `headroom` bytes before the first: that part of
- * the buffer, without a copy.
- */
-function framedInPlace(messages: readonly Uint8Array[], headroom: number): Uint8Array | undefined {
-  const first = messages[0];
-  if (first === undefined || headroom > REQUEST_HEADROOM || !framedBuffers.has(first.buffer)) return undefined;
-  const start = first.byteOffset - 1 - varintSize(first.length);
-  if (start !== REQUEST_HEADROOM) return undefined;
-  let end = first.byteOffset + first.length;
-  for (let i = 1; i < messages.length; i++) {
-    const message = messages[i]!;
-    if (message.buffer !== first.buffer || message.byteOffset - 1 - varintSize(message.length) !== end) {
-      return undefined;
-    }
-    end = message.byteOffset + message.length;
-  }
-  if (end !== first.buffer.byteLength) return undefined;
-  return new Uint8Array(first.buffer, start - headroom, end - start + headroom);
 }

@@ -79,17 +79,6 @@ export class ProtoWriter {
     return out;
   }
 
-  /** Drops what was written after the first `length` bytes; no message may be open. */
-  truncate(length: number): void {
-    if (this.depth !== 0) throw new Error(`ProtoWriter.truncate: ${this.depth} message(s) not ended`);
-    this.pos = Math.min(this.pos, length);
-  }
-
-  /** A copy of the bytes written from `start` on, leaving them written. */
-  copyFrom(start: number): Uint8Array {
-    return this.buf.slice(start, this.pos);
-  }
-
   /** A field key: field number and wire type. */
   tag(fieldNumber: number, wireType: number): void {
     const key = (fieldNumber << 3) | wireType;

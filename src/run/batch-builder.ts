@@ -2,18 +2,20 @@ import type { InstancePlan } from "../engine/plan.ts";
 import type { InstanceMetrics } from "../engine/metrics/aggregator.ts";
 import {
   encodeResource,
-  framedRequest,
+  encodeResourceLogs,
+  encodeResourceMetrics,
+  encodeResourceSpans,
   ProtoWriter,
-  REQUEST_HEADROOM,
-  writeResourceLogs,
-  writeResourceMetrics,
-  writeResourceSpans,
 } from "../otlp/encode.ts";
 import { varintSize } from "../otlp/proto-writer.ts";
-import type { ExportRequest, Signal } from "../plugin-host/plugin.ts";
+import type { ExportRequest } from "../plugin-host/plugin.ts";
 import type { LogRecord, SpanRecord } from "../telemetry/records.ts";
 
-const HEADROOM = new Uint8Array(REQUEST_HEADROOM);
+/** One encoded ResourceSpans/ResourceLogs/ResourceMetrics and how many items it holds. */
+interface Chunk {
+  readonly bytes: Uint8Array;
+  readonly items: number;
+}
 
 /**
  * Collects the spans and logs of a batch of requests per service instance and encodes them into export
@@ -83,31 +85,24 @@ export class BatchBuilder {
   take(): ExportRequest[] {
     const out: ExportRequest[] = [];
     if (this.spanCount > 0) {
-      const parts = this.parts(this.spans);
       out.push(
-        ...this.exportRequests(
+        ...this.pack(
           "traces",
-          parts,
-          (index, spans) =>
-            writeResourceSpans(this.writer, this.resources[index]!, this.instances[index]!.service.scope, spans, "", 1),
+          this.encodeEach(
+            this.spans,
+            (resource, instance, spans) => encodeResourceSpans(this.writer, resource, instance.service.scope, spans),
+          ),
         ),
       );
     }
     if (this.logCount > 0) {
-      const parts = this.parts(this.logs);
       out.push(
-        ...this.exportRequests(
+        ...this.pack(
           "logs",
-          parts,
-          (index, logs) =>
-            writeResourceLogs(
-              this.writer,
-              this.resources[index]!,
-              this.instances[index]!.service.logScope,
-              logs,
-              "",
-              1,
-            ),
+          this.encodeEach(
+            this.logs,
+            (resource, instance, logs) => encodeResourceLogs(this.writer, resource, instance.service.logScope, logs),
+          ),
         ),
       );
     }
@@ -119,98 +114,70 @@ export class BatchBuilder {
 
   /** The metrics export requests holding every instance's collected metrics. */
   metrics(collected: readonly InstanceMetrics[]): ExportRequest[] {
-    const parts = collected.filter((c) => c.points > 0).map(({ instance, metrics }) => ({
-      index: instance.index,
-      items: metrics,
-    }));
-    return this.exportRequests(
-      "metrics",
-      parts,
-      (index, metrics) =>
-        writeResourceMetrics(this.writer, this.resources[index]!, this.instances[index]!.service.scope, metrics, "", 1),
-      (metric) => metric.data.points.length,
+    const chunks = collected.filter((c) => c.points > 0).flatMap(({ instance, metrics }) =>
+      this.chunked(
+        metrics,
+        (items) => encodeResourceMetrics(this.writer, this.resources[instance.index]!, instance.service.scope, items),
+        (m) => m.data.points.length,
+      )
     );
+    return this.pack("metrics", chunks);
   }
 
-  /** Each instance's items that are there, by instance; the lists start afresh. */
-  private parts<T>(perInstance: T[][]): Part<T>[] {
-    const out: Part<T>[] = [];
+  private encodeEach<T>(
+    perInstance: T[][],
+    encode: (resource: Uint8Array, instance: InstancePlan, items: readonly T[]) => Uint8Array,
+  ): Chunk[] {
+    const out: Chunk[] = [];
     for (let i = 0; i < perInstance.length; i++) {
-      if (perInstance[i]!.length === 0) continue;
-      out.push({ index: i, items: perInstance[i]! });
+      const items = perInstance[i]!;
+      if (items.length === 0) continue;
+      out.push(...this.chunked(items, (part) => encode(this.resources[i]!, this.instances[i]!, part), () => 1));
       perInstance[i] = [];
     }
     return out;
   }
 
-  /**
-   * Export requests holding `parts`, in order, each written straight into one buffer: room for a transport's
-   * header (gRPC's), then one resource message per part framed as field 1 of the Export*ServiceRequest,
-   * under the message limit. A part too big alone is written as several of halves of its items. The
-   * requests' `resources` are views of that buffer, which `encodeExportRequest` then sends without a copy.
-   */
-  private exportRequests<T>(
-    signal: Signal,
-    parts: readonly Part<T>[],
-    write: (index: number, items: readonly T[]) => void,
-    count: (item: T) => number = () => 1,
-  ): ExportRequest[] {
+  /** Encodes `items` as one resource message, or, when that is over the limit, as several of halves. */
+  private chunked<T>(
+    items: readonly T[],
+    encode: (items: readonly T[]) => Uint8Array,
+    count: (item: T) => number,
+  ): Chunk[] {
+    const bytes = encode(items);
+    if (framed(bytes) <= this.maxMessageBytes || items.length === 1) {
+      let n = 0;
+      for (let i = 0; i < items.length; i++) n += count(items[i]!);
+      return [{ bytes, items: n }];
+    }
+    const half = Math.ceil(items.length / 2);
+    return [...this.chunked(items.slice(0, half), encode, count), ...this.chunked(items.slice(half), encode, count)];
+  }
+
+  /** Packs resource messages, in order, into as few requests as fit under the limit. */
+  private pack(signal: ExportRequest["signal"], chunks: readonly Chunk[]): ExportRequest[] {
     const out: ExportRequest[] = [];
-    const writer = this.writer;
-    let framesAt: number[] = [];
+    let resources: Uint8Array[] = [];
     let items = 0;
-    const begin = () => {
-      writer.reset();
-      writer.raw(HEADROOM);
-      [framesAt, items] = [[], 0];
-    };
-    const end = () => {
-      if (framesAt.length === 0) return;
-      const buffer = framedRequest(writer.finish());
-      const ends = [...framesAt.slice(1), buffer.length];
-      const resources = framesAt.map((at, i) => buffer.subarray(at + frameLength(ends[i]! - at), ends[i]!));
-      out.push({ signal, items, resources, bytes: buffer.length - HEADROOM.length });
-    };
-    const add = (index: number, list: readonly T[]) => {
-      let at = writer.length;
-      write(index, list);
-      if (writer.length - at > this.maxMessageBytes && list.length > 1) {
-        writer.truncate(at);
-        const half = Math.ceil(list.length / 2);
-        add(index, list.slice(0, half));
-        add(index, list.slice(half));
-        return;
+    let bytes = 0;
+    for (const chunk of chunks) {
+      const size = framed(chunk.bytes);
+      if (resources.length > 0 && bytes + size > this.maxMessageBytes) {
+        out.push({ signal, items, resources, bytes });
+        [resources, items, bytes] = [[], 0, 0];
       }
-      if (framesAt.length > 0 && writer.length - HEADROOM.length > this.maxMessageBytes) {
-        // It does not fit beside the others: it starts the next request.
-        const frame = writer.copyFrom(at);
-        writer.truncate(at);
-        end();
-        begin();
-        at = writer.length;
-        writer.raw(frame);
-      }
-      framesAt.push(at);
-      for (let i = 0; i < list.length; i++) items += count(list[i]!);
-    };
-    begin();
-    for (const part of parts) add(part.index, part.items);
-    end();
+      resources.push(chunk.bytes);
+      items += chunk.items;
+      bytes += size;
+    }
+    if (resources.length > 0) out.push({ signal, items, resources, bytes });
     return out;
   }
 }
 
-/** One instance's items of a signal. */
-interface Part<T> {
-  readonly index: number;
-  readonly items: readonly T[];
-}
-
-/** The size of a frame's tag and length prefix, from the whole frame's (a one-byte tag, the length, the message). */
-function frameLength(frameSize: number): number {
-  let lengthBytes = 1;
-  while (varintSize(frameSize - 1 - lengthBytes) !== lengthBytes) lengthBytes++;
-  return 1 + lengthBytes;
+/** Size of a resource message inside the request: field 1's tag byte, its length varint, and the message. */
+function framed(message: Uint8Array): number {
+  return 1 + varintSize(message.length) + message.length;
 }
 
 /** Where a builder's lists ended at some moment. */

@@ -1,6 +1,7 @@
 import type { CallContext, DescribedCall, OperationContext, Random } from "../../../src/index.ts";
 import type { Exception } from "./call-outcome.ts";
 import { camelCase, pascalCase, words } from "./name-hints.ts";
+import { fnv1a } from "./random-values.ts";
 
 // Exceptions as each language's OpenTelemetry SDK records them (semconv exceptions; SDK sources as cited in
 // the realism reference): the type is what the runtime calls the error (Go `typeStr`, Node `err.code` else
@@ -141,9 +142,7 @@ interface CodeLocation {
 
 /** A stable number from text: stack traces repeat the same line numbers for the same code. */
 function lineOf(text: string, min: number, max: number): number {
-  let hash = 2166136261;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
-  return min + ((hash >>> 0) % (max - min + 1));
+  return min + (fnv1a(text) % (max - min + 1));
 }
 
 /**

@@ -92,7 +92,8 @@ function addressPool(name: string, size: number, draw: (random: Pick<Random, "ui
   return addresses;
 }
 
-function fnv1a(text: string): number {
+/** FNV-1a of `text`'s UTF-16 code units: a stable 32-bit number from a name. */
+export function fnv1a(text: string): number {
   let hash = 2166136261;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
   return hash >>> 0;

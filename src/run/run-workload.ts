@@ -33,7 +33,6 @@ export interface Shard {
   readonly count: number;
 }
 
-/** A sealed batch: sent once its last span has ended (paced mode never sends telemetry from the future). */
 /**
  * Generates the plan's requests in order and hands their telemetry to the pipeline: traces and logs in
  * batches of `batchSize` requests, metrics whenever an instance's reader collects on the requests' own
@@ -48,8 +47,9 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
   /** Paced: batches sealed and waiting for their spans to end (a batch is sent once all of them have). */
   const sealed: SealedBatch[] = [];
   /** Paced: requests that outlast the batch wait are batched apart, so as not to hold back the others. */
+  const waitUs = options.maxBatchWaitMs * 1000;
   const long = options.mode === "paced"
-    ? new LongRequests(builder, plan.instances, plan.maxMessageBytes, options.maxBatchWaitMs * 1000, plan.batchSize)
+    ? new LongRequests(builder, plan.instances, plan.maxMessageBytes, waitUs, plan.batchSize)
     : undefined;
   const sealLong = (nowUs?: number) => sealed.push(...long!.due(nowUs));
   const aggregator = new MetricsAggregator(plan, options.startUs, options.metricsIntervalUs);
@@ -90,7 +90,7 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
       const mark = long && builder.mark();
       const endUs = simulateRequest(plan, index, startUs, out);
       latestEndUs = Math.max(latestEndUs, endUs);
-      if (long && endUs - startUs > options.maxBatchWaitMs * 1000) {
+      if (long && endUs - startUs > waitUs) {
         const full = long.add(mark!, endUs);
         if (full) sealed.push(full);
       } else {

@@ -19,6 +19,8 @@ function createFileExporter(options: ExporterOptions): Exporter {
   }
   const file = options.host.openAppend(options.argument || DEFAULT_FILE);
   return {
+    // The line is made from the request before anything is written.
+    borrowsRequests: true,
     async export(request) {
       await file.write(`${encodeOtlpJson(request.signal, request.resources)}\n`);
       return { rejected: 0 };

@@ -5,6 +5,7 @@ export default definePlugin({
   name: "null-exporter",
   exporters: {
     none: () => ({
+      borrowsRequests: true,
       export: () => Promise.resolve({ rejected: 0 }),
       close: () => Promise.resolve(),
     }),

@@ -40,6 +40,8 @@ function createOtlpGrpcExporter(options: ExporterOptions): Exporter {
   const url = new URL(options.url);
   const base = url.pathname.replace(/\/$/, "");
   return {
+    // The request is framed into a buffer of its own before anything is sent.
+    borrowsRequests: true,
     async export(request, signal) {
       try {
         const answer = await grpcUnary(sessionManager, {

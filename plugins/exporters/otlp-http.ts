@@ -39,6 +39,8 @@ function createOtlpHttpExporter(options: ExporterOptions): Exporter {
   const tls = options.tlsOptions ? fetchTls(options.tlsOptions) : undefined;
   const send = tls?.fetch ?? fetch;
   return {
+    // The body is a buffer of its own, made before anything is sent.
+    borrowsRequests: true,
     async export(request, signal) {
       const url = urls[request.signal];
       const body = await encodeBody(request, json, gzip);

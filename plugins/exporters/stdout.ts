@@ -11,6 +11,8 @@ function createStdoutExporter(options: ExporterOptions): Exporter {
   const host = options.host;
   if (!host) throw new DreamweaverError("USAGE", `the stdout exporter needs the host's stdout (ExporterOptions.host)`);
   return {
+    // The text is made from the request at once.
+    borrowsRequests: true,
     export(request) {
       const services = request.resources.length === 1 ? "1 service" : `${request.resources.length} services`;
       const text = request.signal === "traces"

@@ -13,6 +13,8 @@ export interface PipelineOptions {
   readonly stop?: AbortSignal;
   /** Called when the exporter itself failed (a plugin that threw, see isPluginCrash): the run should end. */
   readonly onCrash?: (error: DreamweaverError) => void;
+  /** Called once for each request when it is settled (or dropped): its bytes are no longer needed here. */
+  readonly onSettled?: (request: ExportRequest) => void;
 }
 
 /**
@@ -68,6 +70,7 @@ export class ExportPipeline {
   /** Counts a request that will never be sent. */
   drop(request: ExportRequest): void {
     this.stats.settle(request, "dropped");
+    this.options.onSettled?.(request);
   }
 
   /**
@@ -176,5 +179,6 @@ export class ExportPipeline {
     this.stats.settle(request, outcome, rejected);
     const copies = unanswered + (outcome === "delivered" ? 1 : 0);
     if (copies > 1) this.stats.possibleDuplicates[request.signal] += (copies - 1) * request.items;
+    this.options.onSettled?.(request);
   }
 }

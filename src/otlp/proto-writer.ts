@@ -4,6 +4,8 @@
 // Integers arrive as JS numbers. 64-bit wire values are written from two 32-bit halves computed with exact
 // double arithmetic (division by 2^32 and ToUint32 are exact for safe integers), never with bigint.
 
+import type { BufferPool } from "./buffer-pool.ts";
+
 /** Wire types, as the protobuf encoding spec numbers them. */
 export const WIRE_VARINT = 0;
 export const WIRE_FIXED64 = 1;
@@ -41,13 +43,15 @@ export function varintSize(value: number): number {
  *
  * `finish()` returns a copy of the message and empties the writer, so one writer serves any number of
  * messages with one buffer (which only ever grows). Handing out views of the buffer instead measured slower
- * under Bun: every full buffer meant a fresh one, and views of the old kept it alive (more memory, more
- * system time); the copy costs less than that churn.
+ * under Bun when every full buffer meant a fresh one (views of the old kept it alive); over a `BufferPool`,
+ * whose buffers come back once their views are given back, `finish()` lends views and copies nothing.
  */
 export class ProtoWriter {
   private buf: Uint8Array;
   private view: DataView;
   private pos = 0;
+  /** Where the message being written starts: 0, except over a pool, where earlier messages stay lent. */
+  private start = 0;
   /**
    * For each message begun and not yet ended, where its length goes: the position for one reserved byte, its
    * complement (negative) for two. A typed array and a depth, so nesting costs no push/pop and no allocation.
@@ -55,27 +59,40 @@ export class ProtoWriter {
   private open: Int32Array = new Int32Array(32);
   private depth = 0;
 
-  constructor(initialCapacity: number = DEFAULT_CAPACITY) {
-    this.buf = new Uint8Array(Math.max(16, initialCapacity));
-    this.view = new DataView(this.buf.buffer);
+  /** @param pool where buffers come from when `finish()` should lend views rather than copy. */
+  constructor(initialCapacity: number = DEFAULT_CAPACITY, private readonly pool?: BufferPool) {
+    this.buf = pool ? pool.take(initialCapacity) : new Uint8Array(Math.max(16, initialCapacity));
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   /** Bytes written since the last `finish()` or `reset()`. */
   get length(): number {
-    return this.pos;
+    return this.pos - this.start;
   }
 
-  /** Discards everything written, keeping the buffer. */
+  /** Discards everything written since the last `finish()`, keeping the buffer. */
   reset(): void {
-    this.pos = 0;
+    this.pos = this.start;
     this.depth = 0;
   }
 
-  /** A copy of the bytes written, after which the writer is empty again (its buffer is kept for reuse). */
+  /**
+   * The bytes written, after which the writer is empty again: a copy, or over a pool a view lent from it,
+   * valid until it is given back (`BufferPool.giveBack`).
+   */
   finish(): Uint8Array {
     if (this.depth !== 0) throw new Error(`ProtoWriter.finish: ${this.depth} message(s) not ended`);
-    const out = this.buf.slice(0, this.pos);
-    this.pos = 0;
+    const pool = this.pool;
+    if (pool === undefined) {
+      const out = this.buf.slice(0, this.pos);
+      this.pos = 0;
+      return out;
+    }
+    const out = this.buf.subarray(this.start, this.pos);
+    pool.lend(out);
+    this.start = this.pos;
+    // The next message starts in a buffer with room for it, most likely, rather than moving there half-way.
+    if (this.buf.length - this.pos < pool.minRoom) this.moveTo(pool.take(pool.bufferBytes));
     return out;
   }
 
@@ -315,14 +332,36 @@ export class ProtoWriter {
     this.pos = pos + 4;
   }
 
-  /** Doubles the buffer (or more) so that `needed` more bytes fit. */
+  /** Doubles the buffer (or more) so that `needed` more bytes fit; over a pool, moves to another buffer. */
   private grow(needed: number): void {
+    if (this.pool !== undefined) {
+      this.moveTo(this.pool.take(2 * (this.pos - this.start + needed)));
+      return;
+    }
     let capacity = this.buf.length * 2;
     while (capacity < this.pos + needed) capacity *= 2;
     const next = new Uint8Array(capacity);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
     this.view = new DataView(next.buffer);
+  }
+
+  /**
+   * Continues in `next`, a buffer from the pool: the message written so far moves to its start (with the
+   * positions of its open length prefixes), and the old buffer is retired, to be reused once given back.
+   */
+  private moveTo(next: Uint8Array): void {
+    const shift = this.start;
+    next.set(this.buf.subarray(shift, this.pos));
+    for (let i = 0; i < this.depth; i++) {
+      const mark = this.open[i]!;
+      this.open[i] = mark >= 0 ? mark - shift : ~(~mark - shift);
+    }
+    this.pool!.retire(this.buf);
+    this.buf = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
+    this.pos -= shift;
+    this.start = 0;
   }
 }
 

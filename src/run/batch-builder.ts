@@ -8,6 +8,7 @@ import {
   ProtoWriter,
 } from "../otlp/encode.ts";
 import { varintSize } from "../otlp/proto-writer.ts";
+import type { BufferPool } from "../otlp/buffer-pool.ts";
 import type { ExportRequest } from "../plugin-host/plugin.ts";
 import type { LogRecord, SpanRecord } from "../telemetry/records.ts";
 
@@ -32,13 +33,21 @@ export class BatchBuilder {
   private logCount = 0;
   requests = 0;
 
+  private readonly buffers: BufferPool | undefined;
+
   constructor(
     private readonly instances: readonly InstancePlan[],
     private readonly maxMessageBytes: number,
-    /** A builder whose writer and encoded resources this one shares (encoding is synchronous). */
-    from?: BatchBuilder,
+    options: {
+      /** Where requests are written when their bytes are given back after export (else each is a copy). */
+      readonly buffers?: BufferPool | undefined;
+      /** A builder whose writer, buffers and encoded resources this one shares (encoding is synchronous). */
+      readonly from?: BatchBuilder;
+    } = {},
   ) {
-    this.writer = from?.writer ?? new ProtoWriter(1 << 20);
+    const { from } = options;
+    this.buffers = from?.buffers ?? options.buffers;
+    this.writer = from?.writer ?? new ProtoWriter(1 << 20, this.buffers);
     this.resources = from?.resources ?? instances.map((instance) => encodeResource(instance.resource));
     this.spans = instances.map(() => []);
     this.logs = instances.map(() => []);
@@ -150,6 +159,7 @@ export class BatchBuilder {
       for (let i = 0; i < items.length; i++) n += count(items[i]!);
       return [{ bytes, items: n }];
     }
+    this.buffers?.giveBack(bytes);
     const half = Math.ceil(items.length / 2);
     return [...this.chunked(items.slice(0, half), encode, count), ...this.chunked(items.slice(half), encode, count)];
   }

@@ -34,7 +34,7 @@ export class LongRequests {
     const window = Math.floor(endUs / this.windowUs);
     let open = this.open.get(window);
     if (open === undefined) {
-      const builder = this.idle.pop() ?? new BatchBuilder(this.instances, this.maxMessageBytes, this.main);
+      const builder = this.idle.pop() ?? new BatchBuilder(this.instances, this.maxMessageBytes, { from: this.main });
       this.open.set(window, open = { builder, endUs });
     }
     this.main.moveSince(mark, open.builder);

@@ -4,6 +4,7 @@ import { simulateRequest, type TelemetryOut } from "../engine/simulate.ts";
 import { BatchBuilder } from "./batch-builder.ts";
 import { LongRequests, type SealedBatch } from "./long-requests.ts";
 import type { ExportPipeline } from "../export/export-pipeline.ts";
+import type { BufferPool } from "../otlp/buffer-pool.ts";
 import { MetricsAggregator } from "../engine/metrics/aggregator.ts";
 import type { ExportRequest } from "../plugin-host/plugin.ts";
 import type { RunStats } from "../export/run-stats.ts";
@@ -24,6 +25,8 @@ export interface WorkloadOptions {
   readonly stop: AbortSignal;
   readonly pipeline: ExportPipeline;
   readonly stats: RunStats;
+  /** Where encoded requests are written when the pipeline gives their bytes back (see BufferPool). */
+  readonly buffers?: BufferPool | undefined;
   /** Shard k of n generates exactly the requests i = k (mod n) of the whole run, on the whole run's schedule. */
   readonly shard: Shard;
 }
@@ -43,7 +46,7 @@ export interface Shard {
  */
 export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Promise<void> {
   const { stats, pipeline, clock } = options;
-  const builder = new BatchBuilder(plan.instances, plan.maxMessageBytes);
+  const builder = new BatchBuilder(plan.instances, plan.maxMessageBytes, { buffers: options.buffers });
   /** Paced: batches sealed and waiting for their spans to end (a batch is sent once all of them have). */
   const sealed: SealedBatch[] = [];
   /** Paced: requests that outlast the batch wait are batched apart, so as not to hold back the others. */

@@ -6,6 +6,7 @@ import { cannotExport } from "../plugin-host/messages.ts";
 import type { Exporter, ExporterHost } from "../plugin-host/plugin.ts";
 import type { Settings } from "../config/settings.ts";
 import { ExportPipeline } from "../export/export-pipeline.ts";
+import { BufferPool } from "../otlp/buffer-pool.ts";
 import { RunStats } from "../export/run-stats.ts";
 import { type Clock, systemClock } from "../runtime/clock.ts";
 import { createExporters } from "./create-exporters.ts";
@@ -80,6 +81,8 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
   if (signal.aborted) stop();
   else signal.addEventListener("abort", stop);
   let crash: DreamweaverError | undefined;
+  // Exporters that only borrow requests get views of reused buffers, which spares allocating fresh ones.
+  const buffers = exporter.borrowsRequests === true ? new BufferPool() : undefined;
   const pipeline = new ExportPipeline(exporter, stats, {
     concurrency: config.output.concurrency,
     ...(options.maxQueuedBytes !== undefined && { maxQueuedBytes: options.maxQueuedBytes }),
@@ -88,6 +91,7 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
       crash ??= error;
       stop();
     },
+    ...(buffers && { onSettled: ({ resources }) => resources.forEach((bytes) => buffers.giveBack(bytes)) }),
   });
   stats.startUs = startUs;
   if (!config.workload.endless || config.workload.maxRequests !== undefined) {
@@ -108,6 +112,7 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
         stop: halt.signal,
         pipeline,
         stats,
+        buffers,
         shard,
       });
     } catch (error) {

@@ -1,0 +1,73 @@
+// Output buffers that are lent out and taken back. Encoded resource messages used to be copied out of the
+// writer into a fresh array each; under Bun those fresh arrays (tens of KB each, outside the GC's small-object
+// heap) cost more than encoding them: new memory from the system, then work for the collector. A run whose
+// exporters only borrow requests (`Exporter.borrowsRequests`) gives each request's bytes back once its
+// export has settled, so the same few buffers carry the whole run.
+
+/** How much of a buffer's end is left unused rather than start a message there: most messages are smaller. */
+const MIN_ROOM_FRACTION = 1 / 8;
+/** Idle buffers kept for reuse; more than a few in flight means a slow receiver, whose backlog is let go. */
+const MAX_IDLE = 16;
+
+/** One buffer's loans: views handed out and not given back, and whether its writer has moved on from it. */
+interface Loans {
+  readonly buffer: Uint8Array;
+  out: number;
+  retired: boolean;
+}
+
+/**
+ * Buffers for a `ProtoWriter` that lends views of what it wrote instead of copying it. A buffer returns to the
+ * pool once its writer has moved on to another (it is retired) and every view of it has been given back.
+ * Views never given back (a request abandoned on an error) just leave their buffer to the garbage collector.
+ */
+export class BufferPool {
+  private readonly idle: Uint8Array[] = [];
+  private readonly loans = new WeakMap<ArrayBufferLike, Loans>();
+  /** Buffers made so far (not reused): how well the pool works. */
+  allocated = 0;
+
+  /** @param bufferBytes the usual buffer size; a message bigger than that gets a buffer of its own size. */
+  constructor(readonly bufferBytes: number = 1 << 20) {}
+
+  /** Room below which a writer moves on to another buffer before starting a message. */
+  get minRoom(): number {
+    return Math.floor(this.bufferBytes * MIN_ROOM_FRACTION);
+  }
+
+  /** A buffer of at least `minBytes` with nothing lent from it. */
+  take(minBytes: number): Uint8Array {
+    const reused = this.idle.length > 0 && minBytes <= this.bufferBytes ? this.idle.pop() : undefined;
+    const buffer = reused ?? new Uint8Array(Math.max(this.bufferBytes, minBytes));
+    if (reused === undefined) this.allocated++;
+    this.loans.set(buffer.buffer, { buffer, out: 0, retired: false });
+    return buffer;
+  }
+
+  /** Records that `view` (of a buffer from `take`) was handed out. */
+  lend(view: Uint8Array): void {
+    this.loans.get(view.buffer)!.out++;
+  }
+
+  /** The writer is done with `buffer`: it is reused once every view of it has been given back. */
+  retire(buffer: Uint8Array): void {
+    const loans = this.loans.get(buffer.buffer);
+    if (loans === undefined) return;
+    loans.retired = true;
+    this.reuseIfFree(loans);
+  }
+
+  /** Takes back a view that was lent; views of other memory are ignored. */
+  giveBack(view: Uint8Array): void {
+    const loans = this.loans.get(view.buffer);
+    if (loans === undefined || loans.out === 0) return;
+    loans.out--;
+    this.reuseIfFree(loans);
+  }
+
+  private reuseIfFree(loans: Loans): void {
+    if (loans.out > 0 || !loans.retired) return;
+    this.loans.delete(loans.buffer.buffer);
+    if (loans.buffer.length === this.bufferBytes && this.idle.length < MAX_IDLE) this.idle.push(loans.buffer);
+  }
+}

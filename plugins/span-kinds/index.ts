@@ -32,7 +32,7 @@ function inLanguage(context: OperationContext, model: OperationModel): Operation
   return {
     ...model,
     scope: model.scope ?? { name: context.service, version: "" },
-    describe: describeInLanguage(context, model.describe.bind(model)),
+    describe: describeInLanguage(context, model),
   };
 }
 

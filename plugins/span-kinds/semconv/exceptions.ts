@@ -1,4 +1,4 @@
-import type { CallContext, DescribedCall, OperationContext, Random } from "../../../src/index.ts";
+import type { CallContext, DescribedCall, OperationContext, OperationModel, Random } from "../../../src/index.ts";
 import type { Exception } from "./call-outcome.ts";
 import { camelCase, pascalCase, words } from "./name-hints.ts";
 import { fnv1a } from "./random-values.ts";
@@ -236,9 +236,10 @@ export function stacktrace(exception: Exception, language: string, at: CodeLocat
  * Wraps an operation's descriptions so that its exceptions read as the service's language records them,
  * with that language's stack trace. Exceptions are few and fixed per operation, so each is shaped once.
  */
-export function describeInLanguage(context: OperationContext, describe: Describe): Describe {
+export function describeInLanguage(context: OperationContext, model: Pick<OperationModel, "describe">): Describe {
   const language = context.language;
-  if (language === undefined) return describe;
+  // Called as a method, so a model's describe keeps its `this`; once per span, so no extra call in between.
+  if (language === undefined) return (random, failed, call) => model.describe(random, failed, call);
   const at = locate(context);
   const shaped = new WeakMap<object, RecordedException>();
   const shape = (exception: Exception): RecordedException => {
@@ -252,7 +253,7 @@ export function describeInLanguage(context: OperationContext, describe: Describe
     return out;
   };
   return (random, failed, call) => {
-    const described = describe(random, failed, call);
+    const described = model.describe(random, failed, call);
     return described.exception ? { ...described, exception: shape(described.exception) } : described;
   };
 }

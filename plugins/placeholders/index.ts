@@ -168,6 +168,25 @@ const hex = (bytes: Uint8Array, length: number) => {
 };
 
 /**
+ * `value` of a trace, made once for all its records: a request's log records are written one after another,
+ * so remembering the last trace spares building the same text for each (and encoding a fresh string each).
+ */
+function oncePerTrace(value: (traceId: Uint8Array) => string): (traceId: Uint8Array) => string {
+  let lastTrace: Uint8Array | undefined;
+  let last = "";
+  return (traceId) => {
+    if (traceId !== lastTrace) {
+      last = value(traceId);
+      lastTrace = traceId;
+    }
+    return last;
+  };
+}
+
+const requestIdOf = oncePerTrace((traceId) => hex(traceId, 8));
+const userIdOf = oncePerTrace((traceId) => String(1000 + perTrace(traceId, 9000)));
+
+/**
  * The seed's log-pattern placeholders, with the ranges its README documents, and value generators. In a
  * log record those that stand for something its span knows take the span's value (see each description).
  */
@@ -208,11 +227,11 @@ export default definePlugin({
     },
     user_id: {
       description: "a user id from 1000 to 9999, the same for every log of one request",
-      generate: ({ random, span }) => String(1000 + (span ? perTrace(span.traceId, 9000) : random.int(0, 8999))),
+      generate: ({ random, span }) => (span ? userIdOf(span.traceId) : String(1000 + random.int(0, 8999))),
     },
     request_id: {
       description: "16 hex digits, in a log the same for every log of one request (its trace id's first half)",
-      generate: ({ random, span }) => (span ? hex(span.traceId, 8) : random.hex(16)),
+      generate: ({ random, span }) => (span ? requestIdOf(span.traceId) : random.hex(16)),
     },
     uuid: {
       description: "a random UUID (version 4), e.g. 3f2b8c1e-9d4a-4e6b-a1c2-7d8e9f0a1b2c",

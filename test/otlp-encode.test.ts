@@ -104,7 +104,7 @@ function pbLog(log: LogRecord): MessageInitShape<typeof LogRecordSchema> {
     observedTimeUnixNano: ns(log.observedUs),
     severityNumber: log.severityNumber,
     severityText: log.severityText,
-    body: pbAnyValue(log.body),
+    body: pbAnyValue("pieces" in log.body ? { string: log.body.pieces.join("") } : log.body),
     attributes: pbKeyValues(log.attributes),
     flags: log.flags,
     traceId: log.traceId ?? new Uint8Array(0),
@@ -397,6 +397,14 @@ describe("UTF-8 and length prefixes", () => {
     };
     spanBytesMatch([span]);
     logBytesMatch([{ ...LOG_IN_TRACE, body: { string: s }, eventName: s }]);
+  });
+
+  test.each(strings.map((s) => [s.length, s] as const))("a log body of %i units written from pieces", (_, s) => {
+    // Cut anywhere, a surrogate pair too: the body is the same string.
+    const cuts = [0, 1, Math.floor(s.length / 3), Math.floor(s.length / 2), s.length - 1, s.length];
+    const pieces = cuts.map((cut, i) => s.slice(cuts[i - 1] ?? 0, cut)).concat(s.slice(s.length));
+    expect(pieces.join("")).toBe(s);
+    logBytesMatch([{ ...LOG_IN_TRACE, body: { pieces } }]);
   });
 
   test("a span over 16383 bytes (three-byte message length) among small ones", () => {

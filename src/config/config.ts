@@ -2,7 +2,7 @@ import type { LatencyPercentiles } from "./latency-percentiles.ts";
 import type { LoadShape } from "./load-shape.ts";
 import type { Severity } from "./schema.ts";
 import type { Scenario } from "./scenarios.ts";
-import type { RenderText } from "./text-template.ts";
+import type { RenderPieces, RenderText } from "./text-template.ts";
 import type { Endpoint } from "./units.ts";
 
 export type { Severity } from "./schema.ts";
@@ -53,8 +53,8 @@ export interface MetricTemplate {
 
 export interface LogTemplate {
   readonly patterns: readonly string[];
-  /** Each pattern compiled once, placeholders resolved. */
-  readonly render: readonly RenderText[];
+  /** Each pattern compiled once, placeholders resolved: a body is written from its pieces. */
+  readonly pieces: readonly RenderPieces[];
   readonly severity: Severity;
 }
 

@@ -23,7 +23,7 @@ import { asArray, checkFormat, isRecord } from "./raw-values.ts";
 import { checkScenarios } from "./validate-scenarios.ts";
 import { checkWorkload } from "./validate-workload.ts";
 import { formatPath, type PathSegment, type YamlSource } from "./yaml-source.ts";
-import type { RenderText } from "./text-template.ts";
+import type { RenderPieces, RenderText } from "./text-template.ts";
 
 type Report = (path: readonly PathSegment[], message: string, at?: "key" | "value") => void;
 
@@ -131,7 +131,10 @@ function resolveTls(tls: NonNullable<RawConfig["output"]["tls"]>, file: string |
 
 /** What the checks compiled on the way, keyed by config path, so resolution does not compile twice. */
 interface Compiled {
-  readonly texts: Map<string, { readonly render: RenderText; readonly hasPlaceholders: boolean }>;
+  readonly texts: Map<
+    string,
+    { readonly render: RenderText; readonly pieces: RenderPieces; readonly hasPlaceholders: boolean }
+  >;
   readonly latencies: Map<string, LatencyPercentiles>;
 }
 
@@ -245,9 +248,9 @@ function checkTemplates(templates: unknown, registry: Registry, report: Report, 
 
 /** Compiles a text with placeholders, reporting its problems at `path`, and remembers it by path. */
 function compileAt(text: string, path: PathSegment[], registry: Registry, report: Report, compiled: Compiled): void {
-  const { render, problems, hasPlaceholders } = compileText(text, registry.placeholders);
+  const { render, pieces, problems, hasPlaceholders } = compileText(text, registry.placeholders);
   for (const problem of problems) report(path, problem);
-  compiled.texts.set(formatPath(path), { render, hasPlaceholders });
+  compiled.texts.set(formatPath(path), { render, pieces, hasPlaceholders });
 }
 
 function compileAttributes(
@@ -395,7 +398,7 @@ function resolveTemplate(name: string, raw: RawConfig["templates"][string], comp
     metrics: (raw.metrics ?? []).map((m) => ({ name: m.name, type: m.type, unit: m.unit ?? DEFAULTS.unit })),
     logs: (raw.logs ?? []).map((log, i) => ({
       patterns: log.patterns,
-      render: log.patterns.map((_, j) => compiled.texts.get(formatPath([...path, "logs", i, "patterns", j]))!.render),
+      pieces: log.patterns.map((_, j) => compiled.texts.get(formatPath([...path, "logs", i, "patterns", j]))!.pieces),
       severity: (log.severity ?? DEFAULTS.severity) as Severity,
     })),
   };

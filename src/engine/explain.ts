@@ -61,7 +61,9 @@ function treeSpan({ span, service, logs }: Emitted): TreeSpan {
   if (span.attributes.length > 0) details.push(formatAttributes(span.attributes));
   for (const link of span.links) details.push(`↪ links to span ${hex(link.spanId)}`);
   for (const event of span.events) details.push(`⚑ ${event.name}: ${formatAttributes(event.attributes)}`);
-  for (const log of logs) details.push(`▸ ${log.severityText} ${text(log.body)}`);
+  for (const { severityText, body } of logs) {
+    details.push(`▸ ${severityText} ${"pieces" in body ? body.pieces.join("") : text(body)}`);
+  }
   return {
     spanId: hex(span.spanId),
     parentSpanId: span.parentSpanId ? hex(span.parentSpanId) : "",

@@ -1,7 +1,7 @@
 import type { RunIdentity } from "./run-identity.ts";
 // The shape of a compiled run: what planning produces once and the simulation reads per request.
 import type { RateCurve } from "../config/rate-curve.ts";
-import type { RenderText } from "../config/text-template.ts";
+import type { RenderPieces, RenderText } from "../config/text-template.ts";
 import type { Access, CallShape, OperationModel, SemconvEra } from "../plugin-host/plugin.ts";
 import type { KeyValue, ResourceRecord, ScopeRecord } from "../telemetry/records.ts";
 import type { ArrivalSchedule } from "./arrivals.ts";
@@ -66,7 +66,7 @@ export interface SpanPlan {
 }
 
 export interface LogPlan {
-  readonly render: readonly RenderText[];
+  readonly pieces: readonly RenderPieces[];
   readonly severityNumber: number;
   readonly severityText: string;
   /** Error and fatal records describe failures, so they are written for failing spans only. */

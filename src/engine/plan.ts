@@ -231,7 +231,7 @@ function planService(
       ),
     }),
     logs: template.logs.map((log) => ({
-      render: log.render,
+      pieces: log.pieces,
       severityNumber: SEVERITY_NUMBER[log.severity],
       severityText: SEVERITY_TEXT[log.severity],
       failuresOnly: SEVERITY_NUMBER[log.severity] >= SEVERITY_NUMBER.error,

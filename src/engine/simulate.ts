@@ -224,7 +224,7 @@ function visit(
   for (const log of effect?.logs ?? NONE) {
     if (!random.chance(log.chance)) continue;
     const timeUs = Math.round(record.startUs + (record.endUs - record.startUs) * random.float());
-    writeLog(request, instance, record, timeUs, log.severityNumber, log.severityText, log.body, NONE);
+    writeLog(request, instance, record, timeUs, log.severityNumber, log.severityText, { string: log.body }, NONE);
   }
   request.endUs = Math.max(request.endUs, endUs);
   return { endUs, failure: cause, described, describeSeed, call };
@@ -667,17 +667,17 @@ function writeLogs(
   for (let i = 0; i < service.logs.length; i++) {
     const log = service.logs[i]!;
     if (log.failuresOnly && !exception) continue;
-    const pattern = log.render.length === 1 ? 0 : random.int(0, log.render.length - 1);
+    const pattern = log.pieces.length === 1 ? 0 : random.int(0, log.pieces.length - 1);
     const timeUs = log.failuresOnly || log.atEnd[pattern]
       ? span.endUs
       : Math.round(span.startUs + durationUs * random.float());
     const attributes = operation.logAttributes[i]?.[thread] ?? NONE;
-    const body = log.render[pattern]!(random, view);
+    const body = { pieces: log.pieces[pattern]!(random, view) };
     writeLog(request, instance, span, timeUs, log.severityNumber, log.severityText, body, attributes);
   }
   const threadAttributes = service.threads[thread]!;
   if (slow && service.logs.length > 0) {
-    const body = `slow request: ${span.name} took ${Math.round(durationUs / 1000)} ms`;
+    const body = { string: `slow request: ${span.name} took ${Math.round(durationUs / 1000)} ms` };
     writeLog(request, instance, span, span.endUs, 13, "WARN", body, threadAttributes);
   }
   if (exceptionLog) {
@@ -693,7 +693,7 @@ function writeLogs(
       span.endUs,
       event.severityNumber,
       severity,
-      `${type}: ${message}`,
+      { string: `${type}: ${message}` },
       attributes,
       event.name,
     );
@@ -708,7 +708,7 @@ function writeLog(
   timeUs: number,
   severityNumber: number,
   severityText: string,
-  body: string,
+  body: LogRecord["body"],
   attributes: readonly KeyValue[],
   eventName?: string,
 ): void {
@@ -717,7 +717,7 @@ function writeLog(
     observedUs: timeUs,
     severityNumber,
     severityText,
-    body: { string: body },
+    body,
     attributes,
     traceId: span.traceId,
     spanId: span.spanId,

@@ -11,7 +11,7 @@ import {
   writeStringField,
   writeTimeField,
 } from "./encode-common.ts";
-import type { ProtoWriter } from "./proto-writer.ts";
+import { type ProtoWriter, WIRE_LEN } from "./proto-writer.ts";
 
 /**
  * One ResourceLogs message: the pre-encoded Resource, then a single ScopeLogs with `scope` and `logs`.
@@ -36,7 +36,16 @@ function writeLogRecord(writer: ProtoWriter, log: LogRecord): void {
   writeIntField(writer, 2, log.severityNumber);
   writeStringField(writer, 3, log.severityText);
   // body has explicit presence (a message), so it is written whatever it holds.
-  writeAnyValue(writer, 5, log.body);
+  const { body } = log;
+  if ("pieces" in body) {
+    // An AnyValue holding a string_value (1): the same bytes as the joined string's.
+    writer.beginMessage(5);
+    writer.tag(1, WIRE_LEN);
+    writer.stringPieces(body.pieces);
+    writer.endMessage();
+  } else {
+    writeAnyValue(writer, 5, body);
+  }
   writeKeyValues(writer, 6, log.attributes);
   writeFixed32Field(writer, 8, log.flags);
   writeBytesField(writer, 9, log.traceId);

@@ -256,10 +256,53 @@ export class ProtoWriter {
    */
   beginMessage(fieldNumber: number, lengthBytes: 1 | 2 = 1): void {
     this.tag(fieldNumber, WIRE_LEN);
+    this.beginLength(lengthBytes);
+  }
+
+  /**
+   * A length-prefixed UTF-8 string written from `pieces`, one after another: the bytes of the joined string,
+   * without joining them. A surrogate pair split across two pieces is joined first, as it must be encoded whole.
+   */
+  stringPieces(pieces: readonly string[]): void {
+    if (splitsSurrogatePair(pieces)) {
+      this.string(pieces.join(""));
+      return;
+    }
+    this.beginLength(1);
+    for (let i = 0; i < pieces.length; i++) this.utf8(pieces[i]!);
+    this.endMessage();
+  }
+
+  /** Keeps room for a length that `endMessage()` writes. */
+  private beginLength(lengthBytes: 1 | 2): void {
     if (this.pos + lengthBytes > this.buf.length) this.grow(lengthBytes);
     if (this.depth === this.open.length) this.open = growStack(this.open);
     this.open[this.depth++] = lengthBytes === 1 ? this.pos : ~this.pos;
     this.pos += lengthBytes;
+  }
+
+  /** `value` as UTF-8, without a length. */
+  private utf8(value: string): void {
+    const n = value.length;
+    if (this.pos + 3 * n > this.buf.length) this.grow(3 * n);
+    const buf = this.buf;
+    if (n <= SHORT_STRING_UNITS) {
+      let pos = this.pos;
+      let i = 0;
+      while (i < n) {
+        const unit = value.charCodeAt(i);
+        if (unit >= 128) break;
+        buf[pos++] = unit;
+        i++;
+      }
+      if (i === n) {
+        this.pos = pos;
+        return;
+      }
+    }
+    this.pos += nativeUtf8Write
+      ? nativeUtf8Write.call(this.nodeBuffer, value, this.pos)
+      : utf8.encodeInto(value, buf.subarray(this.pos)).written;
   }
 
   /** Ends the innermost open message, writing its length. */
@@ -391,6 +434,20 @@ export class ProtoWriter {
 /** The same memory as a Node Buffer where `utf8Write` is native; else the array itself (unused). */
 function asNodeBuffer(bytes: Uint8Array): Uint8Array {
   return nativeUtf8Write ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
+}
+
+/** Whether a piece ends with a high surrogate and the next starts with a low one: a pair cut in two. */
+function splitsSurrogatePair(pieces: readonly string[]): boolean {
+  let endsHigh = false;
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i]!;
+    if (piece.length === 0) continue;
+    const first = piece.charCodeAt(0);
+    if (endsHigh && first >= 0xdc00 && first <= 0xdfff) return true;
+    const last = piece.charCodeAt(piece.length - 1);
+    endsHigh = last >= 0xd800 && last <= 0xdbff;
+  }
+  return false;
 }
 
 function growStack(stack: Int32Array): Int32Array {

@@ -63,12 +63,20 @@ export interface SpanRecord {
   readonly scope?: ScopeRecord;
 }
 
+/**
+ * A string log body still in the pieces its pattern was rendered from (literals and placeholder values):
+ * written as one string, piece after piece, without joining them first.
+ */
+export interface TextPieces {
+  readonly pieces: readonly string[];
+}
+
 export interface LogRecord {
   readonly timeUs: number;
   readonly observedUs: number;
   readonly severityNumber: number;
   readonly severityText: string;
-  readonly body: AnyValue;
+  readonly body: AnyValue | TextPieces;
   readonly attributes: readonly KeyValue[];
   readonly traceId?: Uint8Array;
   readonly spanId?: Uint8Array;

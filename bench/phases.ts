@@ -6,6 +6,7 @@ import { planRun } from "../src/engine/plan.ts";
 import { simulateRequest, type TelemetryOut } from "../src/engine/simulate.ts";
 import { MetricsAggregator } from "../src/engine/metrics/aggregator.ts";
 import { BatchBuilder } from "../src/run/batch-builder.ts";
+import { BufferPool } from "../src/otlp/buffer-pool.ts";
 import { RUNTIME } from "./measure.ts";
 import { exampleSettings, fastRequests } from "./settings.ts";
 
@@ -48,16 +49,20 @@ function simulate(): Captured {
   return captured;
 }
 
-/** Encodes every captured batch as the run would; returns the bytes written. */
+/** Encodes every captured batch as the run would, into pooled buffers given back once taken; returns the bytes. */
 function encode(captured: Captured): number {
-  const builder = new BatchBuilder(plan.instances, plan.maxMessageBytes);
+  const buffers = new BufferPool();
+  const builder = new BatchBuilder(plan.instances, plan.maxMessageBytes, { buffers });
   let bytes = 0;
   for (const batch of captured.batches) {
     for (const record of batch) {
       if (record.span) builder.span(record.instance, record.span);
       else builder.log(record.instance, record.log!);
     }
-    for (const request of builder.take()) bytes += request.bytes;
+    for (const request of builder.take()) {
+      bytes += request.bytes;
+      for (const resource of request.resources) buffers.giveBack(resource);
+    }
   }
   return bytes;
 }

@@ -54,6 +54,23 @@ describe("a writer over a buffer pool", () => {
     expect(big).toEqual(expected(2, 5000));
   });
 
+  test("a string from pieces that must be joined after all (a surrogate pair cut in two) is written whole", () => {
+    const pool = new BufferPool(256);
+    const writer = new ProtoWriter(256, pool);
+    const earlier = writeMessage(writer, 3, 150);
+    const text = "é".repeat(100) + "🚀" + "a".repeat(50);
+    // The pair is cut between the pieces, and the pieces outgrow what is left of the buffer.
+    const cut = text.indexOf("🚀") + 1;
+    writer.reset();
+    writer.tag(1, 2);
+    writer.stringPieces([text.slice(0, cut), text.slice(cut)]);
+    const whole = new ProtoWriter(16);
+    whole.tag(1, 2);
+    whole.string(text);
+    expect(writer.finish()).toEqual(whole.finish());
+    expect(earlier).toEqual(expected(3, 150));
+  });
+
   test("without a pool, finish() still hands out copies that later writes leave alone", () => {
     const writer = new ProtoWriter(64);
     const first = writeMessage(writer, 0, 30);

@@ -261,15 +261,22 @@ export class ProtoWriter {
 
   /**
    * A length-prefixed UTF-8 string written from `pieces`, one after another: the bytes of the joined string,
-   * without joining them. A surrogate pair split across two pieces is joined first, as it must be encoded whole.
+   * without joining them. Pieces are almost always ASCII; at the first that is not (it might end half of a
+   * surrogate pair whose other half starts the next piece), what was written is dropped and the pieces are
+   * joined and written as one string.
    */
   stringPieces(pieces: readonly string[]): void {
-    if (splitsSurrogatePair(pieces)) {
-      this.string(pieces.join(""));
-      return;
-    }
+    // Relative to `start`, which stays valid when the writer moves to a bigger buffer.
+    const mark = this.pos - this.start;
     this.beginLength(1);
-    for (let i = 0; i < pieces.length; i++) this.utf8(pieces[i]!);
+    for (let i = 0; i < pieces.length; i++) {
+      if (!this.piece(pieces[i]!)) {
+        this.depth--;
+        this.pos = this.start + mark;
+        this.string(pieces.join(""));
+        return;
+      }
+    }
     this.endMessage();
   }
 
@@ -281,28 +288,30 @@ export class ProtoWriter {
     this.pos += lengthBytes;
   }
 
-  /** `value` as UTF-8, without a length. */
-  private utf8(value: string): void {
+  /**
+   * One piece of a string, without a length: a short one by a loop when it is ASCII, a long one by the runtime's
+   * UTF-8 writer when its ends are not surrogates (only there can a piece differ from the same text joined).
+   * False, having written part of it, when it cannot be written on its own.
+   */
+  private piece(value: string): boolean {
     const n = value.length;
     if (this.pos + 3 * n > this.buf.length) this.grow(3 * n);
-    const buf = this.buf;
-    if (n <= SHORT_STRING_UNITS) {
-      let pos = this.pos;
-      let i = 0;
-      while (i < n) {
-        const unit = value.charCodeAt(i);
-        if (unit >= 128) break;
-        buf[pos++] = unit;
-        i++;
-      }
-      if (i === n) {
-        this.pos = pos;
-        return;
-      }
+    if (n > SHORT_STRING_UNITS) {
+      if (isSurrogate(value.charCodeAt(0)) || isSurrogate(value.charCodeAt(n - 1))) return false;
+      this.pos += nativeUtf8Write
+        ? nativeUtf8Write.call(this.nodeBuffer, value, this.pos)
+        : utf8.encodeInto(value, this.buf.subarray(this.pos)).written;
+      return true;
     }
-    this.pos += nativeUtf8Write
-      ? nativeUtf8Write.call(this.nodeBuffer, value, this.pos)
-      : utf8.encodeInto(value, buf.subarray(this.pos)).written;
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < n; i++) {
+      const unit = value.charCodeAt(i);
+      if (unit >= 128) return false;
+      buf[pos++] = unit;
+    }
+    this.pos = pos;
+    return true;
   }
 
   /** Ends the innermost open message, writing its length. */
@@ -436,18 +445,8 @@ function asNodeBuffer(bytes: Uint8Array): Uint8Array {
   return nativeUtf8Write ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
 }
 
-/** Whether a piece ends with a high surrogate and the next starts with a low one: a pair cut in two. */
-function splitsSurrogatePair(pieces: readonly string[]): boolean {
-  let endsHigh = false;
-  for (let i = 0; i < pieces.length; i++) {
-    const piece = pieces[i]!;
-    if (piece.length === 0) continue;
-    const first = piece.charCodeAt(0);
-    if (endsHigh && first >= 0xdc00 && first <= 0xdfff) return true;
-    const last = piece.charCodeAt(piece.length - 1);
-    endsHigh = last >= 0xd800 && last <= 0xdbff;
-  }
-  return false;
+function isSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdfff;
 }
 
 function growStack(stack: Int32Array): Int32Array {

@@ -4,7 +4,7 @@
 // Integers arrive as JS numbers. 64-bit wire values are written from two 32-bit halves computed with exact
 // double arithmetic (division by 2^32 and ToUint32 are exact for safe integers), never with bigint.
 
-import { Buffer } from "node:buffer";
+import { nativeUtf8Write, utf8Writable } from "../runtime/utf8-write.ts";
 import type { BufferPool } from "./buffer-pool.ts";
 
 /** Wire types, as the protobuf encoding spec numbers them. */
@@ -20,18 +20,6 @@ const DEFAULT_CAPACITY = 64 * 1024;
 // Up to this many bytes a loop copies faster than `set()`, a native call with a fixed cost (pre-encoded
 // attributes, mostly 20 to 100 bytes, measured faster by loop under Bun).
 const COPY_LOOP_BYTES = 256;
-
-/** Node's `Buffer.prototype.utf8Write`: UTF-8 into the buffer at `offset`, returning the bytes written. */
-type Utf8Write = (this: Uint8Array, value: string, offset: number) => number;
-
-/**
- * Where the runtime has it natively (Bun, Node), `Buffer.prototype.utf8Write` writes a string into a buffer at
- * an offset for a fixed ~20-60 ns; TextEncoder's `encodeInto` needs a subarray per call and its result object
- * (~50-120 ns), and a loop costs ~1 ns per character. Deno's `utf8Write` is JavaScript, slower than both.
- */
-const nativeUtf8Write: Utf8Write | undefined = typeof (globalThis as { Deno?: unknown }).Deno === "undefined"
-  ? (Buffer.prototype as unknown as { utf8Write?: Utf8Write }).utf8Write
-  : undefined;
 
 // Shorter ASCII strings are copied by a loop, which beats any native call's fixed cost up to this length.
 const SHORT_STRING_UNITS = nativeUtf8Write ? 20 : 42;
@@ -62,8 +50,8 @@ export function varintSize(value: number): number {
 export class ProtoWriter {
   private buf: Uint8Array;
   private view: DataView;
-  /** `buf` as a Node Buffer (same memory), for `utf8Write`. */
-  private nodeBuffer: Uint8Array;
+  /** `buf` as the runtime's UTF-8 writer wants it (the same memory). */
+  private utf8Target: Uint8Array;
   private pos = 0;
   /** Where the message being written starts: 0, except over a pool, where earlier messages stay lent. */
   private start = 0;
@@ -78,7 +66,7 @@ export class ProtoWriter {
   constructor(initialCapacity: number = DEFAULT_CAPACITY, private readonly pool?: BufferPool) {
     this.buf = pool ? pool.take(initialCapacity) : new Uint8Array(Math.max(16, initialCapacity));
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-    this.nodeBuffer = asNodeBuffer(this.buf);
+    this.utf8Target = utf8Writable(this.buf);
   }
 
   /** Bytes written since the last `finish()` or `reset()`. */
@@ -299,7 +287,7 @@ export class ProtoWriter {
     if (n > SHORT_STRING_UNITS) {
       if (isSurrogate(value.charCodeAt(0)) || isSurrogate(value.charCodeAt(n - 1))) return false;
       this.pos += nativeUtf8Write
-        ? nativeUtf8Write.call(this.nodeBuffer, value, this.pos)
+        ? nativeUtf8Write(this.utf8Target, value, this.pos)
         : utf8.encodeInto(value, this.buf.subarray(this.pos)).written;
       return true;
     }
@@ -343,7 +331,7 @@ export class ProtoWriter {
     const reserved = varintSize(value.length);
     const bodyPos = lengthPos + reserved;
     const written = nativeUtf8Write
-      ? nativeUtf8Write.call(this.nodeBuffer, value, bodyPos)
+      ? nativeUtf8Write(this.utf8Target, value, bodyPos)
       : utf8.encodeInto(value, this.buf.subarray(bodyPos)).written;
     const needed = varintSize(written);
     if (needed !== reserved) this.buf.copyWithin(lengthPos + needed, bodyPos, bodyPos + written);
@@ -417,7 +405,7 @@ export class ProtoWriter {
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
     this.view = new DataView(next.buffer);
-    this.nodeBuffer = asNodeBuffer(next);
+    this.utf8Target = utf8Writable(next);
   }
 
   /**
@@ -434,15 +422,10 @@ export class ProtoWriter {
     this.pool!.retire(this.buf);
     this.buf = next;
     this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
-    this.nodeBuffer = asNodeBuffer(next);
+    this.utf8Target = utf8Writable(next);
     this.pos -= shift;
     this.start = 0;
   }
-}
-
-/** The same memory as a Node Buffer where `utf8Write` is native; else the array itself (unused). */
-function asNodeBuffer(bytes: Uint8Array): Uint8Array {
-  return nativeUtf8Write ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
 }
 
 function isSurrogate(unit: number): boolean {

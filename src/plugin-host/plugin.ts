@@ -282,9 +282,10 @@ export interface Exporter {
   export(request: ExportRequest, signal: AbortSignal): Promise<ExportResult>;
   close(): Promise<void>;
   /**
-   * True when the exporter is done with a request's `resources` once the promise `export` returned has settled
-   * (it sends or copies them before; it keeps no reference after). The run then reuses that memory for later
-   * requests instead of allocating new. Absent or false: every request's bytes are the exporter's to keep.
+   * True when the exporter is done with a request's `resources` once the promise `export` returned has settled or
+   * its signal has aborted, whichever comes first (it sends or copies them before; it keeps no reference after).
+   * The run then reuses that memory for later requests instead of allocating new. Absent or false: every
+   * request's bytes are the exporter's to keep.
    */
   readonly borrowsRequests?: boolean;
 }

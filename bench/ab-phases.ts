@@ -2,9 +2,10 @@
 // `bun bench/ab-phases.ts <dirA> <dirB> [example.yaml] [requests] [rounds]` (or Deno), e.g. a `git worktree` of
 // main against the working tree. Each round simulates the example's requests with A and with B in turn (order
 // alternating), encoding every batch of 100 requests into pooled buffers as a run does, and times the two phases.
-// Prints each side's medians of ns per span and, what matters, the medians of B/A taken round by round: both
-// sides of a round see the same machine, so the host's slow phases, which move whole processes by up to 1.8x
-// here, cancel out (two identical checkouts measure 0.99 +- 0.02). Both checkouts must have BufferPool (2026-12-02).
+// Prints each side's medians of ns per span (wall time), the process's CPU seconds during its rounds (all threads),
+// and, what matters, the medians of B/A taken round by round: both sides of a round see the same machine, so the
+// host's slow phases, which move whole processes by up to 1.8x here, cancel out (two identical checkouts measure
+// 0.99 +- 0.02). Both checkouts must have BufferPool (2026-12-02).
 import { median, RUNTIME } from "./measure.ts";
 
 const [dirA, dirB, example = "marketplace.yaml", requestsArg = "3000", roundsArg = "40"] = process.argv.slice(2);
@@ -60,11 +61,19 @@ async function load(dir: string) {
 
 const sides = [await load(dirA), await load(dirB)];
 const results: [number, number][][] = [[], []];
+/** CPU seconds of the whole process (every thread) during each side's rounds. */
+const cpuSeconds = [0, 0];
 for (let round = 0; round < ROUNDS; round++) {
-  for (const side of round % 2 === 0 ? [0, 1] : [1, 0]) results[side]!.push(sides[side]!());
+  for (const side of round % 2 === 0 ? [0, 1] : [1, 0]) {
+    const before = process.cpuUsage();
+    results[side]!.push(sides[side]!());
+    const cpu = process.cpuUsage(before);
+    cpuSeconds[side]! += (cpu.user + cpu.system) / 1e6;
+  }
 }
 const total = ([simulate, encode]: [number, number]) => simulate + encode;
-const summary = (rounds: [number, number][]) => ({
+const summary = (rounds: [number, number][], side: number) => ({
+  cpuSeconds: Math.round(cpuSeconds[side]! * 1000) / 1000,
   simulate: Math.round(median(rounds.map((r) => r[0]))),
   encode: Math.round(median(rounds.map((r) => r[1]))),
   total: Math.round(median(rounds.map(total))),
@@ -76,7 +85,7 @@ console.log(JSON.stringify({
   example,
   runtime: RUNTIME,
   rounds: ROUNDS,
-  a: { dir: dirA, ...summary(results[0]!) },
-  b: { dir: dirB, ...summary(results[1]!) },
+  a: { dir: dirA, ...summary(results[0]!, 0) },
+  b: { dir: dirB, ...summary(results[1]!, 1) },
   bOverA: { simulate: paired((r) => r[0]), encode: paired((r) => r[1]), total: paired(total) },
 }));

@@ -136,8 +136,10 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
   // Closing never hides the run's own outcome: its errors are reported beside it.
   const closeErrors = (await closeExporters(members)).map((error) => error.message);
   if (failure !== undefined) throw failure;
-  // Paced: request i is due at i/rate, so n requests take n/rate; fast: however long generation took.
-  const generatedSeconds = (stats.generatedAtUs - startedUs) / 1e6;
+  // Paced: request i is due at i/rate, so n requests take n/rate from the schedule's start; fast: however
+  // long generation took.
+  const generationStartUs = runSettings.fast ? startedUs : Math.max(startedUs, startUs);
+  const generatedSeconds = (stats.generatedAtUs - generationStartUs) / 1e6;
   const shardRate = plan.ratePerSecond / shard.count;
   return summarize(stats, {
     elapsedSeconds: (clock.nowUs() - startedUs) / 1e6,
@@ -155,10 +157,20 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
   });
 }
 
-/** When a run starts that is given no start: a fast run ends now unless its settings say when it starts. */
+/**
+ * How long after the command a paced run's schedule starts. Planning the run and starting its exporters
+ * take from a few to tens of milliseconds (more in a worker, or on a busy machine); a schedule that
+ * started with them would begin that far behind and generate its first requests in one burst.
+ */
+export const PACED_START_LEAD_US = 100_000;
+
+/**
+ * When a run starts that is given no start: a fast run ends now unless its settings say when it starts; a
+ * paced run starts in a moment, once it is ready to keep its schedule.
+ */
 export function defaultStartUs(settings: Settings, nowUs: number): number {
   const durationUs = settings.config.workload.durationSeconds * 1e6;
-  return settings.run.fast ? settings.run.startTimeUs ?? nowUs - durationUs : nowUs;
+  return settings.run.fast ? settings.run.startTimeUs ?? nowUs - durationUs : nowUs + PACED_START_LEAD_US;
 }
 
 /**

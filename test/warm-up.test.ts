@@ -5,6 +5,7 @@ import { ResourceSpansSchema, SpanSchema } from "../src/gen/opentelemetry/proto/
 import { LogRecordSchema } from "../src/gen/opentelemetry/proto/logs/v1/logs_pb.ts";
 import type { ExportRequest } from "../src/plugin-host/plugin.ts";
 import { WARM_UP_RATE } from "../src/run/warm-up.ts";
+import { PACED_START_LEAD_US } from "../src/run/run.ts";
 import { captureExports, FIXED_START_US, loadExample, runFast } from "./helpers/run.ts";
 import { virtualClock } from "./helpers/virtual-clock.ts";
 
@@ -31,7 +32,9 @@ test("a paced run that warms up first sends exactly the spans and logs of the sa
   const flags = { rate: `${2 * WARM_UP_RATE}/s`, duration: "1s" };
   const pacedSettings = await loadExample("ecommerce.yaml", flags);
   const paced = captureExports(pacedSettings);
-  await runFast(pacedSettings, { fast: false, exporter: "capture", clock: virtualClock(FIXED_START_US) });
+  // A paced run's schedule starts a moment after the command: the clock is set so that it starts when the fast one does.
+  const clock = virtualClock(FIXED_START_US - PACED_START_LEAD_US);
+  await runFast(pacedSettings, { fast: false, exporter: "capture", clock });
   const fastSettings = await loadExample("ecommerce.yaml", flags);
   const fast = captureExports(fastSettings);
   await runFast(fastSettings, { exporter: "capture" });

@@ -1,3 +1,4 @@
+import "./arktype-config.ts";
 import { type } from "arktype";
 
 // The seed's schema, field for field, plus our optional additions. Names a plugin may add (span kinds,

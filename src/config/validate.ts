@@ -1,3 +1,4 @@
+import "./arktype-config.ts";
 import { type } from "arktype";
 import { dirname, resolve } from "node:path";
 import { configError, type Problem } from "../plugin-host/errors.ts";
@@ -165,7 +166,7 @@ function checkShape(data: unknown, report: Report): void {
       );
     } else if (error.code === "required") missing.push({ path, message: error.problem });
     // arktype puts the path in front of some problems (unions of two literals); the report adds its own.
-    else report(path, oneLineProblem(error.code, error.problem, error.expected, error.actual, path));
+    else report(path, oneLineProblem(error.code, error.problem, error.expected, error.actual, error.propString));
   }
   // A misspelt key is one mistake: its "did you mean" already names the missing key.
   for (const { path, message } of missing) {
@@ -191,8 +192,8 @@ function reportEmptyLists(value: unknown, path: PathSegment[], report: Report): 
  * report adds itself, and lists several unmet conditions on lines of their own ("must be...\n  ◦ an
  * integer\n  ◦ positive"), which become "must be an integer and positive (was -1.5)".
  */
-function oneLineProblem(code: string, problem: string, expected: string, actual: string, path: PathSegment[]): string {
-  if (code !== "intersection" || !expected.includes("\n")) return problem.replace(`${path.join(".")} must`, "must");
+function oneLineProblem(code: string, problem: string, expected: string, actual: string, where: string): string {
+  if (code !== "intersection" || !expected.includes("\n")) return problem.replace(`${where} must`, "must");
   const conditions = expected.split("\n").map((line) => line.replace(/^\s*◦\s*/, "")).filter((line) => line !== "");
   return `must be ${conditions.join(" and ")} (was ${actual})`;
 }

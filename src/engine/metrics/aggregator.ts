@@ -55,6 +55,18 @@ interface MetricSlot {
   readonly index: number;
   /** The layouts its spans came in (a few: optional attributes, error.type on failures). */
   readonly layouts: Layout[];
+  /** Per instance, the streams its spans fed last: an operation's spans repeat a few sets of constants. */
+  readonly recent: (RecentStream[] | undefined)[];
+}
+
+/**
+ * A stream and how to recognise it without the trie: the layout's keys, and at each kept position the
+ * constant attribute (by identity) that led to it.
+ */
+interface RecentStream {
+  readonly keys: readonly string[];
+  readonly constants: readonly (KeyValue | undefined)[];
+  readonly histogram: Histogram;
 }
 
 interface Reader {
@@ -86,12 +98,15 @@ interface StreamNode {
 /** Where an operation's spans keep their metric attributes, and the number of that set of keys. */
 interface Layout {
   readonly keys: readonly string[];
+  /** The positions of the kept attributes, in the order of their keys. */
   readonly kept: readonly number[];
   readonly root: number;
 }
 
 const NONE: readonly never[] = [];
 const MAX_LAYOUTS = 16;
+/** Streams remembered per operation and instance: its usual status codes and protocol versions. */
+const RECENT_STREAMS = 4;
 /** A periodic reader's timer fires a little late, by 0.2-3 ms, and never catches up on its own. */
 const TIMER_DELAY_US = [200, 3000] as const;
 /** A deploy's new instance starts its SDK 3-15 s before it takes traffic (it starts, then becomes ready). */
@@ -161,25 +176,47 @@ export class MetricsAggregator {
 
   /** Feeds a span's duration, in the metric's unit, to its semantic-convention histogram, split by its attributes. */
   span(instance: InstancePlan, span: SpanRecord, metric: SemconvMetric): void {
-    const state = this.states[instance.index]!;
     const slot = this.slot(metric);
+    const { attributes } = span;
+    const recent = slot.recent[instance.index] ??= [];
+    const histogram = recentStream(recent, attributes) ?? this.stream(instance, slot, metric, attributes, recent);
+    histogram.record((span.endUs - span.startUs) / metric.microsecondsPerUnit, span);
+    // The `dup` era: the same spans feed the other era's histogram too.
+    if (metric.also) this.span(instance, span, metric.also);
+  }
+
+  /**
+   * The stream of `attributes`' kept values, found in the trie; remembered among the slot's recent ones of
+   * the instance when its kept attributes are constants, which the next spans can be matched with by identity.
+   */
+  private stream(
+    instance: InstancePlan,
+    slot: MetricSlot,
+    metric: SemconvMetric,
+    attributes: readonly KeyValue[],
+    recent: RecentStream[],
+  ): Histogram {
+    const state = this.states[instance.index]!;
     let entry = state.semconvByIndex[slot.index];
     if (entry === undefined) {
       state.semconv.push(state.semconvByIndex[slot.index] = entry = { metric, roots: [], streams: [] });
     }
-    const { attributes } = span;
-    const { kept, root } = this.layout(slot, metric, attributes);
+    const { keys, kept, root } = this.layout(slot, metric, attributes);
     let node = entry.roots[root];
     if (node === undefined) entry.roots[root] = node = newNode();
     for (let k = 0; k < kept.length; k++) node = child(node, attributes[kept[k]!]!);
     let histogram = node.histogram;
     if (histogram === undefined) {
-      const kept = attributes.filter((a) => metric.keys.has(a.key));
-      entry.streams.push(node.histogram = histogram = new Histogram(kept, metric.bounds, true));
+      const keptAttributes = attributes.filter((a) => metric.keys.has(a.key));
+      entry.streams.push(node.histogram = histogram = new Histogram(keptAttributes, metric.bounds, true));
     }
-    histogram.record((span.endUs - span.startUs) / metric.microsecondsPerUnit, span);
-    // The `dup` era: the same spans feed the other era's histogram too.
-    if (metric.also) this.span(instance, span, metric.also);
+    if (kept.every((i) => attributes[i]!.encoded !== undefined)) {
+      const constants: (KeyValue | undefined)[] = keys.map(() => undefined);
+      for (const i of kept) constants[i] = attributes[i];
+      if (recent.length >= RECENT_STREAMS) recent.pop();
+      recent.unshift({ keys, constants, histogram });
+    }
+    return histogram;
   }
 
   /**
@@ -197,7 +234,8 @@ export class MetricsAggregator {
       if (i === keys.length) return known[j]!;
     }
     const keys = attributes.map((a) => a.key);
-    const kept = keys.flatMap((key, i) => (metric.keys.has(key) ? [i] : []));
+    // In key order: the same attributes listed in another order are the same stream, as in an SDK.
+    const kept = keys.flatMap((key, i) => (metric.keys.has(key) ? [i] : [])).sort((a, b) => byKey(keys[a]!, keys[b]!));
     const layout = { keys, kept, root: numbered(this.keySets, kept.map((i) => keys[i]).join("\u0001")) };
     // Bounded, in case a plugin's attributes come in ever new orders.
     if (known.length < MAX_LAYOUTS) known.push(layout);
@@ -206,7 +244,9 @@ export class MetricsAggregator {
 
   private slot(metric: SemconvMetric): MetricSlot {
     let slot = this.slots.get(metric);
-    if (slot === undefined) this.slots.set(metric, slot = { index: numbered(this.names, metric.name), layouts: [] });
+    if (slot === undefined) {
+      this.slots.set(metric, slot = { index: numbered(this.names, metric.name), layouts: [], recent: [] });
+    }
     return slot;
   }
 
@@ -361,6 +401,29 @@ function numbered(numbers: Map<string, number>, key: string): number {
   let number = numbers.get(key);
   if (number === undefined) numbers.set(key, number = numbers.size);
   return number;
+}
+
+/**
+ * The recent stream `attributes` belong to: the same keys in the same order, and the same constant
+ * attributes (by identity) where the stream's are. One pass, reading only the keys of the other attributes.
+ */
+function recentStream(recent: readonly RecentStream[], attributes: readonly KeyValue[]): Histogram | undefined {
+  for (let r = 0; r < recent.length; r++) {
+    const { keys, constants, histogram } = recent[r]!;
+    if (keys.length !== attributes.length) continue;
+    let i = 0;
+    for (; i < keys.length; i++) {
+      const kv = attributes[i]!;
+      const constant = constants[i];
+      if (constant === undefined ? kv.key !== keys[i] : kv !== constant) break;
+    }
+    if (i === keys.length) return histogram;
+  }
+  return undefined;
+}
+
+function byKey(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function newNode(): StreamNode {

@@ -25,6 +25,7 @@ console.log(JSON.stringify({
   logRecords: summary.logRecords,
   dataPoints: summary.dataPoints,
   megabytes: Math.round(summary.bytes / 1e5) / 10,
+  exportCalls: summary.exports,
   seconds: summary.elapsedSeconds,
   spansPerSecond: Math.round(summary.spans / summary.elapsedSeconds),
   generatorWallSeconds: timing.wallSeconds,

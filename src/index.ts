@@ -45,6 +45,7 @@ export type { AnyValue, KeyValue } from "./telemetry/records.ts";
 export { attribute } from "./telemetry/attribute.ts";
 export { constantAttribute } from "./otlp/constant-attribute.ts";
 export { encodeExportRequest } from "./otlp/encode.ts";
+export { RequestBuffers } from "./otlp/request-buffers.ts";
 export { encodeOtlpJson } from "./otlp/otlp-json.ts";
 /** Readers of a receiver's answers: the partial success of an export response and gRPC's RetryInfo. */
 export { readRejectedItems, readRetryInfo } from "./otlp/export-response.ts";

@@ -57,3 +57,63 @@ test("shutdown counts calls in flight as unconfirmed and queued requests as drop
   expect(stats.calls).toEqual({ delivered: 0, lost: 0, unconfirmed: 2, dropped: 6 });
   expect([stats.items.unconfirmed.traces, stats.items.dropped.traces]).toEqual([20, 60]);
 });
+
+test("while every slot is busy, waiting trace and log requests merge into fewer calls, in order, within mergeBytes", async () => {
+  const calls: ExportRequest[] = [];
+  let inFlight = 0;
+  let most = 0;
+  const slow: Exporter = {
+    async export(request) {
+      calls.push(request);
+      most = Math.max(most, ++inFlight);
+      await Bun.sleep(5);
+      inFlight--;
+      return { rejected: 0 };
+    },
+    close: () => Promise.resolve(),
+  };
+  const stats = new RunStats();
+  const pipeline = new ExportPipeline(slow, stats, { concurrency: 2, mergeBytes: 2000 });
+  const sent: Uint8Array[] = [];
+  for (let i = 0; i < 40; i++) {
+    const resource = Uint8Array.of(i);
+    sent.push(resource);
+    await pipeline.send({ signal: signalOf(i), items: 10, resources: [resource], bytes: 400 });
+  }
+  await pipeline.drain(1000);
+  expect(stats.calls.delivered).toBe(calls.length);
+  expect(calls.length).toBeLessThan(25);
+  expect(Math.max(...calls.map((call) => call.bytes))).toBeLessThanOrEqual(2000);
+  expect(most).toBe(2);
+  // Metrics are never merged: each collection is one call, in order.
+  expect(calls.filter((call) => call.signal === "metrics").map((call) => call.resources.length)).toEqual([
+    1,
+    1,
+    1,
+    1,
+    1,
+  ]);
+  for (const signal of ["traces", "logs", "metrics"] as const) {
+    const ofSignal = calls.filter((call) => call.signal === signal);
+    expect(ofSignal.flatMap((call) => call.resources)).toEqual(sent.filter((_, i) => signalOf(i) === signal));
+    expect(ofSignal.reduce((n, call) => n + call.items, 0)).toBe(
+      ofSignal.reduce((n, call) => n + call.resources.length, 0) * 10,
+    );
+  }
+});
+
+test("without mergeBytes every request is its own call", async () => {
+  let calls = 0;
+  const slow: Exporter = {
+    export: async () => (calls++, await Bun.sleep(2), { rejected: 0 }),
+    close: () => Promise.resolve(),
+  };
+  const pipeline = new ExportPipeline(slow, new RunStats(), { concurrency: 1 });
+  for (let i = 0; i < 10; i++) await pipeline.send(request(400));
+  await pipeline.drain(1000);
+  expect(calls).toBe(10);
+});
+
+function signalOf(i: number) {
+  return i % 8 === 7 ? "metrics" : i % 2 === 0 ? "traces" : "logs";
+}

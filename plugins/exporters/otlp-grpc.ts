@@ -10,6 +10,7 @@ import {
   nothingAnswered,
   readRejectedItems,
   readRetryInfo,
+  RequestBuffers,
   type Signal,
 } from "../../src/index.ts";
 import { grpcUnary } from "./grpc-unary.ts";
@@ -39,19 +40,26 @@ function createOtlpGrpcExporter(options: ExporterOptions): Exporter {
   const headers = options.headers && Object.keys(options.headers).length > 0 ? { ...options.headers } : undefined;
   const url = new URL(options.url);
   const base = url.pathname.replace(/\/$/, "");
+  const buffers = new RequestBuffers();
   return {
     // The request is framed into a buffer of its own before anything is sent.
     borrowsRequests: true,
+    // How the telemetry is split into calls is no part of what the receiver gets.
+    mergesRequests: true,
     async export(request, signal) {
+      const buffer = buffers.take(request.bytes + 5);
       try {
         const answer = await grpcUnary(sessionManager, {
           path: `${base}${PATHS[request.signal]}`,
-          framed: encodeExportRequest(request.resources, 5),
+          framed: encodeExportRequest(request.resources, 5, buffer),
           headers,
           gzip,
           timeoutMs: options.timeoutMs,
           signal,
         });
+        // The stream has closed with an answer: it holds the buffer no more. A failed call's buffer is left to the
+        // garbage collector, in case a stream cut off half-way still has part of it to write.
+        buffers.giveBack(buffer);
         return { rejected: rejectedItems(answer) };
       } catch (error) {
         throw describe(ConnectError.from(error), options.url);

@@ -41,6 +41,8 @@ function createOtlpHttpExporter(options: ExporterOptions): Exporter {
   return {
     // The body is a buffer of its own, made before anything is sent.
     borrowsRequests: true,
+    // How the telemetry is split into calls is no part of what the receiver gets.
+    mergesRequests: true,
     async export(request, signal) {
       const url = urls[request.signal];
       const body = await encodeBody(request, json, gzip);

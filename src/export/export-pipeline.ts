@@ -9,6 +9,11 @@ export interface PipelineOptions {
   readonly concurrency?: number;
   /** Memory the paced mode may hold for a slow receiver before it drops. */
   readonly maxQueuedBytes?: number;
+  /**
+   * Largest request (encoded bytes) that merging waiting requests may make; absent: requests are never merged
+   * (see Exporter.mergesRequests).
+   */
+  readonly mergeBytes?: number;
   /** Once aborted, `send` stops waiting for a free slot and queues (or drops) instead: the run is ending. */
   readonly stop?: AbortSignal;
   /** Called when the exporter itself failed (a plugin that threw, see isPluginCrash): the run should end. */
@@ -28,6 +33,12 @@ export interface PipelineOptions {
  * Metrics exports go one at a time, in order, as an SDK's metric reader sends them: two collections of a
  * cumulative stream in flight at once could arrive swapped and make a counter go down at the receiver.
  * Traces and logs use every slot.
+ *
+ * With `mergeBytes`, a trace or log request that finds every slot busy joins the one of its signal waiting
+ * in the queue, up to that size, and generation goes on instead of waiting: a receiver slower than the
+ * generator then gets fewer, larger calls, which cost the generator far less per item than many small
+ * ones (each call has a fixed cost in the HTTP/2 client: docs/performance.md). One request per signal
+ * waits at most, so merging holds no more memory than waiting did, plus one request.
  */
 export class ExportPipeline {
   private readonly inFlight = new Set<Promise<void>>();
@@ -54,6 +65,7 @@ export class ExportPipeline {
   async send(request: ExportRequest): Promise<void> {
     while (this.inFlight.size >= this.concurrency || this.queue.length > 0) {
       if (this.options.stop?.aborted) return this.offer(request);
+      if (this.merge(request)) return;
       await new Promise<void>((resolve) => (this.slotFreed = resolve));
     }
     // A metrics request behind another waits in the queue, which holds the next `send` back until it starts.
@@ -63,8 +75,29 @@ export class ExportPipeline {
 
   offer(request: ExportRequest): void {
     if (this.inFlight.size < this.concurrency && this.startable(request)) return this.start(request);
-    if (this.queuedBytes + request.bytes <= this.maxQueuedBytes) return this.enqueue(request);
-    this.drop(request);
+    if (this.queuedBytes + request.bytes > this.maxQueuedBytes) return this.drop(request);
+    if (!this.merge(request)) this.enqueue(request);
+  }
+
+  /**
+   * Queues `request` to be merged: into the request of its signal waiting last in the queue when the two fit
+   * in `mergeBytes`, else as that signal's waiting request when none waits yet. False when it cannot be
+   * merged (metrics, no merging, or the waiting request is full): the caller waits or queues it.
+   */
+  private merge(request: ExportRequest): boolean {
+    const limit = this.options.mergeBytes;
+    if (limit === undefined || request.signal === "metrics") return false;
+    const at = this.queue.findLastIndex((queued) => queued.signal === request.signal);
+    if (at < 0) {
+      this.enqueue(request);
+      return true;
+    }
+    const waiting = this.queue[at]!;
+    if (waiting.bytes + request.bytes > limit) return false;
+    const merged = waiting instanceof MergedRequest ? waiting : (this.queue[at] = new MergedRequest(waiting));
+    merged.add(request);
+    this.queuedBytes += request.bytes;
+    return true;
   }
 
   /** Counts a request that will never be sent. */
@@ -180,5 +213,26 @@ export class ExportPipeline {
     const copies = unanswered + (outcome === "delivered" ? 1 : 0);
     if (copies > 1) this.stats.possibleDuplicates[request.signal] += (copies - 1) * request.items;
     this.options.onSettled?.(request);
+  }
+}
+
+/** Requests of one signal joined into one: their resource messages in order, as one Export*ServiceRequest. */
+class MergedRequest implements ExportRequest {
+  readonly signal: ExportRequest["signal"];
+  readonly resources: Uint8Array[];
+  items: number;
+  bytes: number;
+
+  constructor(first: ExportRequest) {
+    this.signal = first.signal;
+    this.resources = [...first.resources];
+    this.items = first.items;
+    this.bytes = first.bytes;
+  }
+
+  add(request: ExportRequest): void {
+    for (const resource of request.resources) this.resources.push(resource);
+    this.items += request.items;
+    this.bytes += request.bytes;
   }
 }

@@ -18,6 +18,7 @@ export interface NamedExporter {
 export function createMultiExporter(exporters: readonly NamedExporter[]): Exporter {
   return {
     borrowsRequests: exporters.every(({ exporter }) => exporter.borrowsRequests === true),
+    mergesRequests: exporters.every(({ exporter }) => exporter.mergesRequests === true),
     async export(request, signal): Promise<ExportResult> {
       const results = await Promise.allSettled(exporters.map(({ exporter }) => exporter.export(request, signal)));
       const failures = results.flatMap((result, i) =>

@@ -26,12 +26,20 @@ export function encodeResource(resource: ResourceRecord): Uint8Array {
  * An Export{Trace,Metrics,Logs}ServiceRequest: each of `resourceMessages` (encoded ResourceSpans,
  * ResourceMetrics or ResourceLogs) framed as field 1, which is the only field of all three requests.
  * `headroom` bytes are left free before the message, for a transport's framing (gRPC's 5-byte envelope
- * header), so the request is copied once.
+ * header), so the request is copied once. It is written into `buffer` (and a view of it returned) when that
+ * is large enough, else into a new array: a transport that reuses one buffer spares the system handing out
+ * fresh memory for every request (see RequestBuffers).
  */
-export function encodeExportRequest(resourceMessages: readonly Uint8Array[], headroom = 0): Uint8Array {
+export function encodeExportRequest(
+  resourceMessages: readonly Uint8Array[],
+  headroom = 0,
+  buffer?: Uint8Array,
+): Uint8Array {
   let size = 0;
   for (const message of resourceMessages) size += 1 + varintSize(message.length) + message.length;
-  const out = new Uint8Array(headroom + size);
+  const out = buffer !== undefined && buffer.length >= headroom + size
+    ? buffer.subarray(0, headroom + size)
+    : new Uint8Array(headroom + size);
   let pos = headroom;
   for (const message of resourceMessages) {
     out[pos++] = 0x0a; // field 1, wire type 2 (length-delimited)

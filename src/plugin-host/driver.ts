@@ -79,6 +79,7 @@ export function boundExporter(exporter: Exporter, identity: ExporterIdentity, ti
   const { export: send, close } = exporter;
   return {
     borrowsRequests: exporter.borrowsRequests === true,
+    mergesRequests: exporter.mergesRequests === true,
     async export(request, runSignal) {
       // The exporter's own signal: aborted on the deadline or by the run, so one that listens can stop.
       const call = new AbortController();

@@ -288,6 +288,14 @@ export interface Exporter {
    * request's bytes are the exporter's to keep.
    */
   readonly borrowsRequests?: boolean;
+  /**
+   * True when requests may be merged before they reach `export`: while every call slot is busy, requests of
+   * one signal waiting for a slot are joined into one (up to the run's `max_message_bytes`), so a receiver
+   * slower than the generator gets fewer, larger calls, as an SDK's batch processor sends fuller batches under
+   * load. Leave it unset when how telemetry is split into requests is part of the output (a file with one
+   * request per line), so that the output does not depend on timing.
+   */
+  readonly mergesRequests?: boolean;
 }
 
 /**

@@ -86,6 +86,7 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
   const pipeline = new ExportPipeline(exporter, stats, {
     concurrency: config.output.concurrency,
     ...(options.maxQueuedBytes !== undefined && { maxQueuedBytes: options.maxQueuedBytes }),
+    ...(exporter.mergesRequests === true && { mergeBytes: config.output.maxMessageBytes }),
     stop: halt.signal,
     onCrash(error) {
       crash ??= error;

@@ -27,3 +27,13 @@ test("a buffer given back is taken again for a request it can hold; a larger req
   // A buffer too small for the request is left alone, and the request is written into memory of its own.
   expect(encodeExportRequest(resources, 5, new Uint8Array(10)).length).toBe(encodeExportRequest(resources, 5).length);
 });
+
+test("with many calls in flight at first, later larger requests still reuse their buffers", () => {
+  const buffers = new RequestBuffers();
+  // A run with output.concurrency 12 starts with small requests, all in flight at once...
+  const small = Array.from({ length: 12 }, () => buffers.take(50_000));
+  for (const buffer of small) buffers.giveBack(buffer);
+  // ...then larger ones, one at a time.
+  for (let i = 0; i < 100; i++) buffers.giveBack(buffers.take(3_000_000));
+  expect(buffers.allocated).toBe(13);
+});

@@ -9,19 +9,34 @@ const MAX_IDLE = 8;
 /** Buffers for `encodeExportRequest`, taken for one call and given back once it has settled. */
 export class RequestBuffers {
   private readonly idle: Uint8Array[] = [];
+  /** Buffers made so far (not reused): how well reuse works. */
+  allocated = 0;
 
-  /** A buffer of at least `bytes`: an idle one when one is large enough, else a new one with some room to spare. */
+  /** A buffer of at least `bytes`: the smallest idle one that is large enough, else a new one with room to spare. */
   take(bytes: number): Uint8Array {
-    for (let i = this.idle.length - 1; i >= 0; i--) {
-      if (this.idle[i]!.length >= bytes) return this.idle.splice(i, 1)[0]!;
+    let best = -1;
+    for (let i = 0; i < this.idle.length; i++) {
+      const length = this.idle[i]!.length;
+      if (length >= bytes && (best < 0 || length < this.idle[best]!.length)) best = i;
     }
-    // Rounded up to a quarter MiB, so requests that grow a little reuse it.
+    if (best >= 0) return this.idle.splice(best, 1)[0]!;
+    this.allocated++;
+    // Rounded up to a quarter MiB, so that requests a little larger reuse it.
     return new Uint8Array(Math.ceil(bytes / QUARTER_MIB) * QUARTER_MIB);
   }
 
   /** The call using `buffer` has settled: nothing reads it any more. */
   giveBack(buffer: Uint8Array): void {
-    if (this.idle.length < MAX_IDLE) this.idle.push(buffer);
+    if (this.idle.length < MAX_IDLE) {
+      this.idle.push(buffer);
+      return;
+    }
+    // Full: the larger buffers are kept, as they serve every request the smaller ones would.
+    let smallest = 0;
+    for (let i = 1; i < this.idle.length; i++) {
+      if (this.idle[i]!.length < this.idle[smallest]!.length) smallest = i;
+    }
+    if (this.idle[smallest]!.length < buffer.length) this.idle[smallest] = buffer;
   }
 }
 

@@ -60,6 +60,16 @@ export function httpServerOperation(context: OperationContext): OperationModel |
     port,
   ];
   const caller = [method, address, port];
+  // What the caller addresses through each proxy: made once per proxy, as constants (a metric stream split by
+  // server.address is then found by identity).
+  const viaProxy = new Map<string, KeyValue[]>();
+  const callerVia = (proxy: string) => {
+    let attributes = viaProxy.get(proxy);
+    if (attributes === undefined) {
+      viaProxy.set(proxy, attributes = [method, constantAttribute("server.address", proxy), port]);
+    }
+    return attributes;
+  };
   const origin = `http://${context.service}:${PORT}`;
   // semconv identity hook: browsers and public addresses at the edge, callers' clients and pods inside.
   const clientAddress = clientAddressFor(context);
@@ -95,7 +105,7 @@ export function httpServerOperation(context: OperationContext): OperationModel |
       const proxy = call && call.via.length > 0 ? call.via[0] : undefined;
       const base = proxy === undefined ? origin : `http://${proxy}:${PORT}`;
       const full = urlQuery === undefined ? base + urlPath : `${base}${urlPath}?${urlQuery}`;
-      const to = proxy === undefined ? caller : [method, attribute("server.address", proxy), port];
+      const to = proxy === undefined ? caller : callerVia(proxy);
       const callerAttributes = [
         ...to,
         attribute("url.full", full),

@@ -73,6 +73,19 @@ export interface DrawnMessage {
   readonly shared: KeyValue[];
 }
 
+/** Partitions of a destination. */
+const PARTITIONS = 12;
+// Made once: a constant attribute is written as bytes encoded once, and a metric stream split by partition is
+// then found by identity.
+const PARTITION_IDS = Array.from(
+  { length: PARTITIONS },
+  (_, p) => constantAttribute("messaging.destination.partition.id", String(p)),
+);
+const KAFKA_PARTITIONS = Array.from(
+  { length: PARTITIONS },
+  (_, p) => constantAttribute("messaging.kafka.destination.partition", p),
+);
+
 /**
  * What both sides of one message agree on: its id, size and partition, and for Kafka its offset and key;
  * in the era's attribute names (Kafka's moved from `messaging.kafka.*` to `kafka.*`). Returns a drawing
@@ -91,9 +104,9 @@ export function messageDrawer(
     const attributes = [id, size];
     const shared = [id, size];
     if (system.partitioned) {
-      const partition = random.int(0, 11);
-      both(attributes, shared, attribute("messaging.destination.partition.id", String(partition)), latest);
-      if (kafka) both(attributes, shared, attribute("messaging.kafka.destination.partition", partition), old);
+      const partition = random.int(0, PARTITIONS - 1);
+      both(attributes, shared, PARTITION_IDS[partition]!, latest);
+      if (kafka) both(attributes, shared, KAFKA_PARTITIONS[partition]!, old);
     }
     if (kafka) {
       const offset = random.int(100_000, 90_000_000);

@@ -105,8 +105,8 @@ interface Layout {
 
 const NONE: readonly never[] = [];
 const MAX_LAYOUTS = 16;
-/** Streams remembered per operation and instance: its usual status codes and protocol versions. */
-const RECENT_STREAMS = 4;
+/** Streams remembered per operation and instance: its usual status codes and protocol versions, or partitions. */
+const RECENT_STREAMS = 16;
 /** A periodic reader's timer fires a little late, by 0.2-3 ms, and never catches up on its own. */
 const TIMER_DELAY_US = [200, 3000] as const;
 /** A deploy's new instance starts its SDK 3-15 s before it takes traffic (it starts, then becomes ready). */

@@ -54,6 +54,23 @@ describe("a writer over a buffer pool", () => {
     expect(big).toEqual(expected(2, 5000));
   });
 
+  test("messages bigger than a pooled buffer (large batches) reuse larger buffers once those come back", () => {
+    const pool = new BufferPool(4096);
+    const writer = new ProtoWriter(4096, pool);
+    const inFlight: Uint8Array[] = [];
+    for (let i = 0; i < 500; i++) {
+      const size = 5000 + (i * 7919) % 20_000;
+      inFlight.push(writeMessage(writer, i, size));
+      if (inFlight.length > 2) {
+        const back = inFlight.shift()!;
+        expect(back).toEqual(expected(i - 2, 5000 + ((i - 2) * 7919) % 20_000));
+        pool.giveBack(back);
+      }
+    }
+    // Before, a buffer larger than the usual size was never reused: 107 new ones for these 500 messages.
+    expect(pool.allocated).toBeLessThan(20);
+  });
+
   test("a string from pieces that must be joined after all (a surrogate pair cut in two) is written whole", () => {
     const pool = new BufferPool(256);
     const writer = new ProtoWriter(256, pool);

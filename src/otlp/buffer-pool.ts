@@ -6,8 +6,11 @@
 
 /** How much of a buffer's end is left unused rather than start a message there: most messages are smaller. */
 const MIN_ROOM_FRACTION = 1 / 8;
-/** Idle buffers kept for reuse; more than a few in flight means a slow receiver, whose backlog is let go. */
-const MAX_IDLE = 16;
+/**
+ * Idle memory kept for reuse (16 buffers of the usual size); more than that in flight means a slow receiver,
+ * whose backlog is let go.
+ */
+const MAX_IDLE_BYTES = 16 << 20;
 
 /** One buffer's loans: views handed out and not given back, and whether its writer has moved on from it. */
 interface Loans {
@@ -23,6 +26,7 @@ interface Loans {
  */
 export class BufferPool {
   private readonly idle: Uint8Array[] = [];
+  private idleBytes = 0;
   private readonly loans = new WeakMap<ArrayBufferLike, Loans>();
   /** Buffers made so far (not reused): how well the pool works. */
   allocated = 0;
@@ -37,11 +41,37 @@ export class BufferPool {
 
   /** A buffer of at least `minBytes` with nothing lent from it. */
   take(minBytes: number): Uint8Array {
-    const reused = this.idle.length > 0 && minBytes <= this.bufferBytes ? this.idle.pop() : undefined;
-    const buffer = reused ?? new Uint8Array(Math.max(this.bufferBytes, minBytes));
-    if (reused === undefined) this.allocated++;
+    let buffer = this.reused(minBytes);
+    if (buffer === undefined) {
+      buffer = new Uint8Array(this.sizeFor(minBytes));
+      this.allocated++;
+    }
     this.loans.set(buffer.buffer, { buffer, out: 0, retired: false });
     return buffer;
+  }
+
+  /** The smallest idle buffer of at least `minBytes`, taken out of the idle list, if there is one. */
+  private reused(minBytes: number): Uint8Array | undefined {
+    let best = -1;
+    for (let i = 0; i < this.idle.length; i++) {
+      const length = this.idle[i]!.length;
+      if (length >= minBytes && (best < 0 || length < this.idle[best]!.length)) best = i;
+    }
+    if (best < 0) return undefined;
+    const buffer = this.idle.splice(best, 1)[0]!;
+    this.idleBytes -= buffer.length;
+    return buffer;
+  }
+
+  /**
+   * The size of a new buffer for `minBytes`: the usual size, or for larger messages (large batches make
+   * resource messages of megabytes) that size doubled as often as needed, so that the next such message
+   * fits in it again instead of asking the system for fresh memory each time.
+   */
+  private sizeFor(minBytes: number): number {
+    let size = this.bufferBytes;
+    while (size < minBytes) size *= 2;
+    return size;
   }
 
   /** Records that `view` (of a buffer from `take`) was handed out. */
@@ -68,6 +98,8 @@ export class BufferPool {
   private reuseIfFree(loans: Loans): void {
     if (loans.out > 0 || !loans.retired) return;
     this.loans.delete(loans.buffer.buffer);
-    if (loans.buffer.length === this.bufferBytes && this.idle.length < MAX_IDLE) this.idle.push(loans.buffer);
+    if (this.idleBytes + loans.buffer.length > MAX_IDLE_BYTES) return;
+    this.idle.push(loans.buffer);
+    this.idleBytes += loans.buffer.length;
   }
 }

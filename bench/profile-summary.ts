@@ -18,9 +18,12 @@ if (file === undefined) throw new Error("usage: bench/profile-summary.ts <file.c
 const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 
-// Each sample's time is the delta to the next sample: charge it to the sampled node.
+// Every sample counts as one sampling interval (the median gap between samples). Charging each sample its own gap
+// to the next would give a process that is idle at times (a receiver between requests) the idle time too, to
+// whatever function ran last before it.
+const interval = medianGap(profile.timeDeltas);
 const selfTime = new Map<number, number>();
-profile.samples.forEach((id, i) => selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0)));
+for (const id of profile.samples) selfTime.set(id, (selfTime.get(id) ?? 0) + interval);
 const total = [...selfTime.values()].reduce((sum, time) => sum + time, 0);
 
 const byFunction = new Map<string, number>();
@@ -32,9 +35,14 @@ for (const [id, time] of selfTime) {
   const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1];
   add(byPlace, pkg ?? (file || "(native)"), time);
 }
-console.log(`${(total / 1e6).toFixed(2)} s sampled`);
+console.log(`${profile.samples.length} samples, ${(total / 1e6).toFixed(2)} s of busy time at ${interval} µs each`);
 print("self time by function", byFunction);
 print("self time by package or file", byPlace);
+
+function medianGap(deltas: readonly number[]): number {
+  const sorted = deltas.filter((delta) => delta > 0).sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 1;
+}
 
 function add(totals: Map<string, number>, key: string, time: number): void {
   totals.set(key, (totals.get(key) ?? 0) + time);

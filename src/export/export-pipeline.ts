@@ -37,8 +37,9 @@ export interface PipelineOptions {
  * With `mergeBytes`, a trace or log request that finds every slot busy joins the one of its signal waiting
  * in the queue, up to that size, and generation goes on instead of waiting: a receiver slower than the
  * generator then gets fewer, larger calls, which cost the generator far less per item than many small
- * ones (each call has a fixed cost in the HTTP/2 client: docs/performance.md). One request per signal
- * waits at most, so merging holds no more memory than waiting did, plus one request.
+ * ones (each call has a fixed cost in the HTTP/2 client: docs/performance.md). `send` waits once its
+ * signal's waiting request is full, so unpaced runs hold at most one merged request per signal more than
+ * before; `offer` queues up to `maxQueuedBytes`, as it always did.
  */
 export class ExportPipeline {
   private readonly inFlight = new Set<Promise<void>>();

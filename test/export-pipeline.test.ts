@@ -25,22 +25,12 @@ test("paced mode holds at most maxQueuedBytes for a stuck receiver and counts wh
 });
 
 test("--fast waits for a free slot instead of dropping", async () => {
-  let inFlight = 0;
-  let most = 0;
-  const slow: Exporter = {
-    async export() {
-      most = Math.max(most, ++inFlight);
-      await Bun.sleep(5);
-      inFlight--;
-      return { rejected: 0 };
-    },
-    close: () => Promise.resolve(),
-  };
+  const slow = slowExporter(5);
   const stats = new RunStats();
-  const pipeline = new ExportPipeline(slow, stats, { concurrency: 2, maxQueuedBytes: 1000 });
+  const pipeline = new ExportPipeline(slow.exporter, stats, { concurrency: 2, maxQueuedBytes: 1000 });
   for (let i = 0; i < 10; i++) await pipeline.send(request(400));
   await pipeline.drain(1000);
-  expect([stats.calls.delivered, stats.calls.dropped, most]).toEqual([10, 0, 2]);
+  expect([stats.calls.delivered, stats.calls.dropped, slow.mostInFlight]).toEqual([10, 0, 2]);
 });
 
 test("shutdown counts calls in flight as unconfirmed and queued requests as dropped", async () => {
@@ -59,21 +49,10 @@ test("shutdown counts calls in flight as unconfirmed and queued requests as drop
 });
 
 test("while every slot is busy, waiting trace and log requests merge into fewer calls, in order, within mergeBytes", async () => {
-  const calls: ExportRequest[] = [];
-  let inFlight = 0;
-  let most = 0;
-  const slow: Exporter = {
-    async export(request) {
-      calls.push(request);
-      most = Math.max(most, ++inFlight);
-      await Bun.sleep(5);
-      inFlight--;
-      return { rejected: 0 };
-    },
-    close: () => Promise.resolve(),
-  };
+  const slow = slowExporter(5);
+  const { calls } = slow;
   const stats = new RunStats();
-  const pipeline = new ExportPipeline(slow, stats, { concurrency: 2, mergeBytes: 2000 });
+  const pipeline = new ExportPipeline(slow.exporter, stats, { concurrency: 2, mergeBytes: 2000 });
   const sent: Uint8Array[] = [];
   for (let i = 0; i < 40; i++) {
     const resource = Uint8Array.of(i);
@@ -84,7 +63,7 @@ test("while every slot is busy, waiting trace and log requests merge into fewer 
   expect(stats.calls.delivered).toBe(calls.length);
   expect(calls.length).toBeLessThan(25);
   expect(Math.max(...calls.map((call) => call.bytes))).toBeLessThanOrEqual(2000);
-  expect(most).toBe(2);
+  expect(slow.mostInFlight).toBe(2);
   // Metrics are never merged: each collection is one call, in order.
   expect(calls.filter((call) => call.signal === "metrics").map((call) => call.resources.length)).toEqual([
     1,
@@ -103,16 +82,32 @@ test("while every slot is busy, waiting trace and log requests merge into fewer 
 });
 
 test("without mergeBytes every request is its own call", async () => {
-  let calls = 0;
-  const slow: Exporter = {
-    export: async () => (calls++, await Bun.sleep(2), { rejected: 0 }),
-    close: () => Promise.resolve(),
-  };
-  const pipeline = new ExportPipeline(slow, new RunStats(), { concurrency: 1 });
+  const slow = slowExporter(2);
+  const pipeline = new ExportPipeline(slow.exporter, new RunStats(), { concurrency: 1 });
   for (let i = 0; i < 10; i++) await pipeline.send(request(400));
   await pipeline.drain(1000);
-  expect(calls).toBe(10);
+  expect(slow.calls.length).toBe(10);
 });
+
+/** An exporter whose every call takes `ms`: the requests it was given, and the most calls it had in flight at once. */
+function slowExporter(ms: number) {
+  let inFlight = 0;
+  const slow = {
+    calls: [] as ExportRequest[],
+    mostInFlight: 0,
+    exporter: {
+      async export(request) {
+        slow.calls.push(request);
+        slow.mostInFlight = Math.max(slow.mostInFlight, ++inFlight);
+        await Bun.sleep(ms);
+        inFlight--;
+        return { rejected: 0 };
+      },
+      close: () => Promise.resolve(),
+    } as Exporter,
+  };
+  return slow;
+}
 
 function signalOf(i: number) {
   return i % 8 === 7 ? "metrics" : i % 2 === 0 ? "traces" : "logs";

@@ -52,14 +52,8 @@ export class BufferPool {
 
   /** The smallest idle buffer of at least `minBytes`, taken out of the idle list, if there is one. */
   private reused(minBytes: number): Uint8Array | undefined {
-    let best = -1;
-    for (let i = 0; i < this.idle.length; i++) {
-      const length = this.idle[i]!.length;
-      if (length >= minBytes && (best < 0 || length < this.idle[best]!.length)) best = i;
-    }
-    if (best < 0) return undefined;
-    const buffer = this.idle.splice(best, 1)[0]!;
-    this.idleBytes -= buffer.length;
+    const buffer = takeSmallestFitting(this.idle, minBytes);
+    if (buffer !== undefined) this.idleBytes -= buffer.length;
     return buffer;
   }
 
@@ -102,4 +96,14 @@ export class BufferPool {
     this.idle.push(loans.buffer);
     this.idleBytes += loans.buffer.length;
   }
+}
+
+/** Takes the smallest of `buffers` that holds at least `minBytes` out of the list; undefined when none does. */
+export function takeSmallestFitting(buffers: Uint8Array[], minBytes: number): Uint8Array | undefined {
+  let best = -1;
+  for (let i = 0; i < buffers.length; i++) {
+    const length = buffers[i]!.length;
+    if (length >= minBytes && (best < 0 || length < buffers[best]!.length)) best = i;
+  }
+  return best < 0 ? undefined : buffers.splice(best, 1)[0];
 }

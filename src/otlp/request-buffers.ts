@@ -3,6 +3,8 @@
 // which the system maps page by page as it is first written (one page fault per 4 KB, each a trip into the
 // kernel, dearer still in a virtual machine) and the allocator hands back after it is collected.
 
+import { takeSmallestFitting } from "./buffer-pool.ts";
+
 /** Idle buffers kept: one per call in flight is all a steady run needs. */
 const MAX_IDLE = 8;
 
@@ -14,12 +16,8 @@ export class RequestBuffers {
 
   /** A buffer of at least `bytes`: the smallest idle one that is large enough, else a new one with room to spare. */
   take(bytes: number): Uint8Array {
-    let best = -1;
-    for (let i = 0; i < this.idle.length; i++) {
-      const length = this.idle[i]!.length;
-      if (length >= bytes && (best < 0 || length < this.idle[best]!.length)) best = i;
-    }
-    if (best >= 0) return this.idle.splice(best, 1)[0]!;
+    const reused = takeSmallestFitting(this.idle, bytes);
+    if (reused !== undefined) return reused;
     this.allocated++;
     // Rounded up to a quarter MiB, so that requests a little larger reuse it.
     return new Uint8Array(Math.ceil(bytes / QUARTER_MIB) * QUARTER_MIB);

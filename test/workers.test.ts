@@ -6,6 +6,7 @@ import { RunStats } from "../src/export/run-stats.ts";
 import type { ExportRequest } from "../src/plugin-host/plugin.ts";
 import { combineSummaries } from "../src/run/combine.ts";
 import { summarize } from "../src/run/summary.ts";
+import { WARM_UP_RATE } from "../src/run/warm-up.ts";
 import { runCli } from "./helpers/cli.ts";
 import { VALID, writeConfig } from "./helpers/config.ts";
 
@@ -67,6 +68,28 @@ test("--shard k/n with --workers splits shard k further: the same requests as th
   expect(one.summary.requests).toBeGreaterThan(0);
   expect(two.summary.requests).toBe(one.summary.requests);
   expect(two.spans).toEqual(one.spans);
+});
+
+test("paced workers warm up before the run's start is set, so their schedule does not start behind", () => {
+  // Requests of 30 spans: warming up on them takes its whole 250 ms. The services answer in milliseconds, so
+  // the run ends soon after its 2 s.
+  const backends = Array.from({ length: 8 }, (_, i) => `  - { name: items-${i}, type: web, downstream: [items-db] }`);
+  const config = writeConfig(`
+seed: "paced-workers"
+templates:
+  web: { traces: { span_kind: server, operations: ["GET /items"], base_duration_ms: 5 } }
+  db: { traces: { span_kind: client, operations: ["SELECT items"], base_duration_ms: 1 } }
+services:
+  - { name: shop, type: web, downstream: [${backends.map((_, i) => `items-${i}`).join(", ")}] }
+${backends.join("\n")}
+  - { name: items-db, type: db }
+workload: { rate: ${2 * WARM_UP_RATE}/s, duration: 2s }
+output: { endpoint: localhost:4317 }
+`);
+  // Done after the start was set, the warm-up made the first requests about 250 ms late.
+  const { code, stdout } = runCli([config, "--exporter", "none", "--json", "--workers", "2"]);
+  expect(code).toBe(0);
+  expect(JSON.parse(stdout).maxLagMs).toBeLessThan(120);
 });
 
 test("--workers takes a whole number from 1", () => {

@@ -4,7 +4,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { withReceiver } from "../config/settings.ts";
 import { DreamweaverError } from "../plugin-host/errors.ts";
 import type { RunStats } from "../export/run-stats.ts";
-import { run } from "../run/run.ts";
+import { run, warmUpRun } from "../run/run.ts";
 import { exporterHost, stderrExporterHost } from "./host.ts";
 import { settingsFromArgs } from "./settings-args.ts";
 import type { FromWorker, ToWorker, WorkerTask } from "./worker-messages.ts";
@@ -32,9 +32,12 @@ export async function serveWorker(): Promise<void> {
     });
     const received = task.receiver === undefined ? loaded : withReceiver(loaded, task.receiver);
     const settings = { ...received, run: { ...received.run, shard: task.shard } };
+    // Before the parent picks the moment every worker starts from: a warm-up after it would start behind.
+    warmUpRun(settings);
     post({ kind: "ready" });
     const startUs = await start;
     const summary = await run(settings, {
+      warmUp: false,
       signal: stop.signal,
       // As in one thread: under --json, what an exporter prints goes to stderr.
       host: (task.args as { json?: boolean }).json ? stderrExporterHost : exporterHost,

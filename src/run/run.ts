@@ -38,6 +38,26 @@ export interface RunOptions {
   readonly startUs?: number;
   /** Receives the live counters as soon as the run starts, for a progress display. */
   readonly onStart?: (stats: RunStats) => void;
+  /**
+   * Default true: the run first calls `warmUpRun`. False when the caller already has, before agreeing on
+   * `startUs` with others (workers), since a schedule that starts during the warm-up starts behind.
+   */
+  readonly warmUp?: boolean;
+}
+
+/**
+ * Runs the hot path of a paced run at `WARM_UP_RATE` or more for a moment on a throwaway plan (see warm-up.ts);
+ * does nothing for other runs. A plugin that fails here fails again in the run, which reports it with what was
+ * generated before.
+ */
+export function warmUpRun(settings: Settings, clock: Clock = systemClock): void {
+  const { run: runSettings, config } = settings;
+  if (runSettings.fast || config.workload.ratePerSecond < WARM_UP_RATE) return;
+  try {
+    warmUp(planRun(settings, runSettings.shard, clock.nowUs()), runSettings.metricsIntervalUs);
+  } catch (error) {
+    if (!(error instanceof DreamweaverError)) throw error;
+  }
 }
 
 /**
@@ -57,14 +77,7 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
   const signal = options.signal ?? new AbortController().signal;
   const drainMs = options.drainMs ?? 5000;
   const { shard } = runSettings;
-  if (!runSettings.fast && config.workload.ratePerSecond >= WARM_UP_RATE) {
-    // A plugin that fails here fails again in the run, which reports it with what was generated before.
-    try {
-      warmUp(planRun(settings, shard, clock.nowUs()), runSettings.metricsIntervalUs);
-    } catch (error) {
-      if (!(error instanceof DreamweaverError)) throw error;
-    }
-  }
+  if (options.warmUp !== false) warmUpRun(settings, clock);
   const startedUs = clock.nowUs();
   const startUs = options.startUs ?? defaultStartUs(settings, startedUs);
   const plan = planRun(settings, shard, startUs);

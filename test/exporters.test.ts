@@ -1,6 +1,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { fromJson, type JsonValue } from "@bufbuild/protobuf";
 import { base64Encode } from "@bufbuild/protobuf/wire";
@@ -15,6 +16,7 @@ import otlpHttp from "../plugins/exporters/otlp-http.ts";
 import { startSink } from "../src/receiver/start-receiver.ts";
 import { checkExporters } from "../src/testing/index.ts";
 import { runCli } from "./helpers/cli.ts";
+import { loadExample, runFast } from "./helpers/run.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dreamweaver-exporters-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -173,5 +175,36 @@ test("the OTLP exporters pass the exporter conformance suite against a live rece
     expect(sink.stats().rejectedRequests).toBe(0);
   } finally {
     await sink.close();
+  }
+});
+
+test("a run calls its exporters' connect() while it sets up, before the first export, and fans it out", async () => {
+  const calls: string[] = [];
+  const member = (name: string): Exporter => ({
+    connect: () => calls.push(`${name} connect`),
+    export: () => (calls.push(`${name} export`), Promise.resolve({ rejected: 0 })),
+    close: () => Promise.resolve(),
+  });
+  await runFast(await loadExample("ecommerce.yaml"), { requests: 50, exporters: [member("a"), member("b")] });
+  expect(calls.slice(0, 2)).toEqual(["a connect", "b connect"]);
+  expect(calls.filter((call) => call.endsWith("connect"))).toHaveLength(2);
+  expect(calls.length).toBeGreaterThan(2);
+});
+
+test("otlp-grpc's connect() opens its connection before any call, so the first call does not wait for it", async () => {
+  const sockets: Socket[] = [];
+  const connected = Promise.withResolvers<void>();
+  const server = createServer((socket) => (sockets.push(socket), connected.resolve()));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  const exporter = otlpGrpc.exporters!["otlp-grpc"]!({ url: `http://127.0.0.1:${port}`, tls: false, timeoutMs: 1000 });
+  try {
+    exporter.connect!();
+    await connected.promise;
+    expect(sockets).toHaveLength(1);
+  } finally {
+    await exporter.close();
+    sockets.forEach((socket) => socket.destroy());
+    server.close();
   }
 });

@@ -46,6 +46,11 @@ function createOtlpGrpcExporter(options: ExporterOptions): Exporter {
     borrowsRequests: true,
     // How the telemetry is split into calls is no part of what the receiver gets.
     mergesRequests: true,
+    connect() {
+      // The TCP (and TLS) and HTTP/2 handshakes, while the run sets up. A failure leaves the manager ready to try
+      // again on the first call, which reports it.
+      void sessionManager.connect();
+    },
     async export(request, signal) {
       const buffer = buffers.take(request.bytes + 5);
       try {

@@ -19,6 +19,7 @@ export function createMultiExporter(exporters: readonly NamedExporter[]): Export
   return {
     borrowsRequests: exporters.every(({ exporter }) => exporter.borrowsRequests === true),
     mergesRequests: exporters.every(({ exporter }) => exporter.mergesRequests === true),
+    connect: () => exporters.forEach(({ exporter }) => exporter.connect?.()),
     async export(request, signal): Promise<ExportResult> {
       const results = await Promise.allSettled(exporters.map(({ exporter }) => exporter.export(request, signal)));
       const failures = results.flatMap((result, i) =>

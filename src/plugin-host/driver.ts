@@ -76,10 +76,18 @@ export function boundExporter(exporter: Exporter, identity: ExporterIdentity, ti
   const { plugin, what } = identity;
   const exporting = `${what} export()`;
   const closing = `${what} close()`;
-  const { export: send, close } = exporter;
+  const { export: send, close, connect } = exporter;
   return {
     borrowsRequests: exporter.borrowsRequests === true,
     mergesRequests: exporter.mergesRequests === true,
+    connect() {
+      // Only a head start: an exporter that fails here fails again on its first export, which reports it.
+      try {
+        if (typeof connect === "function") connect.call(exporter);
+      } catch {
+        // Reported by the first export.
+      }
+    },
     async export(request, runSignal) {
       // The exporter's own signal: aborted on the deadline or by the run, so one that listens can stop.
       const call = new AbortController();

@@ -296,6 +296,12 @@ export interface Exporter {
    * request per line), so that the output does not depend on timing.
    */
   readonly mergesRequests?: boolean;
+  /**
+   * Called once while the run sets up, before its first request: an exporter may open its connection here, so
+   * that the first call does not pay for it (a paced run's schedule would stall there). It must not throw: what
+   * fails here fails again on the first `export`, which reports it.
+   */
+  connect?(): void;
 }
 
 /**

@@ -87,6 +87,8 @@ export async function run(settings: Settings, options: RunOptions = {}): Promise
     host: options.host,
     closeMs: drainMs,
   });
+  // While the run sets up (a paced schedule starts 0.1 s from now), not on the first call.
+  exporter.connect?.();
   const stats = new RunStats();
   // Generation stops when the caller aborts, or when a plugin fails: the run then ends with its summary.
   const halt = new AbortController();

@@ -78,7 +78,10 @@ export const runCommand = defineCommand({
       : undefined;
     try {
       const receiver = sink ? `http://127.0.0.1:${sink.port}` : undefined;
-      const start: StartRun = workers === 1
+      // A paced run beside the built-in receiver generates in a worker thread all the same: the receiver's
+      // checks and garbage collection on this thread would otherwise delay the schedule (docs/decisions.md).
+      const inThisThread = workers === 1 && (sink === undefined || settings.run.fast);
+      const start: StartRun = inThisThread
         // Under --json, stdout carries the summary alone: what an exporter prints (the stdout one's span
         // trees) goes to stderr.
         ? (settings, options) => run(settings, { ...options, host: args.json ? stderrExporterHost : exporterHost })

@@ -75,6 +75,8 @@ interface OpenTrace {
   readonly logHighs: number[];
   readonly logLows: SpanIdLow[];
   lastSeen: number;
+  /** When the trace took its place in the map's order: lastSeen or earlier. */
+  placedAt: number;
 }
 
 /**
@@ -83,8 +85,9 @@ interface OpenTrace {
  * appended while a trace is open; finding parents and duplicates waits until it is checked, once.
  */
 export class TraceCheck {
-  // Map order doubles as recency order: a trace is moved to the end whenever it is touched (once per
-  // request at most), so idle and eviction candidates are always at the front.
+  // Map order is the order of `placedAt`: a trace goes to the end when it opens, and again only when a sweep or an
+  // eviction finds it at the front touched since. Moving it on every touch instead cost a Map delete and set per
+  // request and trace, the receiver's largest cost after scanning.
   readonly #open = new Map<string, OpenTrace>();
   readonly #tally = new Tally(Object.keys(TRACE_VIOLATIONS) as TraceViolation[]);
   #openItems = 0;
@@ -113,7 +116,7 @@ export class TraceCheck {
       trace.spans.push(spans[i]!);
     }
     this.#openItems += spans.length;
-    this.#evictOverflow();
+    this.#evictOverflow(now);
   }
 
   /** Records that log records point at spans; records without trace context are not checked. */
@@ -135,14 +138,16 @@ export class TraceCheck {
       trace.logLows.push(low);
       this.#openItems++;
     }
-    this.#evictOverflow();
+    this.#evictOverflow(now);
   }
 
   /** Checks every trace that has been idle for `idleMs`. */
   sweep(now: number): void {
     for (const [traceId, trace] of this.#open) {
-      if (now - trace.lastSeen < this.options.idleMs) break;
-      this.#finalize(traceId, trace);
+      // Every trace from here on took its place too recently to have been idle that long.
+      if (now - trace.placedAt < this.options.idleMs) break;
+      if (now - trace.lastSeen >= this.options.idleMs) this.#finalize(traceId, trace);
+      else this.#moveToEnd(traceId, trace, now);
     }
   }
 
@@ -169,25 +174,33 @@ export class TraceCheck {
   #touch(traceId: string, now: number): OpenTrace {
     let trace = this.#open.get(traceId);
     if (trace === undefined) {
-      trace = { spans: [], logHighs: [], logLows: [], lastSeen: now };
+      trace = { spans: [], logHighs: [], logLows: [], lastSeen: now, placedAt: now };
       this.#open.set(traceId, trace);
-    } else if (trace.lastSeen !== now) {
-      trace.lastSeen = now;
-      this.#open.delete(traceId);
-      this.#open.set(traceId, trace);
-    }
+    } else trace.lastSeen = now;
     return trace;
+  }
+
+  /** A trace found at the front that was touched since it took its place goes to the end, placed `now`. */
+  #moveToEnd(traceId: string, trace: OpenTrace, now: number): void {
+    trace.placedAt = now;
+    this.#open.delete(traceId);
+    this.#open.set(traceId, trace);
   }
 
   /**
    * Checks the least recently active traces early while there are too many, or too many items in them.
    * Runs after a whole request is added, so a trace is never checked while its request is half in.
    */
-  #evictOverflow(): void {
+  #evictOverflow(now: number): void {
     const { maxOpenTraces, maxOpenItems } = this.options;
     if (this.#open.size <= maxOpenTraces && this.#openItems <= maxOpenItems) return;
     for (const [traceId, trace] of this.#open) {
       if (this.#open.size <= maxOpenTraces && this.#openItems <= maxOpenItems) return;
+      // Touched since it took its place: not the least recently active after all.
+      if (trace.lastSeen > trace.placedAt) {
+        this.#moveToEnd(traceId, trace, now);
+        continue;
+      }
       this.#finalizedEarly++;
       this.#finalize(traceId, trace);
     }

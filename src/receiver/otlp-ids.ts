@@ -79,8 +79,9 @@ export class TraceKeys {
 
   key(buf: Uint8Array, start: number, end: number): string {
     if (end - start !== 16) return traceKey(buf, start, end);
-    // 52 bits of the id, exact in a double: ids are random, so this is as good as a hash.
-    const hash = uint32(buf, start) * 0x100000 + (uint32(buf, start + 4) >>> 12);
+    // 32 bits of the id, random, as a small integer: a map keyed by int32 hashes faster than by double. Two ids
+    // sharing them only cost a fresh string (the key is checked against the id).
+    const hash = uint32(buf, start) | 0;
     const cached = this.#recent.get(hash);
     if (cached !== undefined && isKeyOf(cached, buf, start)) return cached;
     const key = traceKey(buf, start, end);

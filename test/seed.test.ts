@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
 import { hashSeed, requestRandom } from "../src/engine/seed.ts";
+import { viewOfBlock } from "../src/runtime/small-bytes.ts";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
@@ -60,4 +61,18 @@ test("neighbouring requests draw unrelated numbers", () => {
     variance += (first[i]! - mean) ** 2;
   }
   expect(Math.abs(covariance / variance)).toBeLessThan(0.03);
+});
+
+test("fill() draws the bytes bytes() would, into the array given", () => {
+  const seed = hashSeed("ids");
+  const given = new Uint8Array(16);
+  expect(requestRandom(seed, 3).fill(given)).toBe(given);
+  expect(hex(given)).toBe(hex(requestRandom(seed, 3).bytes(16)));
+});
+
+test("ids made as views of a shared block (Deno's way) never share a byte, whatever their lengths", () => {
+  const ids = Array.from({ length: 300 }, (_, i) => viewOfBlock(i % 3 === 0 ? 16 : i % 3 === 1 ? 8 : 2000));
+  ids.forEach((id, i) => id.fill(i % 251));
+  ids.forEach((id, i) => expect(id.every((byte) => byte === i % 251)).toBe(true));
+  expect(ids.map((id) => id.length).slice(0, 3)).toEqual([16, 8, 2000]);
 });

@@ -1,4 +1,5 @@
 import type { Random } from "../plugin-host/random.ts";
+import { smallBytes } from "../runtime/small-bytes.ts";
 import { namedRandom } from "./seed.ts";
 
 /**
@@ -28,12 +29,12 @@ export function runIdentity(seedHash: Uint8Array, startUs: number): RunIdentity 
 
 /** A new trace id (16 bytes) of this run, drawn from `random`. */
 export function newTraceId(random: Random, identity: RunIdentity): Uint8Array {
-  return masked(random.bytes(16), identity.traceMask);
+  return masked(random.fill(smallBytes(16)), identity.traceMask);
 }
 
 /** A new span id (8 bytes) of this run, drawn from `random`. */
 export function newSpanId(random: Random, identity: RunIdentity): Uint8Array {
-  return masked(random.bytes(8), identity.spanMask);
+  return masked(random.fill(smallBytes(8)), identity.spanMask);
 }
 
 function uuid(random: Random): string {

@@ -58,7 +58,12 @@ export class Random {
    * block, and it keeps no block alive for as long as one id is.
    */
   bytes(length: number): Uint8Array {
-    const out = new Uint8Array(length);
+    return this.fill(new Uint8Array(length));
+  }
+
+  /** Fills `out` with random bytes, as `bytes(out.length)` would draw them; returns it. */
+  fill(out: Uint8Array): Uint8Array {
+    const length = out.length;
     for (let i = 0; i < length; i += 4) {
       let word = this.uint32();
       for (let j = i; j < Math.min(i + 4, length); j++, word >>>= 8) out[j] = word & 0xff;

@@ -1,5 +1,6 @@
 // What every bench reports besides its own figures: the runtime, and wall and CPU time of what it timed.
 // Web standards and `node:process` only, so each bench runs unchanged on Bun and Deno.
+import { readFileSync } from "node:fs";
 import process from "node:process";
 
 /** `bun 1.4.5` or `deno 2.9.6`. */
@@ -19,6 +20,22 @@ export async function timed<T>(work: () => T | Promise<T>): Promise<[T, Timing]>
   const wallSeconds = round3((performance.now() - started) / 1000);
   const cpu = process.cpuUsage(cpuBefore);
   return [result, { wallSeconds, cpuSeconds: round3((cpu.user + cpu.system) / 1e6) }];
+}
+
+/**
+ * CPU seconds (user plus system) of this process's children that have ended and been waited for, from Linux's
+ * `/proc/self/stat` (clock ticks of 1/100 s); undefined elsewhere. The difference across a `spawnSync` is the
+ * child's CPU time, every thread of it.
+ */
+export function childrenCpuSeconds(): number | undefined {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    // Fields after the command name (which may hold spaces) start at the state, field 3; cutime and cstime are 16, 17.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A full garbage collection where the runtime offers one (Bun; Deno with `--v8-flags=--expose-gc`). */

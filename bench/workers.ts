@@ -1,11 +1,12 @@
 // `--workers` scaling: `bun bench/workers.ts [requests] [rounds] [example.yaml] [workers...]`, e.g. `200000 3`.
 // Runs the CLI (workers live there) with `--fast --exporter none` and each worker count in turn, round after
-// round, and prints JSON with each count's median wall time and its speed-up over one worker. Wall time of
-// the whole command, start-up included; the machine's other load shows in it, so run it when idle.
+// round, and prints JSON with each count's median wall time and its speed-up over one worker, and on Linux its
+// median CPU time. Times of the whole command, start-up included; the machine's other load shows in them, so run it
+// when idle.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import process from "node:process";
-import { median, round3, RUNTIME } from "./measure.ts";
+import { childrenCpuSeconds, median, round3, RUNTIME } from "./measure.ts";
 import { ROOT } from "./settings.ts";
 
 const [requests = "200000", rounds = "3", example = "marketplace.yaml", ...counts] = process.argv.slice(2);
@@ -23,21 +24,26 @@ const flags = [
   "--json",
 ];
 
-/** One run with `workers` workers: its wall time and the spans it generated. */
-function runOnce(workers: number): { wallSeconds: number; spans: number } {
+/** One run with `workers` workers: its wall time, its CPU time (Linux only) and the spans it generated. */
+function runOnce(workers: number): { wallSeconds: number; cpuSeconds: number | undefined; spans: number } {
+  const cpuBefore = childrenCpuSeconds();
   const started = performance.now();
   const result = spawnSync(cli[0]!, [...cli.slice(1), ...flags, `--workers=${workers}`], { encoding: "utf8" });
   const wallSeconds = (performance.now() - started) / 1000;
+  const cpuAfter = childrenCpuSeconds();
   if (result.status !== 0) throw new Error(`--workers ${workers} failed: ${result.stderr}`);
-  return { wallSeconds, spans: JSON.parse(result.stdout).spans };
+  const cpuSeconds = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+  return { wallSeconds, cpuSeconds, spans: JSON.parse(result.stdout).spans };
 }
 
 const walls = new Map<number, number[]>(workerCounts.map((count) => [count, []]));
+const cpus = new Map<number, number[]>(workerCounts.map((count) => [count, []]));
 let spans = 0;
 for (let round = 0; round < Number(rounds); round++) {
   for (const count of workerCounts) {
     const result = runOnce(count);
     walls.get(count)!.push(result.wallSeconds);
+    if (result.cpuSeconds !== undefined) cpus.get(count)!.push(result.cpuSeconds);
     spans = result.spans;
   }
 }
@@ -51,6 +57,8 @@ console.log(JSON.stringify({
     workers: count,
     wallSeconds: round3(median(walls.get(count)!)),
     allWallSeconds: walls.get(count)!.map(round3),
+    // The whole command's CPU, every thread: how many cores it kept busy is cpuSeconds / wallSeconds.
+    cpuSeconds: cpus.get(count)!.length > 0 ? round3(median(cpus.get(count)!)) : null,
     speedUp: round3(baseline / median(walls.get(count)!)),
   })),
   runtime: RUNTIME,

@@ -32,13 +32,16 @@ const settingsOf = () =>
 await run(await settingsOf(), { exporters: [off], drainMs: 1000 });
 const offUs: number[] = [];
 const sinkUs: number[] = [];
+const wallSeconds = { exportOff: [] as number[], intoSink: [] as number[] };
 const spansPerSecond: number[] = [];
 const sent = { spans: 0, logRecords: 0, dataPoints: 0, exportCalls: 0 };
 for (let round = 0; round < ROUNDS; round++) {
   const [offSummary, offTiming] = await timed(async () => run(await settingsOf(), { exporters: [off], drainMs: 1000 }));
   offUs.push(usPerSpan(offTiming.cpuSeconds, offSummary.spans));
+  wallSeconds.exportOff.push(offTiming.wallSeconds);
   const [summary, timing] = await timed(async () => run(await settingsOf(), { drainMs: 30_000 }));
   sinkUs.push(usPerSpan(timing.cpuSeconds, summary.spans));
+  wallSeconds.intoSink.push(timing.wallSeconds);
   spansPerSecond.push(Math.round(summary.spans / summary.elapsedSeconds));
   sent.spans += summary.spans;
   sent.logRecords += summary.logRecords;
@@ -53,6 +56,7 @@ console.log(JSON.stringify({
   requests: Number(requests),
   rounds: ROUNDS,
   cpuUsPerSpan: { exportOff: offUs, intoSink: sinkUs },
+  wallSeconds,
   ratios,
   medianRatio: median(ratios),
   spansPerSecondIntoSink: spansPerSecond,

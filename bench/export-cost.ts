@@ -15,7 +15,7 @@ import otlpGrpc from "../plugins/exporters/otlp-grpc.ts";
 import otlpHttp from "../plugins/exporters/otlp-http.ts";
 import type { Exporter, ExporterOptions, ExportRequest, Signal } from "../src/plugin-host/plugin.ts";
 import { run } from "../src/run/run.ts";
-import { median, round3, RUNTIME, timed, type Timing } from "./measure.ts";
+import { median, round3, RUNTIME, timed, type Timing, usPerSpan } from "./measure.ts";
 import { exampleSettings, fastRequests, ROOT } from "./settings.ts";
 
 const [example = "marketplace.yaml", requests = "10000"] = process.argv.slice(2);
@@ -44,7 +44,7 @@ console.log(JSON.stringify({
   spans,
   exports: captured.length,
   kbPerExport: Math.round((megabytes * 1000) / captured.length),
-  cpuUsPerSpan: usPerSpan(generationTiming.cpuSeconds),
+  cpuUsPerSpan: usPerSpan(generationTiming.cpuSeconds, spans),
   wallSeconds: generationTiming.wallSeconds,
   cpuSeconds: generationTiming.cpuSeconds,
   runtime: RUNTIME,
@@ -74,7 +74,7 @@ for (const [batching, list] of [["as batched", captured], ["x10", merged]] as co
       client: name,
       batching,
       kbPerExport: Math.round((megabytes * 1000) / list.length),
-      cpuUsPerSpan: usPerSpan(cpuSeconds),
+      cpuUsPerSpan: usPerSpan(cpuSeconds, spans),
       cpuMsPerMb: round3((cpuSeconds * 1000) / megabytes),
       wallSeconds: median(wall),
       cpuSeconds,
@@ -83,10 +83,6 @@ for (const [batching, list] of [["as batched", captured], ["x10", merged]] as co
   }
 }
 await sink.stop();
-
-function usPerSpan(cpuSeconds: number): number {
-  return Math.round((cpuSeconds / spans) * 1e8) / 100;
-}
 
 function options(url: string): ExporterOptions {
   return { url, tls: false, timeoutMs: 60_000 } as ExporterOptions;

@@ -6,7 +6,7 @@
 // 1.3x), the spans/s end to end of the runs into the sink, and what the sink counted against what was sent.
 import type { Exporter } from "../src/plugin-host/plugin.ts";
 import { run } from "../src/run/run.ts";
-import { median, RUNTIME, timed } from "./measure.ts";
+import { median, RUNTIME, timed, usPerSpan } from "./measure.ts";
 import { exampleSettings, fastRequests } from "./settings.ts";
 import { spawnSink } from "./spawn-sink.ts";
 
@@ -65,7 +65,3 @@ console.log(JSON.stringify({
   violations: report.violations,
   runtime: RUNTIME,
 }));
-
-function usPerSpan(cpuSeconds: number, spans: number): number {
-  return Math.round((cpuSeconds / spans) * 1e8) / 100;
-}

@@ -45,6 +45,11 @@ export function collectGarbage(): void {
   else runtime.gc?.();
 }
 
+/** CPU µs per span, to two decimals. */
+export function usPerSpan(cpuSeconds: number, spans: number): number {
+  return Math.round((cpuSeconds / spans) * 1e8) / 100;
+}
+
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;

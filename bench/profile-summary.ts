@@ -2,6 +2,7 @@
 // Reads a `.cpuprofile` (from `bun --cpu-prof` or `deno run --cpu-prof`) and prints the functions with the
 // most self time, then the same time summed per package (node_modules) or source file, as percentages.
 import { readFileSync } from "node:fs";
+import { median } from "./measure.ts";
 
 interface ProfileNode {
   readonly id: number;
@@ -21,7 +22,8 @@ const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 // Every sample counts as one sampling interval (the median gap between samples). Charging each sample its own gap
 // to the next would give a process that is idle at times (a receiver between requests) the idle time too, to
 // whatever function ran last before it.
-const interval = medianGap(profile.timeDeltas);
+const gaps = profile.timeDeltas.filter((delta) => delta > 0);
+const interval = gaps.length > 0 ? median(gaps) : 1;
 const selfTime = new Map<number, number>();
 for (const id of profile.samples) selfTime.set(id, (selfTime.get(id) ?? 0) + interval);
 const total = [...selfTime.values()].reduce((sum, time) => sum + time, 0);
@@ -38,11 +40,6 @@ for (const [id, time] of selfTime) {
 console.log(`${profile.samples.length} samples, ${(total / 1e6).toFixed(2)} s of busy time at ${interval} µs each`);
 print("self time by function", byFunction);
 print("self time by package or file", byPlace);
-
-function medianGap(deltas: readonly number[]): number {
-  const sorted = deltas.filter((delta) => delta > 0).sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 1;
-}
 
 function add(totals: Map<string, number>, key: string, time: number): void {
   totals.set(key, (totals.get(key) ?? 0) + time);

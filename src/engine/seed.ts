@@ -33,11 +33,10 @@ export function requestRandom(seedHash: Uint8Array, index: number): Random {
   const s = seedWords(seedHash);
   const lo = index >>> 0;
   const hi = Math.floor(index / 0x1_0000_0000) >>> 0;
-  const state = [0, 1, 2, 3].map((k) =>
-    mix32(s[k]! ^ mix32(lo ^ s[k + 4]!) ^ mix32((hi + Math.imul(0x9e3779b9, k + 1)) >>> 0)) | 0
-  );
-  // xoroshiro128+ must not start from the all-zero state: 2^-128 odds, but cheap to rule out.
-  return new Random(xoroshiro128plusFromState(state.every((word) => word === 0) ? [1, 0, 0, 0] : state));
+  // Written out rather than mapped over [0, 1, 2, 3]: this runs once per request.
+  const word = (k: number) =>
+    mix32(s[k]! ^ mix32(lo ^ s[k + 4]!) ^ mix32((hi + Math.imul(0x9e3779b9, k + 1)) >>> 0)) | 0;
+  return fromState(word(0), word(1), word(2), word(3));
 }
 
 /** A generator for run-level choices (instance ids and the like): SHA3 of the seed hash and `domain`. */
@@ -47,8 +46,8 @@ export function namedRandom(seedHash: Uint8Array, domain: string): Random {
   input.set(seedHash, 0);
   input.set(domainBytes, seedHash.length);
   const digest = new DataView(sha3_256(input).buffer);
-  const state = [0, 1, 2, 3].map((k) => digest.getUint32(k * 4) | 0);
-  return new Random(xoroshiro128plusFromState(state.every((word) => word === 0) ? [1, 0, 0, 0] : state));
+  const word = (k: number) => digest.getUint32(k * 4) | 0;
+  return fromState(word(0), word(1), word(2), word(3));
 }
 
 /**
@@ -56,6 +55,12 @@ export function namedRandom(seedHash: Uint8Array, domain: string): Random {
  * conventions eras describes both sides from it), from one 32-bit word of the request's generator.
  */
 export function replayableRandom(seed: number): Random {
-  const state = [0, 1, 2, 3].map((k) => mix32((seed ^ Math.imul(0x9e3779b9, k + 1)) >>> 0) | 0);
-  return new Random(xoroshiro128plusFromState(state.every((word) => word === 0) ? [1, 0, 0, 0] : state));
+  const word = (k: number) => mix32((seed ^ Math.imul(0x9e3779b9, k + 1)) >>> 0) | 0;
+  return fromState(word(0), word(1), word(2), word(3));
+}
+
+/** A xoroshiro128+ generator from four state words; never from the all-zero state (2^-128 odds, cheap to rule out). */
+function fromState(a: number, b: number, c: number, d: number): Random {
+  const zero = (a | b | c | d) === 0;
+  return new Random(xoroshiro128plusFromState(zero ? [1, 0, 0, 0] : [a, b, c, d]));
 }

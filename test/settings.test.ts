@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromJson } from "@bufbuild/protobuf";
@@ -10,6 +10,8 @@ import { runCli } from "./helpers/cli.ts";
 import { VALID, writeConfig } from "./helpers/config.ts";
 import { exporterHost } from "../src/cli/host.ts";
 import { loadSettings } from "./helpers/run.ts";
+import { resolveSettings } from "../src/config/settings.ts";
+import { builtinPlugins } from "../plugins/index.ts";
 
 const BAD_RATE = writeConfig(VALID.replace("rate: 10/s", "rate: ten/s"));
 
@@ -79,4 +81,24 @@ test("the file and stdout exporters work from the programmatic API when given a 
   }
   expect(spans).toBe(summary.spans);
   expect(printed.join("")).toMatch(/^trace [0-9a-f]{32}: \d+ spans?, /m);
+});
+
+test("settings from a text the caller has checked read no config file and come out as from the file", async () => {
+  const file = writeConfig(VALID);
+  const fromFile = await loadSettings(file);
+  expect(fromFile.configText).toBe(readFileSync(file, "utf8"));
+  // A worker of a run gets its parent's checked text; the file may have changed since, and is not read again.
+  writeFileSync(file, "seed: [not, a, config]\n");
+  const fromText = await resolveSettings({
+    file,
+    builtins: builtinPlugins,
+    readText: () => Promise.reject(new Error("the config file was read again")),
+    cwd: process.cwd(),
+    checkedText: fromFile.configText,
+  });
+  // Compiled templates are functions, made anew: the plain parts are compared.
+  const { seed, services, workload, output, scenarios } = fromFile.config;
+  expect(fromText.config).toMatchObject({ seed, services, workload, output, scenarios });
+  expect([...fromText.config.templates.keys()]).toEqual([...fromFile.config.templates.keys()]);
+  expect(fromText.configText).toBe(fromFile.configText);
 });

@@ -29,6 +29,7 @@ export async function serveWorker(): Promise<void> {
     // The parent has already shown the settings' notes once.
     const loaded = await settingsFromArgs(task.args as Parameters<typeof settingsFromArgs>[0], task.rawArgs, {
       notes: false,
+      checkedText: task.configText,
     });
     const received = task.receiver === undefined ? loaded : withReceiver(loaded, task.receiver);
     const settings = { ...received, run: { ...received.run, shard: task.shard } };

@@ -40,6 +40,7 @@ export async function runInWorkers(settings: Settings, options: WorkersOptions):
       // Plain data: citty's parsed arguments are not structured-cloneable as they are.
       args: JSON.parse(JSON.stringify(options.args)),
       rawArgs: [...options.rawArgs],
+      configText: settings.configText,
       shard: { index: index + j * shards, count: shards * options.count },
       ...(options.receiver !== undefined && { receiver: options.receiver }),
     }));

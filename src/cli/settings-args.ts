@@ -58,11 +58,12 @@ type SettingsArgs = { [K in Exclude<keyof typeof settingsArgs, "insecure">]?: st
  * The effective settings of this invocation: the config file, the process environment and the flags,
  * with the built-in plugins and the host's file reading handed to the settings stage. Its notes (an
  * environment variable ignored...) go to stderr, unless `notes` is false (a worker: its parent showed them).
+ * `checkedText`: the config's text as the parent checked it (a worker), see `SettingsSources.checkedText`.
  */
 export async function settingsFromArgs(
   args: SettingsArgs,
   rawArgs: readonly string[],
-  { notes = true }: { notes?: boolean } = {},
+  { notes = true, checkedText }: { notes?: boolean; checkedText?: string } = {},
 ): Promise<Settings> {
   const flags: SettingsFlags = {
     plugins: repeatedArg(rawArgs, "plugin"),
@@ -91,6 +92,7 @@ export async function settingsFromArgs(
     cwd: cwd(),
     environment: environment(),
     flags,
+    ...(checkedText !== undefined && { checkedText }),
   });
   if (notes) { for (const note of settings.notes) writeErr(`note: ${note}`); }
   return settings;

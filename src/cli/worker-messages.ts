@@ -8,6 +8,8 @@ export interface WorkerTask {
   /** citty's parsed arguments and the raw ones (repeatable flags are read from those). */
   readonly args: Record<string, unknown>;
   readonly rawArgs: readonly string[];
+  /** The config file's text as the parent read and checked it: the worker runs the same, unchecked again. */
+  readonly configText: string;
   readonly shard: { readonly index: number; readonly count: number };
   /** The built-in receiver's address, when the parent runs one (`--sink`). */
   readonly receiver?: string;

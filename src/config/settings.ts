@@ -62,6 +62,12 @@ export interface SettingsSources {
   /** The process environment; OTEL_EXPORTER_OTLP_*, OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME are read. */
   readonly environment?: Environment;
   readonly flags?: SettingsFlags;
+  /**
+   * The config file's text as read and checked by the caller's own settings (`Settings.configText`): the file is
+   * not read again and its shape not checked again, which spares loading the schema checker. A `--workers`
+   * worker gets its parent's, so every thread runs the very text that was checked.
+   */
+  readonly checkedText?: string;
 }
 
 /** An `--exporter` choice resolved against the plugins: which factory, with which `:argument`. */
@@ -92,6 +98,8 @@ export interface RunSettings {
 /** A config checked and resolved, with the plugins it uses and its service graph: what the engine plans from. */
 export interface LoadedConfig {
   readonly file: string;
+  /** The config file's text, as read. */
+  readonly configText: string;
   readonly config: Config;
   readonly registry: Registry;
   readonly graph: ServiceGraph;
@@ -114,16 +122,18 @@ const METRICS_INTERVAL_US = 10e6;
  */
 export async function resolveSettings(sources: SettingsSources): Promise<Settings> {
   const { file, flags = {} } = sources;
-  const parsed = YamlSource.parse(await sources.readText(file, "config file"));
+  const configText = sources.checkedText ?? await sources.readText(file, "config file");
+  const parsed = YamlSource.parse(configText);
   const problems: Problem[] = [...parsed.problems];
   const registry = parsed.source && await loadRegistry(sources, parsed.source, problems);
   let config: Config | undefined;
   if (parsed.source && registry) {
-    // The schema check loads arktype, much the slowest module to load; imported here, where it is needed,
+    // The shape check loads arktype, much the slowest module to load; imported here, where it is needed,
     // so that a command's `--help` (which imports this module) does not wait for it.
     const { validateConfig } = await import("./validate.ts");
+    const shape = sources.checkedText === undefined ? (await import("./check-shape.ts")).shapeCheck : undefined;
     try {
-      config = validateConfig(parsed.source, registry, file);
+      config = validateConfig(parsed.source, registry, file, shape);
     } catch (error) {
       if (!(error instanceof DreamweaverError) || error.code !== "CONFIG_INVALID") throw error;
       problems.push(...error.problems);
@@ -155,6 +165,7 @@ export async function resolveSettings(sources: SettingsSources): Promise<Setting
   if (problems.length > 0) throw settingsInvalid(problems, file);
   return {
     file,
+    configText,
     config: resolved,
     registry,
     graph,

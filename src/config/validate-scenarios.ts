@@ -1,21 +1,23 @@
 import { isRecord } from "./raw-values.ts";
 import { parseScenarios, type Scenario, type ScenarioNames } from "./scenarios.ts";
-import { type RawConfig, scenarioSchema } from "./schema.ts";
+import type { RawConfig } from "./schema.ts";
 import type { PathSegment } from "./yaml-source.ts";
 
 type Report = (path: readonly PathSegment[], message: string) => void;
 
 /**
  * `scenarios:` checked against the services, templates and operations the config defines. Entries the
- * schema rejected are skipped here (the schema check has reported them). Undefined after a problem.
+ * schema rejected (`allowed`) are skipped here (the schema check has reported them); without `allowed`, every
+ * entry is taken as one that passed it. Undefined after a problem.
  */
 export function checkScenarios(
   data: Partial<Record<keyof RawConfig, unknown>>,
   durationSeconds: number | undefined,
   report: Report,
+  allowed: (entry: unknown) => boolean = () => true,
 ): Scenario[] | undefined {
   if (!Array.isArray(data.scenarios)) return [];
-  const wellFormed = data.scenarios.map((entry) => scenarioSchema.allows(entry) ? entry : undefined);
+  const wellFormed = data.scenarios.map((entry) => allowed(entry) ? entry : undefined);
   const names = namesOf(data, durationSeconds);
   // Positions stay those of the file: a skipped entry keeps its index.
   const parsed = parseScenarios(

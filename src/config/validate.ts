@@ -1,5 +1,3 @@
-import "./arktype-config.ts";
-import { type } from "arktype";
 import { dirname, resolve } from "node:path";
 import { configError, type Problem } from "../plugin-host/errors.ts";
 import { findCycles } from "./graph.ts";
@@ -17,7 +15,8 @@ import {
   type TlsFiles,
   type UserAttribute,
 } from "./config.ts";
-import { configSchema, declaredKeys, expectsMapping, type RawConfig } from "./schema.ts";
+import type { RawConfig } from "./schema.ts";
+import type { ShapeCheck } from "./check-shape.ts";
 import { parseLatencyPercentiles } from "./latency-percentiles.ts";
 import { defaultOtlpPort, parseDuration, parseEndpoint } from "./units.ts";
 import { asArray, checkFormat, isRecord } from "./raw-values.ts";
@@ -31,12 +30,13 @@ type Report = (path: readonly PathSegment[], message: string, at?: "key" | "valu
 /**
  * Checks everything about a parsed config in one pass and returns it resolved, or throws
  * CONFIG_INVALID with every problem found. Shape and semantic checks both run on the raw data, so a
- * config with a typo and a cycle reports both.
+ * config with a typo and a cycle reports both. Without `shape` the text is taken as one that passed the shape
+ * check already (a `--workers` worker runs the text its parent checked), and only the rest is checked.
  */
-export function validateConfig(source: YamlSource, registry: Registry, file?: string): Config {
+export function validateConfig(source: YamlSource, registry: Registry, file?: string, shape?: ShapeCheck): Config {
   const problems: Problem[] = [];
   const report: Report = (path, message, at) => problems.push(source.problem(path, message, at));
-  checkShape(source.data, report);
+  shape?.check(source.data, report);
   const data = source.data as Partial<Record<keyof RawConfig, unknown>>;
   const compiled: Compiled = { texts: new Map(), latencies: new Map() };
   checkTemplates(data.templates, registry, report, compiled);
@@ -49,7 +49,7 @@ export function validateConfig(source: YamlSource, registry: Registry, file?: st
     }
   });
   const workload = checkWorkload(data.workload, report);
-  const scenarios = checkScenarios(data, workload?.durationSeconds, report);
+  const scenarios = checkScenarios(data, workload?.durationSeconds, report, shape?.scenarioAllowed);
   const output = isRecord(data.output) ? data.output : {};
   const endpoint = checkFormat(
     ["output", "endpoint"],
@@ -137,69 +137,6 @@ interface Compiled {
     { readonly render: RenderText; readonly pieces: RenderPieces; readonly hasPlaceholders: boolean }
   >;
   readonly latencies: Map<string, LatencyPercentiles>;
-}
-
-function checkShape(data: unknown, report: Report): void {
-  if (!isRecord(data)) return report([], `must be a mapping (was ${describe(data)})`);
-  reportEmptyLists(data, [], report);
-  const result = configSchema(data);
-  if (!(result instanceof type.errors)) return;
-  const unknownKeyHints = new Set<string>();
-  const missing: { path: PathSegment[]; message: string }[] = [];
-  for (const error of result) {
-    const path = [...error.path] as PathSegment[];
-    if (error.code === "predicate" && error.expected === "removed") {
-      // arktype sees a list where a mapping belongs as an object with keys "0", "1", ...
-      const parent = valueAt(data, path.slice(0, -1));
-      if (Array.isArray(parent)) {
-        if (path.at(-1) === "0") report(path.slice(0, -1), "must be a mapping (was a list)");
-        continue;
-      }
-      const key = String(path.at(-1));
-      const known = declaredKeys(path.slice(0, -1));
-      const hint = didYouMean(key, known);
-      if (hint) unknownKeyHints.add([...path.slice(0, -1), hintedKey(hint)].join("\u0000"));
-      report(
-        path,
-        `unknown key "${key}".${hint || (known.length > 0 ? ` Known keys: ${known.join(", ")}.` : "")}`,
-        "key",
-      );
-    } else if (error.code === "required") missing.push({ path, message: error.problem });
-    // arktype puts the path in front of some problems (unions of two literals); the report adds its own.
-    else report(path, oneLineProblem(error.code, error.problem, error.expected, error.actual, error.propString));
-  }
-  // A misspelt key is one mistake: its "did you mean" already names the missing key.
-  for (const { path, message } of missing) {
-    if (!unknownKeyHints.has(path.join("\u0000"))) report(path, message);
-  }
-}
-
-/**
- * An empty list where a mapping belongs: arktype takes it for an empty object (a non-empty one it reports,
- * see checkShape), and `templates: []` would then pass.
- */
-function reportEmptyLists(value: unknown, path: PathSegment[], report: Report): void {
-  if (Array.isArray(value)) {
-    if (value.length === 0 && path.length > 0 && expectsMapping(path)) report(path, "must be a mapping (was a list)");
-    else value.forEach((item, i) => reportEmptyLists(item, [...path, i], report));
-  } else if (isRecord(value)) {
-    for (const [key, item] of Object.entries(value)) reportEmptyLists(item, [...path, key], report);
-  }
-}
-
-/**
- * arktype's problem as one line: it puts the path in front of some (unions of two literals), which the
- * report adds itself, and lists several unmet conditions on lines of their own ("must be...\n  ◦ an
- * integer\n  ◦ positive"), which become "must be an integer and positive (was -1.5)".
- */
-function oneLineProblem(code: string, problem: string, expected: string, actual: string, where: string): string {
-  if (code !== "intersection" || !expected.includes("\n")) return problem.replace(`${where} must`, "must");
-  const conditions = expected.split("\n").map((line) => line.replace(/^\s*◦\s*/, "")).filter((line) => line !== "");
-  return `must be ${conditions.join(" and ")} (was ${actual})`;
-}
-
-function hintedKey(hint: string): string {
-  return /"([^"]+)"/.exec(hint)?.[1] ?? "";
 }
 
 function checkTemplates(templates: unknown, registry: Registry, report: Report, compiled: Compiled): void {
@@ -425,13 +362,4 @@ function sortByPosition(problems: Problem[]): Problem[] {
       a.order - b.order
     )
     .map(({ problem }) => problem);
-}
-
-function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
-  return path.reduce<unknown>((value, segment) => (value as Record<PathSegment, unknown> | undefined)?.[segment], data);
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return "a list";
-  return value === null ? "empty" : `a ${typeof value}`;
 }

@@ -2,12 +2,15 @@
 // Runs the CLI (workers live there) with `--fast --exporter none` and each worker count in turn, round after
 // round, and prints JSON with each count's median wall time and its speed-up over one worker, and on Linux its
 // median CPU time. Times of the whole command, start-up included; the machine's other load shows in them, so run it
-// when idle.
+// when idle. Beside them, what this machine and runtime give the same number of threads on bare work
+// (bench/scaling-floor.ts): arithmetic, and allocating records as a generator does. No generator of records can
+// scale better than the second.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import process from "node:process";
 import { childrenCpuSeconds, median, round3, RUNTIME } from "./measure.ts";
 import { ROOT } from "./settings.ts";
+import { threadSpeedUp } from "./scaling-floor.ts";
 
 const [requests = "200000", rounds = "3", example = "marketplace.yaml", ...counts] = process.argv.slice(2);
 const workerCounts = counts.length > 0 ? counts.map(Number) : [1, 2];
@@ -48,6 +51,12 @@ for (let round = 0; round < Number(rounds); round++) {
   }
 }
 const baseline = median(walls.get(workerCounts[0]!)!);
+const most = Math.max(...workerCounts);
+const machine = {
+  threads: most,
+  compute: round3(await threadSpeedUp("compute", most)),
+  allocate: round3(await threadSpeedUp("allocate", most)),
+};
 console.log(JSON.stringify({
   benchmark: "workers",
   example,
@@ -61,5 +70,7 @@ console.log(JSON.stringify({
     cpuSeconds: cpus.get(count)!.length > 0 ? round3(median(cpus.get(count)!)) : null,
     speedUp: round3(baseline / median(walls.get(count)!)),
   })),
+  // The same number of threads on bare work: their speed-up over one thread.
+  machine,
   runtime: RUNTIME,
 }));

@@ -3,7 +3,7 @@ import type { ExportRequest } from "../plugin-host/plugin.ts";
 
 /** A paced batch's export requests, sent once all its spans have ended (at `readyUs`). */
 export interface SealedBatch {
-  readonly requests: ExportRequest[];
+  readonly requests: readonly ExportRequest[];
   readonly readyUs: number;
 }
 

@@ -143,11 +143,30 @@ export async function runWorkload(plan: RunPlan, options: WorkloadOptions): Prom
   // After a failure the aggregator may hold part of the failed request: its last collection is not sent.
   if (failure !== undefined) throw failure;
   if (gaveUp) return;
-  for (const request of exported(aggregator.shutdown(latestEndUs))) {
+  const last = aggregator.shutdown(latestEndUs);
+  // Paced, the SDKs' last collections go when they happen, a little after the last span has ended.
+  if (options.mode === "paced") await untilPast(clock, Math.max(0, ...last.map((c) => c.timeUs)), halted);
+  for (const request of exported(last)) {
     if (options.mode === "fast") await pipeline.send(request);
     else pipeline.offer(request);
   }
 }
+
+/** Waits until the clock has passed `timeUs`, or the run is halted. */
+async function untilPast(clock: Clock, timeUs: number, halted: () => boolean): Promise<void> {
+  for (let nowUs = clock.nowUs(); nowUs < timeUs && !halted(); nowUs = clock.nowUs()) {
+    await clock.sleep(Math.min(50, Math.max(1, (timeUs - nowUs) / 1000)));
+  }
+}
+
+/**
+ * A paced run generates each request up to this long before its start and holds what it made until it is due
+ * (a batch until its spans have ended, a metrics collection until the request after it starts): a pause of the
+ * runtime's this long or shorter (a garbage collection, a compile) then leaves no request late, where it would
+ * make every request due during it late. What is sent, and when, is the same.
+ */
+const LOOKAHEAD_US = 50_000;
+const AHEAD_SPELL_US = 2_000;
 
 /** What a paced run drives: the workload's request generation and its batches. */
 interface PacedWork {
@@ -187,18 +206,23 @@ async function runPaced(plan: RunPlan, options: WorkloadOptions, work: PacedWork
     if (plan.arrivals.has(next) && startOf(next) <= nowUs) {
       stats.maxLagMs = Math.max(stats.maxLagMs, (nowUs - startOf(next)) / 1000);
     }
-    for (; plan.arrivals.has(next) && startOf(next) <= nowUs && !halted(); next += step) {
-      for (const request of generate(next)) pipeline.offer(request);
+    for (; plan.arrivals.has(next) && startOf(next) <= nowUs + LOOKAHEAD_US && !halted(); next += step) {
+      // Ahead of time only in short spells, so that filling the window (at the start, after a pause) never
+      // holds back a request that falls due meanwhile.
+      if (startOf(next) > nowUs && clock.nowUs() - nowUs > AHEAD_SPELL_US) break;
+      const metrics = generate(next);
+      if (metrics.length > 0) sealed.push({ requests: metrics, readyUs: startOf(next) });
       if (batchRequests() === 1) batchOpenedUs = nowUs;
       if (batchRequests() >= plan.batchSize) sealed.push(seal());
     }
     if (batchRequests() > 0 && nowUs - batchOpenedUs >= options.maxBatchWaitMs * 1000) sealed.push(seal());
     sealLong(nowUs);
     sendReady(nowUs);
-    const untilNextMs = plan.arrivals.has(next) ? (startOf(next) - clock.nowUs()) / 1000 : 0;
+    const untilNextMs = plan.arrivals.has(next) ? (startOf(next) - LOOKAHEAD_US - clock.nowUs()) / 1000 : 0;
     await clock.sleep(Math.min(50, Math.max(1, untilNextMs)));
   }
-  stats.generatedAtUs = clock.nowUs();
+  // Generated ahead, the schedule still took until its last request was due: that is when generation ended.
+  stats.generatedAtUs = Math.max(clock.nowUs(), next > first ? startOf(next - step) : 0);
   if (batchRequests() > 0) sealed.push(seal());
   sealLong();
   // The last requests' spans may still be "running": wait for them (unless stopping) so nothing is from the

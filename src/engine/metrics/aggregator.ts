@@ -16,6 +16,8 @@ export interface InstanceMetrics {
   readonly instance: InstancePlan;
   readonly metrics: readonly MetricRecord[];
   readonly points: number;
+  /** When the instance's reader collected them: their points' time. */
+  readonly timeUs: number;
 }
 
 interface InstanceState {
@@ -316,7 +318,7 @@ export class MetricsAggregator {
     const startUs = this.delta ? state.reader.lastUs : state.reader.startUs;
     const metrics = [...this.configured(state, startUs, timeUs), ...this.semconv(state, startUs, timeUs)];
     const points = metrics.reduce((n, m) => n + m.data.points.length, 0);
-    if (points > 0) out.push({ instance: state.instance, metrics, points });
+    if (points > 0) out.push({ instance: state.instance, metrics, points, timeUs });
     state.intervalHandled = 0;
     state.intervalBusyUs = 0;
     if (this.delta) state.handled = 0;
